@@ -1,0 +1,421 @@
+//! The organisation: fleet topology and service intents, with every name
+//! resolved to a typed index.
+
+use crate::ids::*;
+use crate::period::Period;
+use crate::span::Span;
+use crate::Forecast;
+
+/// A name as written, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Name {
+    pub fn new(text: impl Into<String>, span: Span) -> Name {
+        Name { text: text.into(), span }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A value that a schedule sets from a period on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub from: Period,
+    pub value: f64,
+    pub span: Span,
+}
+
+/// A cap that starts at `initial` and changes from given periods on.
+/// Changes are kept sorted by period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    pub initial: f64,
+    pub changes: Vec<Change>,
+}
+
+impl Schedule {
+    pub fn constant(value: f64) -> Schedule {
+        Schedule { initial: value, changes: Vec::new() }
+    }
+
+    /// The value in force during `period`: the last change that starts no
+    /// later than the period starts. Works across granularities (a change
+    /// from `2027Q3` is in force from `2027-07`).
+    pub fn at(&self, period: Period) -> f64 {
+        self.changes
+            .iter()
+            .rev()
+            .find(|c| c.from.start_month() <= period.start_month())
+            .map_or(self.initial, |c| c.value)
+    }
+}
+
+/// A dimension of capacity such as `cpu` or `ram_gib`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    pub name: Name,
+    pub unit: String,
+}
+
+/// A machine type (SKU).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MachineType {
+    pub name: Name,
+    /// Capacity per machine, indexed by [`ResourceId`].
+    pub capacity: Vec<f64>,
+    /// Capital cost of one machine, paid when it is ordered.
+    pub capital_cost: f64,
+    /// Running cost of one machine for one month (power, space, support).
+    pub running_cost_per_month: f64,
+    /// Power draw of one machine in kW.
+    pub power_kw: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    pub name: Name,
+}
+
+/// A failure domain: the clusters that can fail together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureDomain {
+    pub name: String,
+    pub clusters: Vec<ClusterId>,
+}
+
+/// Machines leaving a cluster's fleet from a period on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retirement {
+    pub period: Period,
+    pub machine_type: MachineTypeId,
+    pub count: u32,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub name: Name,
+    pub region: RegionId,
+    pub failure_domain: DomainId,
+    /// Power cap in kW.
+    pub power_cap_kw: Schedule,
+    /// Space cap in machines.
+    pub space_cap: Schedule,
+    /// Machines in place at the start of the horizon, per machine type.
+    pub fleet: Vec<(MachineTypeId, u32)>,
+    pub retirements: Vec<Retirement>,
+    /// Machine types this cluster can order.
+    pub orderable: Vec<MachineTypeId>,
+    /// Months from placing an order to the machines serving.
+    pub lead_time_months: u32,
+    /// Most machines delivered in one month, if limited.
+    pub max_deliveries_per_month: Option<u32>,
+    /// Share of each resource that may be allocated (0, 1].
+    pub utilisation_target: f64,
+}
+
+impl Cluster {
+    /// Machines of type `m` in place at the start of the horizon.
+    pub fn existing(&self, m: MachineTypeId) -> u32 {
+        self.fleet.iter().filter(|(t, _)| *t == m).map(|(_, n)| n).sum()
+    }
+
+    /// Machines of type `m` retired by (during or before) `period`.
+    pub fn retired_by(&self, m: MachineTypeId, period: Period) -> u32 {
+        self.retirements
+            .iter()
+            .filter(|r| r.machine_type == m && r.period.start_month() <= period.start_month())
+            .map(|r| r.count)
+            .sum()
+    }
+
+    /// Lead time in whole periods of the given length (rounded up: an order
+    /// that takes four months arrives two quarters later).
+    pub fn lead_time_periods(&self, months_per_period: u32) -> u32 {
+        self.lead_time_months.div_ceil(months_per_period)
+    }
+
+    /// Delivery limit per period of the given length.
+    pub fn max_deliveries_per_period(&self, months_per_period: u32) -> Option<u32> {
+        self.max_deliveries_per_month.map(|n| n.saturating_mul(months_per_period))
+    }
+}
+
+/// Region-to-region latency, symmetric, with one intra-region value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Latency {
+    pub intra_region_ms: f64,
+    /// `between[a][b]` for regions `a != b`; `None` where the topology gives
+    /// no figure (validation reports those gaps).
+    pub between: Vec<Vec<Option<f64>>>,
+}
+
+impl Latency {
+    pub fn ms(&self, a: RegionId, b: RegionId) -> Option<f64> {
+        if a == b {
+            Some(self.intra_region_ms)
+        } else {
+            self.between.get(a.index())?.get(b.index()).copied().flatten()
+        }
+    }
+}
+
+/// The level at which failure domains are counted for N+k.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Cluster,
+    FailureDomain,
+    Region,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Cluster => "cluster",
+            Level::FailureDomain => "failure domain",
+            Level::Region => "region",
+        }
+    }
+}
+
+/// N+k: the service survives losing its `k` largest groups at `level`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Redundancy {
+    pub k: u32,
+    pub level: Level,
+}
+
+/// Which forecast column a service plans for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Quantile {
+    /// The `demand` column (a point forecast).
+    Demand,
+    P50,
+    P90,
+    P95,
+}
+
+impl Quantile {
+    pub const ALL: [Quantile; 4] = [Quantile::Demand, Quantile::P50, Quantile::P90, Quantile::P95];
+
+    pub fn column(self) -> &'static str {
+        match self {
+            Quantile::Demand => "demand",
+            Quantile::P50 => "p50",
+            Quantile::P90 => "p90",
+            Quantile::P95 => "p95",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What a dependent service asks of one it depends on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dependency {
+    pub service: ServiceId,
+    /// Units of the dependency's demand per unit of this service's capacity.
+    pub ratio: f64,
+    /// Largest latency between this service's cluster and the dependency's.
+    pub max_latency_ms: Option<f64>,
+    pub span: Span,
+}
+
+/// How an inorganic event changes demand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Effect {
+    /// Adds this many units of demand.
+    Add(f64),
+    /// Multiplies organic demand by this factor.
+    Multiply(f64),
+}
+
+/// An inorganic growth event: a launch, a migration, a marketing event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub name: Name,
+    pub from: Period,
+    pub effect: Effect,
+    /// The effect grows linearly to its full size over this many periods
+    /// (1: a step in `from`).
+    pub ramp_periods: u32,
+    /// Only demand from this region, if given.
+    pub region: Option<RegionId>,
+    pub span: Span,
+}
+
+impl Event {
+    /// The share of the full effect in force in `period` (0 before `from`).
+    pub fn ramp_share(&self, period: Period) -> f64 {
+        if period.start_month() < self.from.start_month() {
+            return 0.0;
+        }
+        let months = (period.start_month() - self.from.start_month()) as f64;
+        let step = (months / period.granularity().months() as f64).floor() + 1.0;
+        (step / self.ramp_periods.max(1) as f64).min(1.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Team {
+    pub name: Name,
+}
+
+/// A service intent: what a team needs, not how to provide it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub name: Name,
+    pub team: TeamId,
+    /// The forecast series this service serves.
+    pub demand: Name,
+    /// Unit of demand (qps, users, GB): for people, not for the solver.
+    pub unit: String,
+    /// Resources needed per unit of demand, indexed by [`ResourceId`].
+    pub per_unit: Vec<f64>,
+    pub redundancy: Redundancy,
+    /// Largest latency between users' region and a serving cluster.
+    pub max_latency_ms: Option<f64>,
+    /// If given, only clusters in these regions.
+    pub allowed_regions: Option<Vec<RegionId>>,
+    pub forbidden_regions: Vec<RegionId>,
+    /// If given, only these clusters.
+    pub allowed_clusters: Option<Vec<ClusterId>>,
+    pub forbidden_clusters: Vec<ClusterId>,
+    /// Largest share of the service's capacity in one region.
+    pub max_region_share: Option<f64>,
+    /// Largest share of the service's capacity in one cluster.
+    pub max_cluster_share: Option<f64>,
+    pub dependencies: Vec<Dependency>,
+    /// Higher is more important; used only when not everything fits.
+    pub priority: u32,
+    pub events: Vec<Event>,
+    pub quantile: Quantile,
+}
+
+/// Fleet topology, intents and demand, all names resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub resources: Vec<Resource>,
+    pub machine_types: Vec<MachineType>,
+    pub regions: Vec<Region>,
+    pub clusters: Vec<Cluster>,
+    pub failure_domains: Vec<FailureDomain>,
+    pub latency: Latency,
+    pub teams: Vec<Team>,
+    pub services: Vec<Service>,
+    pub forecast: Forecast,
+}
+
+impl Organisation {
+    pub fn resource(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.index()]
+    }
+    pub fn machine_type(&self, id: MachineTypeId) -> &MachineType {
+        &self.machine_types[id.index()]
+    }
+    pub fn region(&self, id: RegionId) -> &Region {
+        &self.regions[id.index()]
+    }
+    pub fn cluster(&self, id: ClusterId) -> &Cluster {
+        &self.clusters[id.index()]
+    }
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.index()]
+    }
+    pub fn team(&self, id: TeamId) -> &Team {
+        &self.teams[id.index()]
+    }
+
+    pub fn cluster_ids(&self) -> impl Iterator<Item = ClusterId> + '_ {
+        (0..self.clusters.len()).map(ClusterId::from_index)
+    }
+    pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        (0..self.services.len()).map(ServiceId::from_index)
+    }
+    pub fn region_ids(&self) -> impl Iterator<Item = RegionId> + '_ {
+        (0..self.regions.len()).map(RegionId::from_index)
+    }
+
+    pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
+        self.services.iter().position(|s| s.name.text == name).map(ServiceId::from_index)
+    }
+    pub fn cluster_by_name(&self, name: &str) -> Option<ClusterId> {
+        self.clusters.iter().position(|c| c.name.text == name).map(ClusterId::from_index)
+    }
+    pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
+        self.regions.iter().position(|r| r.name.text == name).map(RegionId::from_index)
+    }
+
+    /// Whether service `s` may place capacity in cluster `c` by its region
+    /// and cluster rules (latency is decided per demand region, see
+    /// [`Organisation::serves`]).
+    pub fn may_use(&self, s: ServiceId, c: ClusterId) -> bool {
+        let service = self.service(s);
+        let cluster = self.cluster(c);
+        let region = cluster.region;
+        if service.forbidden_clusters.contains(&c) || service.forbidden_regions.contains(&region) {
+            return false;
+        }
+        if let Some(allowed) = &service.allowed_regions {
+            if !allowed.contains(&region) {
+                return false;
+            }
+        }
+        if let Some(allowed) = &service.allowed_clusters {
+            if !allowed.contains(&c) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether cluster `c` may serve demand of `s` that originates in
+    /// `origin` (`None`: demand with no region, which any cluster may serve).
+    pub fn serves(&self, s: ServiceId, origin: Option<RegionId>, c: ClusterId) -> bool {
+        self.may_use(s, c)
+            && within(self.service(s).max_latency_ms, origin, self.cluster(c).region, &self.latency)
+    }
+
+    /// The group of cluster `c` at redundancy level `level`, as a number
+    /// that is equal for clusters in the same group.
+    pub fn group_of(&self, c: ClusterId, level: Level) -> u32 {
+        let cluster = self.cluster(c);
+        match level {
+            Level::Cluster => c.0,
+            Level::FailureDomain => cluster.failure_domain.0,
+            Level::Region => cluster.region.0,
+        }
+    }
+
+    /// Whether cluster `c` may serve the demand that capacity of a dependent
+    /// service in cluster `from` induces for dependency `dep`. That demand
+    /// originates in `from`'s region and is served within the dependency's
+    /// latency limit (or, if it gives none, the depended-on service's own),
+    /// by clusters the depended-on service may use.
+    pub fn serves_dependency(&self, dep: &Dependency, from: ClusterId, c: ClusterId) -> bool {
+        let limit = dep.max_latency_ms.or(self.service(dep.service).max_latency_ms);
+        self.may_use(dep.service, c)
+            && within(limit, Some(self.cluster(from).region), self.cluster(c).region, &self.latency)
+    }
+}
+
+fn within(limit: Option<f64>, origin: Option<RegionId>, region: RegionId, latency: &Latency) -> bool {
+    match (limit, origin) {
+        (Some(limit), Some(origin)) => latency.ms(origin, region).is_some_and(|ms| ms <= limit),
+        _ => true,
+    }
+}
