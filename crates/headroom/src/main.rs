@@ -1,1 +1,97 @@
-fn main() {}
+//! The `headroom` command line: parses flags, calls the library crates and
+//! maps the outcome to an exit code. No planning logic lives here.
+
+mod check;
+mod exit;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use exit::Exit;
+
+/// Intent-based capacity planner: turns service intents, fleet topology and
+/// demand forecasts into the cheapest plan of machine orders and placements.
+#[derive(Parser, Debug)]
+#[command(name = "headroom", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate every input and report all problems; no solve.
+    Check(check::CheckArgs),
+}
+
+/// Where the organisation lives.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Inputs {
+    /// Directory holding topology/, intents/ and data/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Forecast file(s) to read instead of data/forecast*.{csv,parquet}.
+    #[arg(long = "forecast", value_name = "FILE")]
+    pub forecasts: Vec<PathBuf>,
+}
+
+impl Inputs {
+    pub fn load(&self) -> headroom_load::Loaded {
+        headroom_load::load(&headroom_load::Options { root: self.root.clone(), forecasts: self.forecasts.clone() })
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DiagFormat {
+    /// For people: the source line with a caret (colour on a terminal).
+    #[default]
+    Human,
+    /// One JSON document with a `format_version`.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+impl DiagFormat {
+    pub fn render(self) -> headroom_diag::Format {
+        match self {
+            DiagFormat::Human => headroom_diag::Format::Human { color: use_color() },
+            DiagFormat::Json => headroom_diag::Format::Json,
+            DiagFormat::Github => headroom_diag::Format::Github,
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set.
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug, never the user's fault: say so, with the internal
+    // error exit code, instead of Rust's default 101.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("headroom: internal error: {info}");
+        eprintln!("This is a bug in headroom; please report it with the command you ran.");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Usage.code() as u8 } else { Exit::Success.code() as u8 });
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| run(cli));
+    let exit = outcome.unwrap_or(Exit::Internal);
+    ExitCode::from(exit.code() as u8)
+}
+
+fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}

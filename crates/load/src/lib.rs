@@ -1,1 +1,254 @@
-//! placeholder
+//! Loading and validation: reads an organisation's intents and topology
+//! (RON) and demand forecasts (CSV, Parquet) into the model, and reports
+//! every problem with the place it was written.
+//!
+//! This is the only crate that knows RON and polars. It parses RON with
+//! its own spanned parser ([`ron`](crate::ron)) so that semantic errors,
+//! not only syntax errors, point at the offending token.
+
+mod decode;
+mod forecast;
+mod raw;
+mod resolve;
+mod ron;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use headroom_diag::{Diagnostic, Diagnostics, SourceMap};
+use headroom_model::{Organisation, SourceId};
+
+pub use forecast::{is_csv, is_parquet};
+
+/// What to load.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The directory that holds `topology/`, `intents/` and `data/`.
+    pub root: PathBuf,
+    /// Forecast files to read instead of `data/forecast*.{csv,parquet}`.
+    pub forecasts: Vec<PathBuf>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        Options { root: root.into(), forecasts: Vec::new() }
+    }
+}
+
+/// The result of loading: the organisation if there was no error, and
+/// every diagnostic (sorted) with the files they point into.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub diagnostics: Diagnostics,
+    pub org: Option<Organisation>,
+}
+
+/// Reads and validates everything under `options.root`.
+pub fn load(options: &Options) -> Loaded {
+    let mut sources = SourceMap::new();
+    let mut diags = Vec::new();
+    let root = &options.root;
+
+    let topology_files = ron_files(root, "topology", &mut sources, &mut diags);
+    let intent_files = ron_files(root, "intents", &mut sources, &mut diags);
+    let forecast_files = if options.forecasts.is_empty() {
+        data_files(root, &mut sources, &mut diags)
+    } else {
+        options.forecasts.iter().filter_map(|p| add_file(p, p.display().to_string(), false, &mut sources, &mut diags)).collect()
+    };
+
+    // Each file is decoded as far as it can be: a bad item is left out and
+    // the rest still checked, so one run shows every mistake.
+    let mut broken = Vec::new();
+    let mut topo_ok = topology_files.is_some();
+    let mut topologies = Vec::new();
+    for id in topology_files.unwrap_or_default() {
+        let (file, ok) = parse(id, &sources, &mut diags, &mut broken, raw::topology);
+        topologies.extend(file);
+        topo_ok &= ok;
+    }
+    let mut intents_ok = intent_files.is_some();
+    let mut teams = Vec::new();
+    for id in intent_files.unwrap_or_default() {
+        let (file, ok) = parse(id, &sources, &mut diags, &mut broken, raw::team);
+        teams.extend(file);
+        intents_ok &= ok;
+    }
+
+    let topo = resolve::topology(&topologies, topo_ok, &broken, &mut diags);
+    let regions: Vec<(String, headroom_model::RegionId)> = topo
+        .regions
+        .names()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i)))
+        .collect();
+    let forecast = forecast::load(&forecast_files, &regions, &mut sources, &mut diags);
+    let intents = resolve::intents(&teams, intents_ok, &broken, &topo, forecast.as_ref(), &mut diags);
+
+    let errors = diags.iter().any(Diagnostic::is_error);
+    let org = match (errors, topo.model, intents, forecast) {
+        (false, Some(t), Some((teams, services)), Some(f)) => {
+            let org = Organisation {
+                resources: t.resources,
+                machine_types: t.machine_types,
+                regions: t.regions,
+                clusters: t.clusters,
+                failure_domains: t.failure_domains,
+                latency: t.latency,
+                teams,
+                services,
+                forecast: f.forecast,
+            };
+            validate::validate(&org, &mut diags);
+            (!diags.iter().any(Diagnostic::is_error)).then_some(org)
+        }
+        _ => None,
+    };
+    let mut diagnostics = Diagnostics { list: diags };
+    diagnostics.sort(&sources);
+    Loaded { sources, diagnostics, org }
+}
+
+/// How a path is named in messages: relative to the root as the user gave it.
+fn display(root: &Path, rel: &Path) -> String {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        rel.display().to_string()
+    } else {
+        root.join(rel).display().to_string()
+    }
+}
+
+/// The `.ron` files of `root/dir`, sorted, each added to the source map
+/// with its text. `None` if the directory is missing or unreadable, or
+/// holds no `.ron` file (reported).
+fn ron_files(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Vec<SourceId>> {
+    let entries = list_dir(root, dir, sources, diags)?;
+    let rons: Vec<PathBuf> = entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "ron")).collect();
+    if rons.is_empty() {
+        let example = if dir == "topology" { "fleet.ron holding `Topology(...)`" } else { "one `<team>.ron` per team, holding `Team(...)`" };
+        let id = sources.add(&root.join(dir), display(root, Path::new(dir)), None);
+        diags.push(Diagnostic::error("no-input-files", format!("no .ron files in {}", display(root, Path::new(dir)))).file(id).help(format!("add {example}")));
+        return None;
+    }
+    let mut ids = Vec::new();
+    for path in rons {
+        let name = display(root, &Path::new(dir).join(path.file_name().unwrap_or_default()));
+        ids.extend(add_file(&path, name, true, sources, diags));
+    }
+    Some(ids)
+}
+
+/// The forecast files of `root/data`: `forecast*.csv` and `forecast*.parquet`.
+fn data_files(root: &Path, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<SourceId> {
+    let Some(entries) = list_dir(root, "data", sources, diags) else { return Vec::new() };
+    let forecasts: Vec<PathBuf> = entries
+        .into_iter()
+        .filter(|p| {
+            let stem = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            stem.starts_with("forecast") && (is_csv(p) || is_parquet(p))
+        })
+        .collect();
+    if forecasts.is_empty() {
+        let id = sources.add(&root.join("data"), display(root, Path::new("data")), None);
+        diags.push(
+            Diagnostic::error("no-input-files", format!("no forecast in {}", display(root, Path::new("data"))))
+                .file(id)
+                .help("add data/forecast.csv (or .parquet) with columns service, period, region, demand; `headroom forecast` makes one from history"),
+        );
+    }
+    forecasts
+        .iter()
+        .filter_map(|p| add_file(p, display(root, &Path::new("data").join(p.file_name().unwrap_or_default())), false, sources, diags))
+        .collect()
+}
+
+/// Files of `root/dir`, sorted by name, or `None` (reported).
+fn list_dir(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
+    let path = root.join(dir);
+    let shown = display(root, Path::new(dir));
+    let read = std::fs::read_dir(&path).and_then(|entries| entries.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>());
+    match read {
+        Ok(mut paths) => {
+            paths.retain(|p| p.is_file());
+            paths.sort();
+            Some(paths)
+        }
+        Err(e) => {
+            let id = sources.add(&path, shown.clone(), None);
+            let help = if e.kind() == std::io::ErrorKind::NotFound {
+                format!("run headroom in the directory that holds topology/, intents/ and data/, or pass `--root DIR` (looked in {})", root.display())
+            } else {
+                "check the directory's permissions".to_owned()
+            };
+            diags.push(Diagnostic::error("unreadable-path", format!("cannot read directory {shown}: {}", io_message(&e))).file(id).help(help));
+            None
+        }
+    }
+}
+
+/// Adds a file to the source map; with `text`, reads it as UTF-8 text.
+/// Reports and returns `None` if it cannot be read.
+fn add_file(path: &Path, name: String, text: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<SourceId> {
+    let content = if text { std::fs::read(path).map(Some) } else { std::fs::File::open(path).map(|_| None) };
+    match content {
+        Ok(None) => Some(sources.add(path, name, None)),
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+            Ok(s) => Some(sources.add(path, name, Some(s))),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                let id = sources.add(path, name, Some(valid.clone()));
+                diags.push(
+                    Diagnostic::error("not-utf8", format!("the file is not UTF-8 text (byte {at})"))
+                        .label(headroom_model::Span::new(id, valid.len(), valid.len()), "invalid UTF-8 from here")
+                        .help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            let id = sources.add(path, name.clone(), None);
+            diags.push(Diagnostic::error("unreadable-path", format!("cannot read {name}: {}", io_message(&e))).file(id).help("check that the file exists and is readable"));
+            None
+        }
+    }
+}
+
+/// An I/O error without Rust's "(os error N)" suffix.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Parses a RON file and decodes what it can; the flag says whether it
+/// had no error (every error is reported).
+fn parse<T>(
+    id: SourceId,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+    broken: &mut Vec<(&'static str, String)>,
+    decode: fn(&mut decode::Decoder, &ron::Value) -> Option<T>,
+) -> (Option<T>, bool) {
+    let Some(text) = sources.text(id) else { return (None, false) };
+    match ron::parse(id, text) {
+        Ok(value) => {
+            let before = diags.len();
+            let decoded = decode(&mut decode::Decoder { diags, broken }, &value);
+            let ok = diags.len() == before;
+            (decoded, ok)
+        }
+        Err(e) => {
+            let mut d = Diagnostic::error("syntax", e.message).label(e.span, "here");
+            if let Some(help) = e.help {
+                d = d.help(help);
+            }
+            diags.push(d);
+            (None, false)
+        }
+    }
+}
