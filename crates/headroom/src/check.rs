@@ -29,12 +29,17 @@ pub fn run(args: &CheckArgs) -> Exit {
                     _ => "no periods".to_owned(),
                 };
                 println!(
-                    "ok: {} services of {} teams, {} clusters in {} regions, {} machine types; horizon {span}{}",
+                    "ok: {} service{} of {} team{}, {} cluster{} in {} region{}, {} machine type{}; horizon {span}{}",
                     org.services.len(),
+                    plural(org.services.len()),
                     org.teams.len(),
+                    plural(org.teams.len()),
                     org.clusters.len(),
+                    plural(org.clusters.len()),
                     org.regions.len(),
+                    plural(org.regions.len()),
                     org.machine_types.len(),
+                    plural(org.machine_types.len()),
                     if warnings > 0 { format!(" ({warnings} warning{})", plural(warnings)) } else { String::new() },
                 );
             }

@@ -11,9 +11,21 @@ use crate::ron::{Field, Kind, Value};
 
 pub struct Decoder<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
+    pub partial: &'d mut Partial,
+    /// References read so far in the item being decoded.
+    refs: Vec<(&'static str, Name)>,
+}
+
+/// What is left of items that had errors, so that resolution can still
+/// check them without reporting anything twice.
+#[derive(Debug, Default)]
+pub struct Partial {
     /// Items whose name was read but which had other errors, by kind:
     /// references to them are not reported as unknown names.
-    pub broken: &'d mut Vec<(&'static str, String)>,
+    pub broken: Vec<(&'static str, String)>,
+    /// Names that items with errors refer to, by kind: still looked up,
+    /// so an unknown name in a broken item is reported in the same run.
+    pub orphans: Vec<(&'static str, Name)>,
 }
 
 /// The fields of a struct, checked against the names a type knows.
@@ -34,6 +46,35 @@ impl<'v> Fields<'v> {
 }
 
 impl<'d> Decoder<'d> {
+    pub fn new(diags: &'d mut Vec<Diagnostic>, partial: &'d mut Partial) -> Decoder<'d> {
+        Decoder { diags, partial, refs: Vec::new() }
+    }
+
+    /// A name that refers to an item of `kind` defined elsewhere.
+    pub fn reference(&mut self, v: &Value, kind: &'static str) -> Option<Name> {
+        let name = self.name(v)?;
+        self.refs.push((kind, name.clone()));
+        Some(name)
+    }
+
+    /// Runs `decode` on a named item of `kind`. If it fails, remembers the
+    /// item's name (when that much can be read) so references to it are not
+    /// reported as unknown, and keeps the names it refers to for checking.
+    pub fn named<T>(&mut self, v: &Value, kind: &'static str, decode: fn(&mut Self, &Value) -> Option<T>) -> Option<T> {
+        let outer = std::mem::take(&mut self.refs);
+        let decoded = decode(self, v);
+        let refs = std::mem::replace(&mut self.refs, outer);
+        if decoded.is_none() {
+            self.partial.orphans.extend(refs);
+            if let Kind::Struct { fields, .. } = &v.kind {
+                if let Some(Kind::Str(name)) = fields.iter().find(|f| f.name.text == "name").map(|f| &f.value.kind) {
+                    self.partial.broken.push((kind, name.clone()));
+                }
+            }
+        }
+        decoded
+    }
+
     pub fn error(&mut self, span: Span, code: &'static str, message: impl Into<String>, label: impl Into<String>, help: Option<String>) {
         let mut d = Diagnostic::error(code, message).label(span, label);
         if let Some(help) = help {
@@ -265,15 +306,15 @@ impl<'d> Decoder<'d> {
         Some(items.iter().filter_map(|i| item(self, i)).collect())
     }
 
-    /// Notes that an item named `name` of `kind` was given but is wrong.
-    pub fn broken(&mut self, kind: &'static str, name: Option<&Name>) {
-        if let Some(name) = name {
-            self.broken.push((kind, name.text.clone()));
-        }
-    }
-
     /// A map `{ "name": value }` with string keys, kept in written order.
     /// Repeated keys are errors.
+    /// A map whose keys refer to items of `kind`.
+    pub fn map_of<'v, T>(&mut self, v: &'v Value, kind: &'static str, value: impl FnMut(&mut Self, &'v Value) -> Option<T>) -> Option<Vec<(Name, T)>> {
+        let map = self.map(v, value)?;
+        self.refs.extend(map.iter().map(|(k, _)| (kind, k.clone())));
+        Some(map)
+    }
+
     pub fn map<'v, T>(&mut self, v: &'v Value, mut value: impl FnMut(&mut Self, &'v Value) -> Option<T>) -> Option<Vec<(Name, T)>> {
         let Kind::Map(entries) = &v.kind else {
             self.wrong_type(v, "a map `{\"key\": value}`", None);

@@ -91,7 +91,7 @@ impl FileCtx {
         let width = csv_fields(&text[hs..he]).len();
         records.iter().enumerate().skip(1).find_map(|(i, &(s, e))| {
             let n = csv_fields(&text[s..e]).len();
-            (n > width).then(|| (i as u64, format!("row {i} has {n} fields but the header has {width}")))
+            (n > width).then(|| (i as u64, format!("this row has {n} fields but the header has {width}")))
         })
     }
 }
@@ -175,20 +175,26 @@ fn polars_message(e: &PolarsError) -> String {
 }
 
 /// Loads and merges forecast files. `regions` resolves the `region`
-/// column. Returns `None` if any file had an error (all are reported).
-pub fn load(files: &[SourceId], regions: &[(String, RegionId)], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+/// column; with `regions_open` (the topology could not all be read) an
+/// unknown region is not reported. Returns `None` if any file had an
+/// error (all are reported) or there was no file (reported by the caller).
+pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut rows: Vec<Row> = Vec::new();
+    let mut regions = regions.to_vec();
     for &source in files {
-        read_file(source, regions, sources, diags, &mut rows);
+        read_file(source, &mut regions, regions_open, sources, diags, &mut rows);
+    }
+    if files.is_empty() {
+        return None;
     }
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    merge(rows, sources, diags)
+    merge(rows, files, sources, diags)
 }
 
-fn read_file(source: SourceId, regions: &[(String, RegionId)], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>, rows: &mut Vec<Row>) {
+fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_open: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>, rows: &mut Vec<Row>) {
     let path = sources.get(source).map(|f| f.path.clone()).unwrap_or_default();
     let mut ctx = FileCtx::new(source, sources);
     let csv = ctx.csv;
@@ -246,7 +252,8 @@ fn read_file(source: SourceId, regions: &[(String, RegionId)], sources: &mut Sou
     let period = strings("period").unwrap_or_default();
     let region = strings("region");
     let values: Vec<(Quantile, Vec<Option<String>>)> = quantiles.iter().map(|&q| (q, strings(q.column()).unwrap_or_default())).collect();
-    let known_regions: Vec<&str> = regions.iter().map(|(n, _)| n.as_str()).collect();
+    let known_regions: Vec<String> = regions.iter().map(|(n, _)| n.clone()).collect();
+    let known_regions: Vec<&str> = known_regions.iter().map(String::as_str).collect();
     for i in 0..df.height() {
         let row = i as u64 + 1;
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
@@ -279,6 +286,11 @@ fn read_file(source: SourceId, regions: &[(String, RegionId)], sources: &mut Sou
             None | Some("") => Some(None),
             Some(name) => match regions.iter().find(|(n, _)| n == name) {
                 Some(&(_, id)) => Some(Some(id)),
+                None if regions_open => {
+                    let id = RegionId::from_index(regions.len());
+                    regions.push((name.to_owned(), id));
+                    Some(Some(id))
+                }
                 None => {
                     let help = did_you_mean(name, known_regions.iter().copied())
                         .map_or_else(|| format!("the topology's regions are {}", crate::decode::list(&known_regions)), |s| format!("did you mean `{s}`?"));
@@ -324,10 +336,14 @@ fn csv_header(path: &Path) -> Vec<String> {
     csv_fields(line).iter().map(|&(s, e)| line[s..e].trim().trim_matches('"').to_owned()).collect()
 }
 
-fn merge(rows: Vec<Row>, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+fn merge(rows: Vec<Row>, files: &[SourceId], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let Some(first) = rows.first() else {
-        diags.push(Diagnostic::error("empty-forecast", "the forecast has no rows").help("add one row per service, region and period"));
+        let mut d = Diagnostic::error("empty-forecast", "the forecast has no rows").help("add one row per service, region and period");
+        if let Some(&file) = files.first() {
+            d = d.file(file);
+        }
+        diags.push(d);
         return None;
     };
     let granularity = first.period.granularity();

@@ -60,23 +60,27 @@ pub fn load(options: &Options) -> Loaded {
 
     // Each file is decoded as far as it can be: a bad item is left out and
     // the rest still checked, so one run shows every mistake.
-    let mut broken = Vec::new();
-    let mut topo_ok = topology_files.is_some();
+    // A file that does not parse defines names nobody can see: lookups of
+    // that kind of name then stay quiet rather than flood the output.
+    let mut partial = decode::Partial::default();
+    let (mut topo_readable, mut topo_ok) = (topology_files.is_some(), topology_files.is_some());
     let mut topologies = Vec::new();
     for id in topology_files.unwrap_or_default() {
-        let (file, ok) = parse(id, &sources, &mut diags, &mut broken, raw::topology);
+        let (file, ok) = parse(id, &sources, &mut diags, &mut partial, raw::topology);
+        topo_readable &= file.is_some();
         topologies.extend(file);
         topo_ok &= ok;
     }
-    let mut intents_ok = intent_files.is_some();
+    let (mut intents_readable, mut intents_ok) = (intent_files.is_some(), intent_files.is_some());
     let mut teams = Vec::new();
     for id in intent_files.unwrap_or_default() {
-        let (file, ok) = parse(id, &sources, &mut diags, &mut broken, raw::team);
+        let (file, ok) = parse(id, &sources, &mut diags, &mut partial, raw::team);
+        intents_readable &= file.is_some();
         teams.extend(file);
         intents_ok &= ok;
     }
 
-    let topo = resolve::topology(&topologies, topo_ok, &broken, &mut diags);
+    let topo = resolve::topology(&topologies, topo_readable, topo_ok, &partial, &mut diags);
     let regions: Vec<(String, headroom_model::RegionId)> = topo
         .regions
         .names()
@@ -84,8 +88,8 @@ pub fn load(options: &Options) -> Loaded {
         .enumerate()
         .map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i)))
         .collect();
-    let forecast = forecast::load(&forecast_files, &regions, &mut sources, &mut diags);
-    let intents = resolve::intents(&teams, intents_ok, &broken, &topo, forecast.as_ref(), &mut diags);
+    let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), &mut sources, &mut diags);
+    let intents = resolve::intents(&teams, intents_readable, intents_ok, &partial, &topo, forecast.as_ref(), &mut diags);
 
     let errors = diags.iter().any(Diagnostic::is_error);
     let org = match (errors, topo.model, intents, forecast) {
@@ -171,7 +175,9 @@ fn list_dir(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Dia
     let read = std::fs::read_dir(&path).and_then(|entries| entries.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>());
     match read {
         Ok(mut paths) => {
-            paths.retain(|p| p.is_file());
+            // Directories are skipped; anything else (a broken link too) is
+            // kept, so that a file that cannot be read is reported.
+            paths.retain(|p| !p.is_dir());
             paths.sort();
             Some(paths)
         }
@@ -231,19 +237,22 @@ fn parse<T>(
     id: SourceId,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
-    broken: &mut Vec<(&'static str, String)>,
+    partial: &mut decode::Partial,
     decode: fn(&mut decode::Decoder, &ron::Value) -> Option<T>,
 ) -> (Option<T>, bool) {
     let Some(text) = sources.text(id) else { return (None, false) };
     match ron::parse(id, text) {
         Ok(value) => {
             let before = diags.len();
-            let decoded = decode(&mut decode::Decoder { diags, broken }, &value);
+            let decoded = decode(&mut decode::Decoder::new(diags, partial), &value);
             let ok = diags.len() == before;
             (decoded, ok)
         }
         Err(e) => {
             let mut d = Diagnostic::error("syntax", e.message).label(e.span, "here");
+            if let Some((span, label)) = e.related {
+                d = d.label(span, label);
+            }
             if let Some(help) = e.help {
                 d = d.help(help);
             }

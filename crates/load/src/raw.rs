@@ -125,27 +125,13 @@ macro_rules! all {
     }};
 }
 
-/// Decodes a named item; if it is wrong, remembers its name (when that
-/// much can be read) so references to it are not reported as unknown.
-fn named<T>(d: &mut Decoder, v: &Value, kind: &'static str, decode: fn(&mut Decoder, &Value) -> Option<T>) -> Option<T> {
-    let decoded = decode(d, v);
-    if decoded.is_none() {
-        if let Kind::Struct { fields, .. } = &v.kind {
-            if let Some(Kind::Str(name)) = fields.iter().find(|f| f.name.text == "name").map(|f| &f.value.kind) {
-                d.broken(kind, Some(&Name::new(name.clone(), v.span)));
-            }
-        }
-    }
-    decoded
-}
-
 pub fn topology(d: &mut Decoder, v: &Value) -> Option<TopologyFile> {
     let f = d.fields(v, "Topology", &["resources", "machine_types", "regions", "clusters", "latency"])?;
     let (resources, machine_types, regions, clusters, latency) = all! {
-        resources = d.opt(&f, "resources", |d, v| d.items(v, |d, v| named(d, v, "resource", resource)));
-        machine_types = d.opt(&f, "machine_types", |d, v| d.items(v, |d, v| named(d, v, "machine type", machine_type)));
-        regions = d.opt(&f, "regions", |d, v| d.items(v, |d, v| named(d, v, "region", region)));
-        clusters = d.opt(&f, "clusters", |d, v| d.items(v, |d, v| named(d, v, "cluster", cluster)));
+        resources = d.opt(&f, "resources", |d, v| d.items(v, |d, v| d.named(v, "resource", resource)));
+        machine_types = d.opt(&f, "machine_types", |d, v| d.items(v, |d, v| d.named(v, "machine type", machine_type)));
+        regions = d.opt(&f, "regions", |d, v| d.items(v, |d, v| d.named(v, "region", region)));
+        clusters = d.opt(&f, "clusters", |d, v| d.items(v, |d, v| d.named(v, "cluster", cluster)));
         latency = d.opt(&f, "latency", latency);
     }?;
     Some(TopologyFile {
@@ -170,7 +156,7 @@ fn machine_type(d: &mut Decoder, v: &Value) -> Option<RawMachineType> {
     let f = d.fields(v, "MachineType", &["name", "resources", "capital_cost", "running_cost_per_month", "power_kw"])?;
     let (name, resources, capital_cost, running_cost_per_month, power_kw) = all! {
         name = d.req(&f, "name", Decoder::name);
-        resources = d.req(&f, "resources", |d, v| d.map(v, Decoder::non_negative));
+        resources = d.req(&f, "resources", |d, v| d.map_of(v, "resource", Decoder::non_negative));
         capital_cost = d.req(&f, "capital_cost", Decoder::non_negative);
         running_cost_per_month = d.req(&f, "running_cost_per_month", Decoder::non_negative);
         power_kw = d.req(&f, "power_kw", Decoder::non_negative);
@@ -214,15 +200,15 @@ fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
     let f = d.fields(v, "Cluster", FIELDS)?;
     let x = all! {
         name = d.req(&f, "name", Decoder::name);
-        region = d.req(&f, "region", Decoder::name);
+        region = d.req(&f, "region", |d, v| d.reference(v, "region"));
         failure_domain = d.opt(&f, "failure_domain", Decoder::name);
         power_cap_kw = d.req(&f, "power_cap_kw", Decoder::non_negative);
         power_cap_changes = d.opt(&f, "power_cap_changes", schedule);
         space_cap = d.req(&f, "space_cap", Decoder::non_negative);
         space_cap_changes = d.opt(&f, "space_cap_changes", schedule);
-        fleet = d.opt(&f, "fleet", |d, v| d.map(v, Decoder::count));
+        fleet = d.opt(&f, "fleet", |d, v| d.map_of(v, "machine type", Decoder::count));
         retirements = d.opt(&f, "retirements", |d, v| d.list(v, retirement));
-        can_order = d.opt(&f, "can_order", |d, v| d.list(v, Decoder::name));
+        can_order = d.opt(&f, "can_order", |d, v| d.list(v, |d, v| d.reference(v, "machine type")));
         lead_time_months = d.req(&f, "lead_time_months", Decoder::count);
         max_deliveries_per_month = d.opt(&f, "max_deliveries_per_month", Decoder::count);
         utilisation_target = d.opt(&f, "utilisation_target", Decoder::share);
@@ -249,7 +235,7 @@ fn retirement(d: &mut Decoder, v: &Value) -> Option<RawRetirement> {
     let f = d.fields(v, "Retirement", &["period", "machine_type", "count"])?;
     let (period, machine_type, count) = all! {
         period = d.req(&f, "period", Decoder::period);
-        machine_type = d.req(&f, "machine_type", Decoder::name);
+        machine_type = d.req(&f, "machine_type", |d, v| d.reference(v, "machine type"));
         count = d.req(&f, "count", Decoder::count);
     }?;
     Some(RawRetirement { period, machine_type, count, span: v.span })
@@ -285,7 +271,7 @@ pub fn team(d: &mut Decoder, v: &Value) -> Option<TeamFile> {
     let f = d.fields(v, "Team", &["name", "services"])?;
     let (name, services) = all! {
         name = d.req(&f, "name", Decoder::name);
-        services = d.req(&f, "services", |d, v| d.items(v, |d, v| named(d, v, "service", service)));
+        services = d.req(&f, "services", |d, v| d.items(v, |d, v| d.named(v, "service", service)));
     }?;
     Some(TeamFile { name, services })
 }
@@ -297,18 +283,19 @@ fn service(d: &mut Decoder, v: &Value) -> Option<RawService> {
         "events", "quantile",
     ];
     let f = d.fields(v, "Service", FIELDS)?;
-    let names = |d: &mut Decoder, v: &Value| d.list(v, Decoder::name);
+    let regions = |d: &mut Decoder, v: &Value| d.list(v, |d, v| d.reference(v, "region"));
+    let clusters = |d: &mut Decoder, v: &Value| d.list(v, |d, v| d.reference(v, "cluster"));
     let x = all! {
         name = d.req(&f, "name", Decoder::name);
         demand = d.opt(&f, "demand", Decoder::name);
         unit = d.req(&f, "unit", Decoder::string);
-        per_unit = d.req(&f, "per_unit", |d, v| d.map(v, Decoder::non_negative));
+        per_unit = d.req(&f, "per_unit", |d, v| d.map_of(v, "resource", Decoder::non_negative));
         redundancy = d.req(&f, "redundancy", redundancy);
         max_latency_ms = d.opt(&f, "max_latency_ms", Decoder::non_negative);
-        allowed_regions = d.opt(&f, "allowed_regions", names);
-        forbidden_regions = d.opt(&f, "forbidden_regions", names);
-        allowed_clusters = d.opt(&f, "allowed_clusters", names);
-        forbidden_clusters = d.opt(&f, "forbidden_clusters", names);
+        allowed_regions = d.opt(&f, "allowed_regions", regions);
+        forbidden_regions = d.opt(&f, "forbidden_regions", regions);
+        allowed_clusters = d.opt(&f, "allowed_clusters", clusters);
+        forbidden_clusters = d.opt(&f, "forbidden_clusters", clusters);
         max_region_share = d.opt(&f, "max_region_share", Decoder::share);
         max_cluster_share = d.opt(&f, "max_cluster_share", Decoder::share);
         depends_on = d.opt(&f, "depends_on", |d, v| d.list(v, dependency));
@@ -363,7 +350,7 @@ fn quantile(d: &mut Decoder, v: &Value) -> Option<Quantile> {
 fn dependency(d: &mut Decoder, v: &Value) -> Option<RawDependency> {
     let f = d.fields(v, "Dependency", &["service", "ratio", "max_latency_ms"])?;
     let (service, ratio, max_latency_ms) = all! {
-        service = d.req(&f, "service", Decoder::name);
+        service = d.req(&f, "service", |d, v| d.reference(v, "service"));
         ratio = d.req(&f, "ratio", Decoder::non_negative);
         max_latency_ms = d.opt(&f, "max_latency_ms", Decoder::non_negative);
     }?;
@@ -378,7 +365,7 @@ fn event(d: &mut Decoder, v: &Value) -> Option<RawEvent> {
         add = d.opt(&f, "add", Decoder::number);
         multiply = d.opt(&f, "multiply", Decoder::non_negative);
         ramp_periods = d.opt(&f, "ramp_periods", Decoder::count);
-        region = d.opt(&f, "region", Decoder::name);
+        region = d.opt(&f, "region", |d, v| d.reference(v, "region"));
     }?;
     let effect = match (add, multiply) {
         (Some(x), None) => headroom_model::Effect::Add(x),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use headroom_diag::{did_you_mean, Diagnostic};
 use headroom_model::*;
 
-use crate::decode::list;
+use crate::decode::{list, Partial};
 use crate::forecast::LoadedForecast;
 use crate::raw::*;
 
@@ -15,6 +15,9 @@ pub struct Table {
     kind: &'static str,
     /// Names of items that were given but had errors (already reported).
     broken: Vec<String>,
+    /// Some file that may define names of this kind could not be parsed:
+    /// an unknown name may be defined there, so it is not reported.
+    open: bool,
     /// Plural, for "the topology's regions are ...".
     plural: &'static str,
     names: Vec<Name>,
@@ -22,9 +25,9 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(kind: &'static str, plural: &'static str, broken: &[(&'static str, String)]) -> Table {
-        let broken = broken.iter().filter(|(k, _)| *k == kind).map(|(_, n)| n.clone()).collect();
-        Table { kind, plural, broken, names: Vec::new(), index: HashMap::new() }
+    pub fn new(kind: &'static str, plural: &'static str, partial: &Partial) -> Table {
+        let broken = partial.broken.iter().filter(|(k, _)| *k == kind).map(|(_, n)| n.clone()).collect();
+        Table { kind, plural, broken, open: false, names: Vec::new(), index: HashMap::new() }
     }
 
     /// Defines a name; a second definition is reported with both places.
@@ -43,6 +46,17 @@ impl Table {
         Some(self.names.len() - 1)
     }
 
+    /// Marks the table as possibly incomplete (see `open`).
+    pub fn open(mut self, open: bool) -> Table {
+        self.open = open;
+        self
+    }
+
+    /// Whether every file that defines names of this kind was read.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
     pub fn get(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
@@ -52,10 +66,11 @@ impl Table {
         if let Some(i) = self.get(&name.text) {
             return Some(i);
         }
-        if self.broken.contains(&name.text) {
+        if self.open || self.broken.contains(&name.text) {
             return None;
         }
-        let known: Vec<&str> = self.names.iter().map(|n| n.text.as_str()).collect();
+        // Items that had errors are still names the user wrote: suggest them.
+        let known: Vec<&str> = self.names.iter().map(|n| n.text.as_str()).chain(self.broken.iter().map(String::as_str)).collect();
         let help = match did_you_mean(&name.text, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if known.is_empty() => format!("no {} is defined", self.kind),
@@ -94,15 +109,16 @@ pub struct TopologyModel {
     pub latency: Latency,
 }
 
-/// `complete` says every topology file was read: only then is a section
-/// that no file defines reported missing.
-pub fn topology(files: &[TopologyFile], complete: bool, broken: &[(&'static str, String)], diags: &mut Vec<Diagnostic>) -> Topology {
+/// `readable` says every topology file parsed; `complete` that they also
+/// decoded without error: only then is a section no file defines reported
+/// missing.
+pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial: &Partial, diags: &mut Vec<Diagnostic>) -> Topology {
     let errors = |d: &Vec<Diagnostic>| d.iter().filter(|x| x.is_error()).count();
     let before = errors(diags);
-    let mut resources = Table::new("resource", "resources", broken);
-    let mut machine_types = Table::new("machine type", "machine types", broken);
-    let mut regions = Table::new("region", "regions", broken);
-    let mut clusters = Table::new("cluster", "clusters", broken);
+    let mut resources = Table::new("resource", "resources", partial).open(!readable);
+    let mut machine_types = Table::new("machine type", "machine types", partial).open(!readable);
+    let mut regions = Table::new("region", "regions", partial).open(!readable);
+    let mut clusters = Table::new("cluster", "clusters", partial).open(!readable);
     for f in files {
         for r in &f.resources {
             resources.define(&r.name, diags);
@@ -127,6 +143,16 @@ pub fn topology(files: &[TopologyFile], complete: bool, broken: &[(&'static str,
         if count == 0 && complete {
             diags.push(Diagnostic::error("missing-section", format!("the topology defines no {}", kind.replace('_', " "))).help(format!("add `{example}` to a file in topology/")));
         }
+    }
+
+    for (kind, name) in &partial.orphans {
+        let table = match *kind {
+            "resource" => &resources,
+            "machine type" => &machine_types,
+            "region" => &regions,
+            _ => continue,
+        };
+        table.lookup(name, diags);
     }
 
     // Machine types.
@@ -308,17 +334,24 @@ pub fn topology(files: &[TopologyFile], complete: bool, broken: &[(&'static str,
 }
 
 /// The intents, resolved against the topology and the forecast.
-/// `complete` says every intent file was read (see [`topology`]).
-pub fn intents(files: &[TeamFile], complete: bool, broken: &[(&'static str, String)], topo: &Topology, forecast: Option<&LoadedForecast>, diags: &mut Vec<Diagnostic>) -> Option<(Vec<Team>, Vec<Service>)> {
+/// `readable` and `complete` are as for [`topology`], for intent files.
+pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Partial, topo: &Topology, forecast: Option<&LoadedForecast>, diags: &mut Vec<Diagnostic>) -> Option<(Vec<Team>, Vec<Service>)> {
     let errors = |d: &Vec<Diagnostic>| d.iter().filter(|x| x.is_error()).count();
     let before = errors(diags);
-    let mut teams = Table::new("team", "teams", broken);
-    let mut services = Table::new("service", "services", broken);
+    let mut teams = Table::new("team", "teams", partial).open(!readable);
+    let mut services = Table::new("service", "services", partial).open(!readable);
     for f in files {
         teams.define(&f.name, diags);
         for s in &f.services {
             services.define(&s.name, diags);
         }
+    }
+    for (kind, name) in &partial.orphans {
+        match *kind {
+            "service" => services.lookup(name, diags),
+            "cluster" => topo.clusters.lookup(name, diags),
+            _ => None,
+        };
     }
     let series_names: Vec<&str> = forecast.map(|f| f.forecast.series.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default();
     let periods = forecast.map(|f| f.forecast.periods.as_slice()).unwrap_or(&[]);

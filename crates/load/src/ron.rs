@@ -55,6 +55,8 @@ pub struct SyntaxError {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
+    /// A second place that explains the error (the bracket left open).
+    pub related: Option<(Span, String)>,
 }
 
 impl Kind {
@@ -79,7 +81,7 @@ impl Kind {
 
 /// Parses one RON document.
 pub fn parse(source: SourceId, text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser { src: source, text, pos: 0, depth: 0 };
+    let mut p = Parser { src: source, text, pos: 0, depth: 0, multiline_string: None };
     p.skip_trivia()?;
     p.skip_attributes()?;
     if p.pos >= text.len() {
@@ -101,6 +103,9 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     depth: usize,
+    /// Where the last string that ran over a line end started: the likely
+    /// culprit when the text after it makes no sense.
+    multiline_string: Option<usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -109,7 +114,14 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&self, start: usize, end: usize, message: &str, help: Option<&str>) -> SyntaxError {
-        SyntaxError { message: message.to_owned(), span: self.span(start, end), help: help.map(str::to_owned) }
+        let mut error = SyntaxError { message: message.to_owned(), span: self.span(start, end), help: help.map(str::to_owned), related: None };
+        // A string that swallowed a line end is the usual cause of nonsense
+        // a few lines later: point at it.
+        if let Some(string) = self.multiline_string.filter(|&s| s < start) {
+            error.help = Some("a string above runs over a line end: is its closing `\"` missing?".to_owned());
+            error.related = Some((self.span(string, string + 1), "this string runs over a line end".to_owned()));
+        }
+        error
     }
 
     fn error_here(&self, message: &str, help: Option<&str>) -> SyntaxError {
@@ -251,6 +263,7 @@ impl<'a> Parser<'a> {
                 if self.eat(')')? {
                     break;
                 }
+                self.check_mismatched(open, ')')?;
                 if !self.peek().is_some_and(is_ident_start) {
                     return Err(self.error_here("expected a field name or `)`", Some("fields are written `name: value`")));
                 }
@@ -291,6 +304,7 @@ impl<'a> Parser<'a> {
             if self.eat(close)? {
                 return Ok(items);
             }
+            self.check_mismatched(open, close)?;
             items.push(self.value()?);
             if !self.eat(',')? {
                 if self.eat(close)? {
@@ -301,10 +315,29 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// At a closing bracket that is not `close`: the `open` bracket was
+    /// never closed.
+    fn check_mismatched(&self, open: usize, close: char) -> Result<(), SyntaxError> {
+        match self.peek() {
+            Some(c @ (')' | ']' | '}')) if c != close => {
+                let opener = &self.text[open..open + 1];
+                let mut e = self.error_here(&format!("expected `{close}` to close the `{opener}`, found `{c}`"), Some(&format!("add `{close}` before this `{c}`")));
+                if e.related.is_none() {
+                    e.related = Some((self.span(open, open + 1), format!("this `{opener}` is not closed")));
+                }
+                Err(e)
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn missing_separator(&self, open: usize, close: &str) -> SyntaxError {
         if self.pos >= self.text.len() {
             let opener = &self.text[open..open + 1];
             return self.error_at(open, open + 1, &format!("this `{opener}` is never closed"), Some(&format!("add `{close}` where the value ends")));
+        }
+        if let Err(e) = self.check_mismatched(open, close.chars().next().unwrap_or(')')) {
+            return e;
         }
         self.error_here(&format!("expected `,` or `{close}`"), Some("is a comma missing after the previous item?"))
     }
@@ -323,6 +356,7 @@ impl<'a> Parser<'a> {
             if self.eat('}')? {
                 return Ok(Kind::Map(entries));
             }
+            self.check_mismatched(open, '}')?;
             let key = self.value()?;
             if !self.eat(':')? {
                 return Err(self.error_here("expected `:` after a map key", Some("map entries are written `key: value`")));
@@ -383,7 +417,12 @@ impl<'a> Parser<'a> {
             };
             self.pos += c.len_utf8();
             match c {
-                '"' => return Ok(out),
+                '"' => {
+                    if out.contains('\n') {
+                        self.multiline_string = Some(start);
+                    }
+                    return Ok(out);
+                }
                 '\\' => out.push(self.escape(start)?),
                 c => out.push(c),
             }
@@ -552,6 +591,10 @@ mod tests {
         assert_eq!(err("A(x 1)").0, "expected `,` or `)`");
         assert_eq!(err("A(x: 'ab')").0, "this character literal is never closed");
         assert_eq!(err("\"\\q\"").0, "unknown escape `\\q`");
+        assert_eq!(err("A(x: [1, 2)").0, "expected `]` to close the `[`, found `)`");
+        assert_eq!(err("A(x: [A(y: 1),\n)").0, "expected `]` to close the `[`, found `)`");
+        let e = parse(SourceId(0), "A(x: \"ab,\n y: \"c\")").unwrap_err();
+        assert_eq!(e.related.unwrap().0.start, 5);
     }
 
     #[test]
