@@ -4,7 +4,8 @@
 //! `tests/check/base/`, with optional `args` (extra flags, one per line)
 //! and `setup` (one action per line: `delete PATH`, `symlink LINK TARGET`,
 //! `write PATH TEXT`, `bytes PATH HEX`), and `expected`: the exit code and
-//! each diagnostic as `severity code location message`, then its help.
+//! each diagnostic as `severity code location message`, then its other
+//! labelled places (`also`) and its help.
 //! Run with `BLESS=1` to rewrite `expected` files (review the diff!).
 
 use std::fmt::Write as _;
@@ -71,6 +72,11 @@ fn summarise(exit: i32, json: &serde_json::Value) -> String {
             write!(location, " column {column}").unwrap();
         }
         writeln!(out, "{} {} {} {}", s("severity").unwrap(), s("code").unwrap(), location, s("message").unwrap()).unwrap();
+        for label in d["labels"].as_array().unwrap().iter().skip(1) {
+            let file = label["file"].as_str().unwrap();
+            let (line, col) = (label["line"].as_u64().unwrap_or(0), label["column"].as_u64().unwrap_or(0));
+            writeln!(out, "  also {file}:{line}:{col} {}", label["message"].as_str().unwrap()).unwrap();
+        }
         if let Some(help) = s("help") {
             writeln!(out, "  help: {help}").unwrap();
         }

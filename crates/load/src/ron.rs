@@ -597,6 +597,54 @@ mod tests {
         assert_eq!(e.related.unwrap().0.start, 5);
     }
 
+    /// Every prefix of real files, and many byte-level mutations of them,
+    /// parse or fail with an error: never a panic.
+    #[test]
+    fn never_panics_on_damaged_files() {
+        let files = [
+            include_str!("../../../topology/clusters.ron"),
+            include_str!("../../../intents/search.ron"),
+            include_str!("../../../topology/network.ron"),
+        ];
+        let noise = ['"', '(', ')', '[', ']', '{', '}', ',', ':', '/', '*', '\\', '\'', 'r', '#', '-', '.', 'e', '0', 'é', '\n'];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for text in files {
+            for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let _ = parse(SourceId(0), &text[..end]);
+            }
+            for _ in 0..2_000 {
+                let mut chars: Vec<char> = text.chars().collect();
+                for _ in 0..3 {
+                    let at = (next() % chars.len() as u64) as usize;
+                    match next() % 3 {
+                        0 => chars[at] = noise[(next() % noise.len() as u64) as usize],
+                        1 => {
+                            chars.remove(at);
+                        }
+                        _ => chars.insert(at, noise[(next() % noise.len() as u64) as usize]),
+                    }
+                }
+                let mutated: String = chars.into_iter().collect();
+                match parse(SourceId(0), &mutated) {
+                    Err(e) => assert!(e.span.start <= e.span.end && e.span.end as usize <= mutated.len(), "{e:?}"),
+                    Ok(value) => {
+                        // Whatever parses is decoded without a panic too.
+                        let (mut diags, mut partial) = (Vec::new(), crate::decode::Partial::default());
+                        let mut d = crate::decode::Decoder::new(&mut diags, &mut partial);
+                        let _ = crate::raw::topology(&mut d, &value);
+                        let _ = crate::raw::team(&mut d, &value);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(10_000);
