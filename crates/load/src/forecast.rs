@@ -96,46 +96,42 @@ impl FileCtx {
     }
 }
 
-/// Byte ranges of CSV records, newlines inside quotes kept in the record,
-/// without the line ending.
-fn csv_records(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the parts of `text` between `sep` bytes that are not
+/// inside double quotes.
+fn split_unquoted(text: &str, sep: u8) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut quoted = false;
     for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
-                let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
-                out.push((start, end));
-                start = i + 1;
-            }
-            _ => {}
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == sep && !quoted {
+            out.push((start, i));
+            start = i + 1;
         }
     }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
+    out.push((start, text.len()));
     out
+}
+
+/// Byte ranges of CSV records (newlines inside quotes stay in the record),
+/// without line endings.
+fn csv_records(text: &str) -> Vec<(usize, usize)> {
+    let mut records = split_unquoted(text, b'\n');
+    if records.last().is_some_and(|&(s, e)| s == e) {
+        records.pop();
+    }
+    for (s, e) in &mut records {
+        if *e > *s && text.as_bytes()[*e - 1] == b'\r' {
+            *e -= 1;
+        }
+    }
+    records
 }
 
 /// Byte ranges of the fields of one CSV record.
 fn csv_fields(record: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, b) in record.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push((start, record.len()));
-    out
+    split_unquoted(record, b',')
 }
 
 /// A row as read, before merging.

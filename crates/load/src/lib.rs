@@ -63,22 +63,8 @@ pub fn load(options: &Options) -> Loaded {
     // A file that does not parse defines names nobody can see: lookups of
     // that kind of name then stay quiet rather than flood the output.
     let mut partial = decode::Partial::default();
-    let (mut topo_readable, mut topo_ok) = (topology_files.is_some(), topology_files.is_some());
-    let mut topologies = Vec::new();
-    for id in topology_files.unwrap_or_default() {
-        let (file, ok) = parse(id, &sources, &mut diags, &mut partial, raw::topology);
-        topo_readable &= file.is_some();
-        topologies.extend(file);
-        topo_ok &= ok;
-    }
-    let (mut intents_readable, mut intents_ok) = (intent_files.is_some(), intent_files.is_some());
-    let mut teams = Vec::new();
-    for id in intent_files.unwrap_or_default() {
-        let (file, ok) = parse(id, &sources, &mut diags, &mut partial, raw::team);
-        intents_readable &= file.is_some();
-        teams.extend(file);
-        intents_ok &= ok;
-    }
+    let (topologies, topo_readable, topo_ok) = parse_all(topology_files, &sources, &mut diags, &mut partial, raw::topology);
+    let (teams, intents_readable, intents_ok) = parse_all(intent_files, &sources, &mut diags, &mut partial, raw::team);
 
     let topo = resolve::topology(&topologies, topo_readable, topo_ok, &partial, &mut diags);
     let regions: Vec<(String, headroom_model::RegionId)> = topo
@@ -93,18 +79,8 @@ pub fn load(options: &Options) -> Loaded {
 
     let errors = diags.iter().any(Diagnostic::is_error);
     let org = match (errors, topo.model, intents, forecast) {
-        (false, Some(t), Some((teams, services)), Some(f)) => {
-            let org = Organisation {
-                resources: t.resources,
-                machine_types: t.machine_types,
-                regions: t.regions,
-                clusters: t.clusters,
-                failure_domains: t.failure_domains,
-                latency: t.latency,
-                teams,
-                services,
-                forecast: f.forecast,
-            };
+        (false, Some(topology), Some((teams, services)), Some(f)) => {
+            let org = Organisation { teams, services, forecast: f.forecast, ..topology };
             validate::validate(&org, &mut diags);
             (!diags.iter().any(Diagnostic::is_error)).then_some(org)
         }
@@ -229,6 +205,30 @@ fn io_message(e: &std::io::Error) -> String {
         Some(i) => text[..i].to_owned(),
         None => text,
     }
+}
+
+/// Parses and decodes every file of a kind, keeping what decodes. Also
+/// says whether every file parsed (`readable`: its names are all known)
+/// and whether there was no error at all (`complete`). A missing
+/// directory (`None`) is neither.
+fn parse_all<T>(
+    ids: Option<Vec<SourceId>>,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+    partial: &mut decode::Partial,
+    decode: fn(&mut decode::Decoder, &ron::Value) -> Option<T>,
+) -> (Vec<T>, bool, bool) {
+    // A file that does not parse defines names nobody can see: lookups of
+    // that kind of name then stay quiet rather than flood the output.
+    let (mut readable, mut complete) = (ids.is_some(), ids.is_some());
+    let mut out = Vec::new();
+    for id in ids.unwrap_or_default() {
+        let (file, ok) = parse(id, sources, diags, partial, decode);
+        readable &= file.is_some();
+        complete &= ok;
+        out.extend(file);
+    }
+    (out, readable, complete)
 }
 
 /// Parses a RON file and decodes what it can; the flag says whether it

@@ -92,21 +92,13 @@ fn lookup_all<T>(table: &Table, names: &[Name], diags: &mut Vec<Diagnostic>, id:
     found.into_iter().collect()
 }
 
-/// The topology, resolved. `None` parts had errors (reported).
+/// The topology, resolved: its name tables, and an organisation with no
+/// intents or forecast yet, or `None` if there were errors (reported).
 pub struct Topology {
     pub resources: Table,
     pub regions: Table,
     pub clusters: Table,
-    pub model: Option<TopologyModel>,
-}
-
-pub struct TopologyModel {
-    pub resources: Vec<Resource>,
-    pub machine_types: Vec<MachineType>,
-    pub regions: Vec<Region>,
-    pub clusters: Vec<Cluster>,
-    pub failure_domains: Vec<FailureDomain>,
-    pub latency: Latency,
+    pub model: Option<Organisation>,
 }
 
 /// `readable` says every topology file parsed; `complete` that they also
@@ -318,7 +310,7 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
             }
         }
     }
-    let model = (errors(diags) == before).then(|| TopologyModel {
+    let model = (errors(diags) == before).then(|| Organisation {
         resources: files
             .iter()
             .flat_map(|f| &f.resources)
@@ -329,6 +321,9 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
         clusters: model_clusters,
         failure_domains: domains,
         latency: Latency { intra_region_ms: intra, between },
+        teams: Vec::new(),
+        services: Vec::new(),
+        forecast: Forecast::default(),
     });
     Topology { resources, regions, clusters, model }
 }
