@@ -40,14 +40,19 @@ HISTORY = [f"{y}Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
 FORECAST = [f"{y}Q{q}" for y in (2027, 2028) for q in (1, 2, 3, 4)]
 
 
+# All levels above are scaled by this, to size demand against the example
+# fleet: tight enough by 2028 that the plan has orders to make.
+SCALE = 2.4
+
+
 def series():
     for name, spec in SERVICES.items():
         if spec[0] is None:
-            yield name, "", spec[2], spec[1]
+            yield name, "", spec[2] * SCALE, spec[1]
         else:
             for region in REGIONS:
                 if region in spec[0]:
-                    yield name, region, spec[0][region], spec[1]
+                    yield name, region, spec[0][region] * SCALE, spec[1]
 
 
 def fmt(x):

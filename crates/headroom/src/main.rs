@@ -3,6 +3,8 @@
 
 mod check;
 mod exit;
+mod output;
+mod plan;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -17,14 +19,17 @@ use exit::Exit;
 #[derive(Parser, Debug)]
 #[command(name = "headroom", version, about, propagate_version = true)]
 struct Cli {
+    /// What to do; without one, `plan` with its defaults.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Validate every input and report all problems; no solve.
     Check(check::CheckArgs),
+    /// Solve: write the least-cost plan that meets every intent.
+    Plan(plan::PlanArgs),
 }
 
 /// Where the organisation lives.
@@ -92,6 +97,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Exit {
     match cli.command {
-        Command::Check(args) => check::run(&args),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        // No subcommand: `plan` with the defaults its flags declare.
+        None => match Cli::try_parse_from(["headroom", "plan"]) {
+            Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),
+            _ => Exit::Internal,
+        },
     }
 }

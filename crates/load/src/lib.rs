@@ -44,6 +44,24 @@ pub struct Loaded {
     pub org: Option<Organisation>,
 }
 
+impl Loaded {
+    /// SHA-256 over the name and bytes of every input file, in order: the
+    /// same inputs give the same digest on any machine.
+    pub fn inputs_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for i in 0..self.sources.len() {
+            let Some(file) = self.sources.get(SourceId(i as u32)) else { continue };
+            hasher.update(file.display.as_bytes());
+            hasher.update([0]);
+            let bytes = std::fs::read(&file.path).unwrap_or_default();
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// Reads and validates everything under `options.root`.
 pub fn load(options: &Options) -> Loaded {
     let mut sources = SourceMap::new();

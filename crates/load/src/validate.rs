@@ -114,7 +114,7 @@ fn redundancy(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
         let d = org.service(dep.service);
         let need = d.redundancy.k as usize + 1;
         let ok = usable.iter().any(|&from| {
-            let serving: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.serves_dependency(dep, from, c)).collect();
+            let serving: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.serves_dependency(dep, org.cluster(from).region, c)).collect();
             groups(org, &serving, d.redundancy.level) >= need
         });
         if !ok {

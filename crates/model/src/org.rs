@@ -401,15 +401,13 @@ impl Organisation {
         }
     }
 
-    /// Whether cluster `c` may serve the demand that capacity of a dependent
-    /// service in cluster `from` induces for dependency `dep`. That demand
-    /// originates in `from`'s region and is served within the dependency's
-    /// latency limit (or, if it gives none, the depended-on service's own),
-    /// by clusters the depended-on service may use.
-    pub fn serves_dependency(&self, dep: &Dependency, from: ClusterId, c: ClusterId) -> bool {
+    /// Whether cluster `c` may serve the demand that a dependent service's
+    /// capacity in region `from` induces for dependency `dep`: clusters the
+    /// depended-on service may use, within the dependency's latency limit
+    /// (or, if it gives none, the depended-on service's own) of `from`.
+    pub fn serves_dependency(&self, dep: &Dependency, from: RegionId, c: ClusterId) -> bool {
         let limit = dep.max_latency_ms.or(self.service(dep.service).max_latency_ms);
-        self.may_use(dep.service, c)
-            && within(limit, Some(self.cluster(from).region), self.cluster(c).region, &self.latency)
+        self.may_use(dep.service, c) && within(limit, Some(from), self.cluster(c).region, &self.latency)
     }
 }
 

@@ -1,0 +1,39 @@
+//! Writing output files so that a failed run never leaves a half-written
+//! one: everything goes to a temporary sibling first, then is renamed into
+//! place.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `files` as the whole contents of directory `dir`, replacing what
+/// was there only once every file is written.
+pub fn write_dir(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let staging = tempfile::Builder::new().prefix(&format!(".{name}.")).tempdir_in(&parent)?;
+    for (file, contents) in files {
+        let mut f = fs::File::create(staging.path().join(file))?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+    }
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        fs::rename(dir, &old)?;
+        if let Err(e) = fs::rename(&staged, dir) {
+            let _ = fs::rename(&old, dir);
+            let _ = fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        fs::remove_dir_all(&old)?;
+    } else if let Err(e) = fs::rename(&staged, dir) {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! The plan: what to order, where each service's capacity goes, and what
+//! that leaves — as data, with its JSON and CSV formats.
+//!
+//! The solver writes a [`Plan`]; the verifier, `diff` and `report` read
+//! one. Everything here is plain data named by strings, so a plan file can
+//! be read without the inputs, and checked against them by name.
+//!
+//! JSON carries [`FORMAT_VERSION`]: the minor version grows with additions,
+//! the major one with breaking changes; readers ignore unknown fields.
+
+use serde::{Deserialize, Serialize};
+
+mod tables;
+pub use tables::csv_tables;
+
+/// Version of the plan file format.
+pub const FORMAT_VERSION: &str = "1.0";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: String,
+    /// SHA-256 of the input files (names and contents), to tell whether a
+    /// plan was made from the inputs at hand.
+    pub inputs_digest: String,
+    pub mode: Mode,
+    pub solver: SolverInfo,
+    /// Planning periods, in order.
+    pub periods: Vec<String>,
+    pub cost: Cost,
+    pub orders: Vec<Order>,
+    /// Machines per cluster, type and period (after arrivals and retirements).
+    pub fleet: Vec<FleetRow>,
+    /// Capacity reserved for each demand origin of a service, per cluster.
+    pub allocations: Vec<Allocation>,
+    /// Demand per service, origin and period, and what survives the loss of
+    /// the service's k largest failure domains.
+    pub headroom: Vec<Headroom>,
+    pub utilisation: Vec<Utilisation>,
+    pub power_space: Vec<PowerSpace>,
+    /// Demand the plan does not serve (best-effort mode only).
+    pub unmet: Vec<Unmet>,
+    /// Intents that cannot be met and the limits that cause it.
+    pub explanations: Vec<Explanation>,
+    /// Marginal values of binding limits, where the backend gives duals.
+    pub shadow_prices: Vec<ShadowPrice>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Every intent is met, or there is no plan.
+    Strict,
+    /// Unmet demand is allowed at a penalty weighted by priority.
+    BestEffort,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SolverInfo {
+    /// Which backend solved the model (`microlp`, `highs`).
+    pub backend: String,
+    /// `optimal`, or `feasible` when the solver stopped within a gap or a
+    /// time limit: never called optimal unless proven.
+    pub status: String,
+    /// Relative gap between the plan's cost and the best bound, when the
+    /// solver stopped short of proving optimality; 0 when optimal.
+    pub mip_gap: f64,
+    /// The objective value, penalties for unmet demand included.
+    pub objective: f64,
+    pub variables: usize,
+    pub constraints: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// Capital plus running cost over the horizon.
+    pub total: f64,
+    /// Capital cost of the orders.
+    pub capital: f64,
+    /// Running cost of the whole fleet (existing and ordered) over the horizon.
+    pub running: f64,
+    pub by_period: Vec<PeriodCost>,
+    /// Running cost shared out by each team's share of allocated resources,
+    /// and capital by the same shares in the period the machines arrive.
+    pub by_team: Vec<TeamCost>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodCost {
+    pub period: String,
+    pub capital: f64,
+    pub running: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamCost {
+    pub team: String,
+    pub period: String,
+    pub cost: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// Period in which the order is placed.
+    pub placed: String,
+    /// Period from which the machines serve.
+    pub arrives: String,
+    pub cluster: String,
+    pub machine_type: String,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetRow {
+    pub period: String,
+    pub cluster: String,
+    pub machine_type: String,
+    pub machines: u32,
+}
+
+/// Where demand comes from: users in a region (or anywhere, with no
+/// region), or a dependent service's capacity in a region.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    pub region: Option<String>,
+    /// For demand induced by a dependent service: that service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let region = self.region.as_deref().unwrap_or("anywhere");
+        match &self.via {
+            Some(via) => write!(f, "{via} in {region}"),
+            None => write!(f, "users in {region}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub period: String,
+    pub service: String,
+    pub origin: Origin,
+    pub cluster: String,
+    /// Units of the service's demand.
+    pub capacity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Headroom {
+    pub period: String,
+    pub service: String,
+    pub origin: Origin,
+    /// Organic (forecast) demand.
+    pub organic: f64,
+    /// Inorganic demand (launch events).
+    pub inorganic: f64,
+    /// Demand induced by dependent services' capacity.
+    pub induced: f64,
+    /// Capacity reserved for this origin in all clusters.
+    pub capacity: f64,
+    /// Capacity left after losing the k largest failure domains.
+    pub survivable: f64,
+    /// Survivable capacity minus all demand (negative where demand is unmet).
+    pub headroom: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Utilisation {
+    pub period: String,
+    pub cluster: String,
+    pub resource: String,
+    /// Allocated to services.
+    pub used: f64,
+    /// What the utilisation target allows to allocate.
+    pub allocatable: f64,
+    /// All of the fleet's capacity.
+    pub capacity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PowerSpace {
+    pub period: String,
+    pub cluster: String,
+    pub power_kw: f64,
+    pub power_cap_kw: f64,
+    pub machines: u32,
+    pub space_cap: f64,
+    /// Machines delivered this period, and the most that can be.
+    pub deliveries: u32,
+    pub delivery_limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unmet {
+    pub period: String,
+    pub service: String,
+    pub origin: Origin,
+    pub demand: f64,
+    pub unmet: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub service: String,
+    pub origin: Option<Origin>,
+    /// First and last period affected.
+    pub from: String,
+    pub to: String,
+    pub message: String,
+    /// Changes that would let the intent be met, each found by solving the
+    /// model with that limit relaxed.
+    pub fixes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShadowPrice {
+    pub period: String,
+    pub cluster: String,
+    /// `power_kw`, `space` or `deliveries`.
+    pub limit: String,
+    /// Cost saved over the horizon by one more unit of the limit.
+    pub value: f64,
+}
+
+/// Why a plan file cannot be read.
+#[derive(Debug)]
+pub struct ReadError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl Plan {
+    /// The plan as JSON: keys in a fixed order, numbers as computed (the
+    /// solver rounds them), a final newline.
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).expect("a plan always serialises");
+        out.push('\n');
+        out
+    }
+
+    /// Reads a plan. A plan of another major format version is refused.
+    pub fn from_json(text: &str) -> Result<Plan, ReadError> {
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: Option<String>,
+        }
+        let err = |e: serde_json::Error| ReadError { message: e.to_string(), line: e.line(), column: e.column() };
+        let version: Version = serde_json::from_str(text).map_err(err)?;
+        let major = |v: &str| v.split('.').next().map(str::to_owned);
+        match version.format_version {
+            Some(v) if major(&v) == major(FORMAT_VERSION) => serde_json::from_str(text).map_err(err),
+            Some(v) => Err(ReadError { message: format!("plan format {v} is not supported (this headroom reads {FORMAT_VERSION})"), line: 1, column: 1 }),
+            None => Err(ReadError { message: "not a headroom plan: no `format_version`".into(), line: 1, column: 1 }),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The solver backends behind one interface. Only this crate knows good_lp.
+
+use std::collections::HashMap;
+
+use good_lp::{Solution, SolutionStatus, SolverModel, Variable, WithMipGap, WithTimeLimit};
+
+use crate::model::Model;
+
+/// A solver compiled into this build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// microlp: pure Rust, always available; branch and bound for whole
+    /// machines.
+    Microlp,
+    /// HiGHS (cargo feature `highs`): much faster on large models.
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+impl Backend {
+    /// The backends compiled in, the default first.
+    pub fn available() -> Vec<Backend> {
+        vec![
+            #[cfg(feature = "highs")]
+            Backend::Highs,
+            Backend::Microlp,
+        ]
+    }
+
+    pub fn default_backend() -> Backend {
+        Backend::available()[0]
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Microlp => "microlp",
+            #[cfg(feature = "highs")]
+            Backend::Highs => "highs",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Backend::available().into_iter().find(|b| b.name() == name)
+    }
+}
+
+/// What a backend returns.
+pub struct Solved {
+    pub values: HashMap<Variable, f64>,
+    /// Proven optimal; otherwise the best solution found within the gap
+    /// or time limit.
+    pub optimal: bool,
+    /// Relative gap between the solution and the best bound.
+    pub mip_gap: f64,
+    /// Dual value of each constraint, where the backend gives them.
+    pub duals: Option<Vec<f64>>,
+}
+
+/// Why a solve gave no solution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Infeasible,
+    /// Anything else the backend reports (unbounded, a time limit with no
+    /// solution, an internal error).
+    Other(String),
+}
+
+pub struct Settings {
+    /// Stop once the solution is within this relative gap of the bound.
+    pub mip_gap: f64,
+    pub time_limit_seconds: Option<f64>,
+    /// Whether to ask for dual values (an LP only).
+    pub duals: bool,
+}
+
+/// Solves the model. Its variables and constraints are handed to the
+/// backend; the rest of the model stays to read the solution against.
+pub fn solve(model: &mut Model, backend: Backend, settings: &Settings) -> Result<Solved, Failure> {
+    solve_from(model, backend, settings, None)
+}
+
+/// As [`solve`], starting from known values of some variables (a feasible
+/// plan makes branch and bound prune from the start).
+pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
+    let objective = model.objective();
+    let all = &model.all;
+    let constraints = std::mem::take(&mut model.constraints);
+    let problem = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new()).minimise(objective);
+    let failure = |e: good_lp::ResolutionError| match e {
+        good_lp::ResolutionError::Infeasible => Failure::Infeasible,
+        other => Failure::Other(other.to_string()),
+    };
+    match backend {
+        Backend::Microlp => {
+            let mut p = problem.using(good_lp::microlp).with_mip_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
+            if let Some(limit) = settings.time_limit_seconds {
+                p = p.with_time_limit(limit);
+            }
+            if let Some(warm) = warm {
+                p = good_lp::WithInitialSolution::with_initial_solution(p, warm);
+            }
+            for c in constraints {
+                p.add_constraint(c);
+            }
+            let solution = p.solve().map_err(failure)?;
+            let values = all.iter().map(|&v| (v, solution.value(v))).collect();
+            let status = solution.status();
+            let gap = solution.into_inner().gap().unwrap_or(0.0);
+            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), duals: None })
+        }
+        #[cfg(feature = "highs")]
+        Backend::Highs => {
+            use good_lp::solvers::highs::HighsParallelType;
+            use good_lp::SolutionWithDual;
+            let mut p = problem.using(good_lp::highs).set_threads(1).set_mip_rel_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
+            p.set_verbose(false);
+            p = p.set_parallel(HighsParallelType::Off);
+            if let Some(limit) = settings.time_limit_seconds {
+                p = p.set_time_limit(limit);
+            }
+            let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
+            let mut solution = p.solve().map_err(failure)?;
+            let values = all.iter().map(|&v| (v, solution.value(v))).collect();
+            let status = solution.status();
+            let duals = settings.duals.then(|| {
+                let dual = solution.compute_dual();
+                refs.iter().map(|&r| good_lp::solvers::DualValues::dual(&dual, r)).collect()
+            });
+            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: 0.0, duals })
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! From solver values to a [`Plan`]: rounded, ordered, and with every
+//! derived table (fleet, headroom, utilisation, power and space, cost)
+//! computed from the rounded decisions, so the plan is self-consistent.
+
+use std::collections::BTreeMap;
+
+use good_lp::Variable;
+use headroom_model::*;
+use headroom_plan as plan;
+
+use crate::model::{Kind, Model};
+
+/// Values below this are noise from the solver and read as 0.
+const EPS: f64 = 1e-7;
+
+/// Rounds to 6 decimals, cleaning solver noise.
+pub fn round6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r.abs() < EPS || r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// Sum of the capacity left after removing the `k` largest groups.
+pub fn survivable(groups: &[f64], k: usize) -> f64 {
+    let mut sorted = groups.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    sorted.iter().skip(k).sum()
+}
+
+pub struct Decisions {
+    /// Whole machines ordered: (cluster, type, placed) → count.
+    pub orders: BTreeMap<(ClusterId, MachineTypeId, usize), u32>,
+    /// z[origin][cluster index][period] in units of demand, rounded.
+    pub z: Vec<Vec<Vec<f64>>>,
+    /// unmet[origin][period].
+    pub unmet: Vec<Vec<f64>>,
+}
+
+impl Decisions {
+    pub fn read(model: &Model, values: &std::collections::HashMap<Variable, f64>) -> Decisions {
+        let v = |var: &Variable| values.get(var).copied().unwrap_or(0.0);
+        let mut orders = BTreeMap::new();
+        for o in &model.orders {
+            let n = v(&o.var).round().max(0.0) as u32;
+            if n > 0 {
+                orders.insert((o.cluster, o.machine_type, o.placed), n);
+            }
+        }
+        // Back from the model's scaled units to units of demand.
+        let unit = |o: usize| model.unit[model.origins[o].service.index()];
+        let z = model
+            .z
+            .iter()
+            .enumerate()
+            .map(|(o, c)| c.iter().map(|t| t.iter().map(|var| round6(unit(o) * v(var)).max(0.0)).collect()).collect())
+            .collect();
+        let unmet = model
+            .unmet
+            .iter()
+            .enumerate()
+            .map(|(o, t)| t.iter().map(|u| u.map_or(0.0, |u| round6(unit(o) * v(&u)).max(0.0))).collect())
+            .collect();
+        Decisions { orders, z, unmet }
+    }
+}
+
+pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::SolverInfo, digest: &str) -> plan::Plan {
+    let org = model.org;
+    let horizon = model.horizon;
+    let months = model.months_per_period as f64;
+    let periods: Vec<String> = (0..horizon).map(|t| model.period_name(t)).collect();
+    let origin_of = |o: usize| {
+        let def = &model.origins[o];
+        plan::Origin {
+            region: def.region.map(|r| org.region(r).name.text.clone()),
+            via: match def.kind {
+                Kind::Direct { .. } => None,
+                Kind::Induced { from, .. } => Some(org.service(from).name.text.clone()),
+            },
+        }
+    };
+
+    // Machines per cluster, type and period, from the rounded orders.
+    let machines = |c: ClusterId, m: MachineTypeId, t: usize| -> u32 {
+        let cluster = org.cluster(c);
+        let base = cluster.existing(m) as i64 - cluster.retired_by(m, org.forecast.periods[t]) as i64;
+        let lead = model.lead(c);
+        let ordered: u32 = d.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
+        (base.max(0) as u32) + ordered
+    };
+    // x[s][c][t]
+    let mut x = vec![vec![vec![0.0; horizon]; org.clusters.len()]; org.services.len()];
+    for (o, def) in model.origins.iter().enumerate() {
+        for (i, &c) in def.clusters.iter().enumerate() {
+            for t in 0..horizon {
+                x[def.service.index()][c.index()][t] += d.z[o][i][t];
+            }
+        }
+    }
+
+    let mut placed_orders: Vec<_> = d.orders.iter().collect();
+    placed_orders.sort_by_key(|(&(c, m, placed), _)| (placed, &org.cluster(c).name.text, &org.machine_type(m).name.text));
+    let mut orders = Vec::new();
+    for (&(c, m, placed), &count) in placed_orders {
+        orders.push(plan::Order {
+            placed: periods[placed].clone(),
+            arrives: periods[placed + model.lead(c)].clone(),
+            cluster: org.cluster(c).name.text.clone(),
+            machine_type: org.machine_type(m).name.text.clone(),
+            count,
+        });
+    }
+
+    let mut fleet = Vec::new();
+    let mut power_space = Vec::new();
+    let mut utilisation = Vec::new();
+    let mut by_period = Vec::new();
+    let mut team_cost: BTreeMap<(usize, String), f64> = BTreeMap::new();
+    let (mut capital_total, mut running_total) = (0.0, 0.0);
+    for t in 0..horizon {
+        let period = org.forecast.periods[t];
+        let (mut capital_t, mut running_t) = (0.0, 0.0);
+        for c in org.cluster_ids() {
+            let cluster = org.cluster(c);
+            let (mut power, mut count, mut running_c) = (0.0, 0u32, 0.0);
+            let mut capacity = vec![0.0; org.resources.len()];
+            for &m in &model.cluster_types[c.index()] {
+                let n = machines(c, m, t);
+                let mt = org.machine_type(m);
+                fleet.push(plan::FleetRow { period: periods[t].clone(), cluster: cluster.name.text.clone(), machine_type: mt.name.text.clone(), machines: n });
+                power += mt.power_kw * n as f64;
+                count += n;
+                running_c += months * mt.running_cost_per_month * n as f64;
+                for (r, cap) in capacity.iter_mut().enumerate() {
+                    *cap += mt.capacity[r] * n as f64;
+                }
+            }
+            let lead = model.lead(c);
+            let arriving: u32 = d.orders.iter().filter(|(&(oc, _, placed), _)| oc == c && placed + lead == t).map(|(_, n)| n).sum();
+            let capital_c: f64 = d
+                .orders
+                .iter()
+                .filter(|(&(oc, _, placed), _)| oc == c && placed == t)
+                .map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64)
+                .sum();
+            capital_t += capital_c;
+            running_t += running_c;
+            power_space.push(plan::PowerSpace {
+                period: periods[t].clone(),
+                cluster: cluster.name.text.clone(),
+                power_kw: round6(power),
+                power_cap_kw: cluster.power_cap_kw.at(period),
+                machines: count,
+                space_cap: cluster.space_cap.at(period),
+                deliveries: arriving,
+                delivery_limit: cluster.max_deliveries_per_period(model.months_per_period),
+            });
+            // Each team's share of the cluster: its mean share of the
+            // resources the fleet has; the rest is idle.
+            let mut shares: BTreeMap<String, f64> = BTreeMap::new();
+            let resources_present = capacity.iter().filter(|&&c| c > 0.0).count().max(1) as f64;
+            for r in 0..org.resources.len() {
+                let used: f64 = org.service_ids().map(|s| org.service(s).per_unit[r] * x[s.index()][c.index()][t]).sum();
+                if capacity[r] > 0.0 || used > 0.0 {
+                    utilisation.push(plan::Utilisation {
+                        period: periods[t].clone(),
+                        cluster: cluster.name.text.clone(),
+                        resource: org.resources[r].name.text.clone(),
+                        used: round6(used),
+                        allocatable: round6(cluster.utilisation_target * capacity[r]),
+                        capacity: round6(capacity[r]),
+                    });
+                }
+                if capacity[r] > 0.0 {
+                    for s in org.service_ids() {
+                        let share = org.service(s).per_unit[r] * x[s.index()][c.index()][t] / capacity[r] / resources_present;
+                        *shares.entry(org.team(org.service(s).team).name.text.clone()).or_default() += share;
+                    }
+                }
+            }
+            let allocated: f64 = shares.values().sum();
+            shares.insert("(idle)".into(), (1.0 - allocated).max(0.0));
+            for (team, share) in shares {
+                *team_cost.entry((t, team)).or_default() += share * (running_c + capital_c);
+            }
+        }
+        capital_total += capital_t;
+        running_total += running_t;
+        by_period.push(plan::PeriodCost { period: periods[t].clone(), capital: round2(capital_t), running: round2(running_t) });
+    }
+
+    let mut allocations = Vec::new();
+    let mut headroom = Vec::new();
+    let mut unmet = Vec::new();
+    for (o, def) in model.origins.iter().enumerate() {
+        let service = org.service(def.service);
+        for t in 0..horizon {
+            for (i, &c) in def.clusters.iter().enumerate() {
+                if d.z[o][i][t] > 0.0 {
+                    allocations.push(plan::Allocation {
+                        period: periods[t].clone(),
+                        service: service.name.text.clone(),
+                        origin: origin_of(o),
+                        cluster: org.cluster(c).name.text.clone(),
+                        capacity: d.z[o][i][t],
+                    });
+                }
+            }
+            let (organic, inorganic, induced) = match &def.kind {
+                Kind::Direct { organic, inorganic } => (organic[t], inorganic[t], 0.0),
+                Kind::Induced { from, ratio } => {
+                    let from_x: f64 = org.cluster_ids().filter(|&c| Some(org.cluster(c).region) == def.region).map(|c| x[from.index()][c.index()][t]).sum();
+                    (0.0, 0.0, ratio * from_x)
+                }
+            };
+            let groups: Vec<f64> = def.groups.iter().map(|g| g.iter().map(|&i| d.z[o][i][t]).sum()).collect();
+            let capacity: f64 = groups.iter().sum();
+            let survivable = survivable(&groups, service.redundancy.k as usize);
+            let demand = organic + inorganic + induced;
+            if demand > 0.0 || capacity > 0.0 {
+                headroom.push(plan::Headroom {
+                    period: periods[t].clone(),
+                    service: service.name.text.clone(),
+                    origin: origin_of(o),
+                    organic: round6(organic),
+                    inorganic: round6(inorganic),
+                    induced: round6(induced),
+                    capacity: round6(capacity),
+                    survivable: round6(survivable),
+                    headroom: round6(survivable - demand),
+                });
+            }
+            if d.unmet[o][t] > 0.0 {
+                unmet.push(plan::Unmet { period: periods[t].clone(), service: service.name.text.clone(), origin: origin_of(o), demand: round6(demand), unmet: d.unmet[o][t] });
+            }
+        }
+    }
+    let by_team = team_cost
+        .into_iter()
+        .map(|((t, team), cost)| plan::TeamCost { team, period: periods[t].clone(), cost: round2(cost) })
+        .collect();
+
+    plan::Plan {
+        format_version: plan::FORMAT_VERSION.to_owned(),
+        inputs_digest: digest.to_owned(),
+        mode,
+        solver,
+        periods,
+        cost: plan::Cost { total: round2(capital_total + running_total), capital: round2(capital_total), running: round2(running_total), by_period, by_team },
+        orders,
+        fleet,
+        allocations,
+        headroom,
+        utilisation,
+        power_space,
+        unmet,
+        explanations: Vec::new(),
+        shadow_prices: Vec::new(),
+    }
+}

@@ -1,0 +1,99 @@
+//! The planner: turns an [`Organisation`] into the least-cost [`Plan`]
+//! that meets every intent, as DESIGN.md defines a plan, or explains why
+//! none exists.
+//!
+//! This is the only crate that knows good_lp. The model ([`model`]) is a
+//! mixed-integer program: continuous capacity per service, demand origin,
+//! cluster and period; whole-machine orders. Backends are chosen at run
+//! time among those compiled in ([`Backend`]).
+
+mod backend;
+mod explain;
+mod extract;
+pub mod model;
+mod search;
+
+use headroom_model::Organisation;
+use headroom_plan::{Explanation, Mode, Plan, SolverInfo};
+
+pub use backend::Backend;
+use model::{Build, Model};
+
+/// The default relative gap: machine counts within 0.5 % of the best
+/// possible cost are well inside forecast error.
+pub const DEFAULT_MIP_GAP: f64 = 0.005;
+
+/// Branch and bound stops after this long by default, keeping the best
+/// plan found.
+pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 60.0;
+
+/// How to plan.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub mode: Mode,
+    pub backend: Backend,
+    /// Relative gap to the best bound at which the search for whole-machine
+    /// orders may stop (0: prove optimality).
+    pub mip_gap: f64,
+    pub time_limit_seconds: Option<f64>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS) }
+    }
+}
+
+/// Why there is no plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Strict mode: no plan meets every intent. Each explanation says which
+    /// intent and which limits.
+    IntentsNotMet(Vec<Explanation>),
+    /// The backend failed (a time limit with no solution, a numerical
+    /// failure); not the inputs' fault.
+    Solver(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::IntentsNotMet(e) => write!(f, "{} intent(s) cannot be met", e.len()),
+            Error::Solver(m) => write!(f, "the solver failed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Plans `org`. In strict mode, fails with explanations if the intents
+/// cannot all be met; in best-effort mode, returns a plan whose `unmet`
+/// and `explanations` say what is not served and why.
+pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Result<Plan, Error> {
+    let best_effort = options.mode == Mode::BestEffort;
+    let build = Build { best_effort, ..Build::default() };
+    let probe = Model::new(org, build.clone());
+    if !probe.impossible.is_empty() {
+        return Err(Error::IntentsNotMet(explain::impossible(&probe)));
+    }
+    let (variables, constraints) = (probe.all.len(), probe.constraints.len());
+    let found = match search::whole_machines(org, &build, options) {
+        Ok(found) => found,
+        Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, options.backend))),
+        Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
+        Err(backend::Failure::Other(m)) => return Err(Error::Solver(m)),
+    };
+    let info = SolverInfo {
+        backend: options.backend.name().to_owned(),
+        status: if found.gap <= 0.0 { "optimal".into() } else { "feasible".into() },
+        mip_gap: (found.gap * 1e6).round() / 1e6,
+        objective: (found.objective * 100.0).round() / 100.0,
+        variables,
+        constraints,
+    };
+    let mut plan = extract::extract(&found.model, &found.decisions, options.mode, info, inputs_digest);
+    if !plan.unmet.is_empty() {
+        plan.explanations = explain::explain(org, options.backend);
+    }
+    Ok(plan)
+}

@@ -1,0 +1,515 @@
+//! The planning model: variables and constraints exactly as DESIGN.md's
+//! "What a plan means" defines a plan, built as a struct that owns them.
+//!
+//! Notation (per period t): z[o,c] capacity reserved in cluster c for
+//! demand origin o; x[s,c] = Σ_o z[o,c] over the origins of service s;
+//! orders[c,m,t'] whole machines ordered in t', serving from t' + lead time.
+//!
+//! Scaling: simplex codes check feasibility with absolute tolerances, so
+//! the model keeps its numbers near 1. A service's capacity variables count
+//! `unit[s]` units of its demand each — as much as fills the largest
+//! machine's capacity of the service's bottleneck resource — resource rows
+//! are divided by that largest capacity, and costs are in thousands.
+
+use std::collections::BTreeMap;
+
+use good_lp::{constraint, variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, Variable};
+use headroom_model::*;
+
+/// What one demand origin asks for.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// Users' demand from a region (or from anywhere), per period.
+    Direct { organic: Vec<f64>, inorganic: Vec<f64> },
+    /// Demand that a dependent service's capacity in a region induces.
+    Induced { from: ServiceId, ratio: f64 },
+}
+
+/// One demand origin of one service: what must be covered, and by which
+/// clusters.
+#[derive(Clone, Debug)]
+pub struct OriginDef {
+    pub service: ServiceId,
+    pub region: Option<RegionId>,
+    pub kind: Kind,
+    /// Eligible clusters, ascending.
+    pub clusters: Vec<ClusterId>,
+    /// Indices into `clusters`, one list per failure group at the service's
+    /// redundancy level, in group order.
+    pub groups: Vec<Vec<usize>>,
+}
+
+/// An order variable.
+#[derive(Clone, Copy, Debug)]
+pub struct OrderVar {
+    pub cluster: ClusterId,
+    pub machine_type: MachineTypeId,
+    /// Period index in which the order is placed.
+    pub placed: usize,
+    pub var: Variable,
+}
+
+/// A capacity limit whose dual is a shadow price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitKind {
+    Power,
+    Space,
+    Deliveries,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct LimitRef {
+    pub kind: LimitKind,
+    pub cluster: ClusterId,
+    pub period: usize,
+    /// Index into `Model::constraints`.
+    pub constraint: usize,
+}
+
+/// How the model is built: the mode, and relaxations used to explain why
+/// intents cannot be met.
+#[derive(Clone, Debug, Default)]
+pub struct Build {
+    /// Allow unmet demand at a penalty weighted by priority.
+    pub best_effort: bool,
+    /// Orders are whole machines (a MIP); off for the LP relaxation.
+    pub integer: bool,
+    /// Ignore power caps.
+    pub no_power_caps: bool,
+    /// Ignore space caps.
+    pub no_space_caps: bool,
+    /// Ignore delivery limits.
+    pub no_delivery_limits: bool,
+    /// Orders arrive in the period they are placed.
+    pub no_lead_times: bool,
+    /// Orders fixed to a number of machines: (cluster, type, placed).
+    pub fixed_orders: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+}
+
+/// Unmet demand costs this many times what serving it could cost at most.
+pub const UNMET_PENALTY_FACTOR: f64 = 10.0;
+
+/// Costs enter the objective in thousands.
+pub const COST_SCALE: f64 = 1e-3;
+
+pub struct Model<'o> {
+    pub org: &'o Organisation,
+    pub build: Build,
+    pub horizon: usize,
+    pub months_per_period: u32,
+    pub origins: Vec<OriginDef>,
+    /// Units of demand that one unit of a service's capacity variables
+    /// stands for (see the module's note on scaling).
+    pub unit: Vec<f64>,
+    /// The largest capacity of each resource among machine types.
+    pub reference: Vec<f64>,
+    /// Origins of each service.
+    pub by_service: Vec<Vec<usize>>,
+    pub vars: ProblemVariables,
+    /// Every variable, in creation order.
+    pub all: Vec<Variable>,
+    /// z[origin][cluster index][period].
+    pub z: Vec<Vec<Vec<Variable>>>,
+    pub orders: Vec<OrderVar>,
+    /// Machine types a cluster has or can order, ascending.
+    pub cluster_types: Vec<Vec<MachineTypeId>>,
+    /// unmet[origin][period], in best-effort mode.
+    pub unmet: Vec<Vec<Option<Variable>>>,
+    pub constraints: Vec<Constraint>,
+    pub limits: Vec<LimitRef>,
+    pub capital: Expression,
+    pub running: Expression,
+    pub penalty: Expression,
+    /// Limits that the existing fleet already breaks: no plan can meet them.
+    pub impossible: Vec<String>,
+}
+
+impl<'o> Model<'o> {
+    pub fn new(org: &'o Organisation, build: Build) -> Model<'o> {
+        let reference: Vec<f64> = (0..org.resources.len())
+            .map(|r| org.machine_types.iter().map(|m| m.capacity[r]).fold(0.0, f64::max))
+            .map(|c| if c > 0.0 { c } else { 1.0 })
+            .collect();
+        let unit = org
+            .services
+            .iter()
+            .map(|s| {
+                let fill = s.per_unit.iter().zip(&reference).filter(|(need, _)| **need > 0.0).map(|(need, cap)| cap / need).fold(f64::INFINITY, f64::min);
+                if fill.is_finite() {
+                    fill
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let mut model = Model {
+            org,
+            build,
+            horizon: org.forecast.periods.len(),
+            months_per_period: org.forecast.months_per_period(),
+            unit,
+            reference,
+            origins: Vec::new(),
+            by_service: vec![Vec::new(); org.services.len()],
+            vars: ProblemVariables::new(),
+            all: Vec::new(),
+            z: Vec::new(),
+            orders: Vec::new(),
+            cluster_types: Vec::new(),
+            unmet: Vec::new(),
+            constraints: Vec::new(),
+            limits: Vec::new(),
+            capital: Expression::default(),
+            running: Expression::default(),
+            penalty: Expression::default(),
+            impossible: Vec::new(),
+        };
+        model.add_origins();
+        model.add_capacity_variables();
+        model.add_fleet();
+        model.add_redundancy();
+        model.add_spread();
+        model.add_cluster_resources();
+        model
+    }
+
+    fn var(&mut self, def: good_lp::VariableDefinition) -> Variable {
+        let v = self.vars.add(def);
+        self.all.push(v);
+        v
+    }
+
+    fn add(&mut self, c: Constraint, name: impl FnOnce() -> String) -> usize {
+        self.constraints.push(c.set_name(name()));
+        self.constraints.len() - 1
+    }
+
+    pub fn period_name(&self, t: usize) -> String {
+        self.org.forecast.periods[t].to_string()
+    }
+
+    pub fn lead(&self, c: ClusterId) -> usize {
+        if self.build.no_lead_times {
+            0
+        } else {
+            self.org.cluster(c).lead_time_periods(self.months_per_period) as usize
+        }
+    }
+
+    /// Demand origins: users' demand per region, then demand induced by each
+    /// dependent service per region its capacity may sit in.
+    fn add_origins(&mut self) {
+        let org = self.org;
+        for s in org.service_ids() {
+            for d in org.direct_demand(s) {
+                let clusters = org.cluster_ids().filter(|&c| org.serves(s, d.region, c)).collect();
+                self.push_origin(s, d.region, Kind::Direct { organic: d.organic, inorganic: d.inorganic }, clusters);
+            }
+        }
+        for from in org.service_ids() {
+            let mut regions: Vec<RegionId> = org.cluster_ids().filter(|&c| org.may_use(from, c)).map(|c| org.cluster(c).region).collect();
+            regions.sort();
+            regions.dedup();
+            for dep in &org.service(from).dependencies {
+                for &region in &regions {
+                    let clusters = org.cluster_ids().filter(|&c| org.serves_dependency(dep, region, c)).collect();
+                    self.push_origin(dep.service, Some(region), Kind::Induced { from, ratio: dep.ratio }, clusters);
+                }
+            }
+        }
+    }
+
+    fn push_origin(&mut self, service: ServiceId, region: Option<RegionId>, kind: Kind, clusters: Vec<ClusterId>) {
+        let level = self.org.service(service).redundancy.level;
+        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, &c) in clusters.iter().enumerate() {
+            groups.entry(self.org.group_of(c, level)).or_default().push(i);
+        }
+        self.by_service[service.index()].push(self.origins.len());
+        self.origins.push(OriginDef { service, region, kind, clusters, groups: groups.into_values().collect() });
+    }
+
+    fn origin_name(&self, o: usize) -> String {
+        let def = &self.origins[o];
+        let region = def.region.map_or("anywhere", |r| self.org.region(r).name.as_str());
+        match def.kind {
+            Kind::Direct { .. } => format!("{}@{region}", self.org.service(def.service).name),
+            Kind::Induced { from, .. } => format!("{}@{region}<-{}", self.org.service(def.service).name, self.org.service(from).name),
+        }
+    }
+
+    fn add_capacity_variables(&mut self) {
+        for o in 0..self.origins.len() {
+            let mut per_cluster = Vec::new();
+            for i in 0..self.origins[o].clusters.len() {
+                let c = self.origins[o].clusters[i];
+                let mut per_period = Vec::with_capacity(self.horizon);
+                for t in 0..self.horizon {
+                    let name = format!("z[{}|{}|{}]", self.origin_name(o), self.org.cluster(c).name, self.period_name(t));
+                    per_period.push(self.var(variable().min(0).name(name)));
+                }
+                per_cluster.push(per_period);
+            }
+            self.z.push(per_cluster);
+            let unmet = (0..self.horizon)
+                .map(|t| {
+                    self.build.best_effort.then(|| {
+                        let name = format!("unmet[{}|{}]", self.origin_name(o), self.period_name(t));
+                        self.var(variable().min(0).name(name))
+                    })
+                })
+                .collect();
+            self.unmet.push(unmet);
+        }
+    }
+
+    /// x[s,c,t]: all capacity of service `s` in cluster `c` in period `t`,
+    /// in units of `unit[s]`.
+    pub fn x(&self, s: ServiceId, c: ClusterId, t: usize) -> Expression {
+        let mut x = Expression::default();
+        for &o in &self.by_service[s.index()] {
+            if let Ok(i) = self.origins[o].clusters.binary_search(&c) {
+                x += self.z[o][i][t];
+            }
+        }
+        x
+    }
+
+    /// The demand an origin must cover in period `t`, in units of its
+    /// service's `unit`.
+    pub fn demand(&self, o: usize, t: usize) -> Expression {
+        let def = &self.origins[o];
+        let unit = self.unit[def.service.index()];
+        match &def.kind {
+            Kind::Direct { organic, inorganic } => Expression::from((organic[t] + inorganic[t]) / unit),
+            Kind::Induced { from, ratio } => {
+                let scale = ratio * self.unit[from.index()] / unit;
+                let mut d = Expression::default();
+                for c in self.org.cluster_ids().filter(|&c| Some(self.org.cluster(c).region) == def.region) {
+                    d += scale * self.x(*from, c, t);
+                }
+                d
+            }
+        }
+    }
+
+    /// Machines of type `m` in cluster `c` in period `t`: the existing fleet,
+    /// less retirements, plus orders that have arrived.
+    pub fn machines(&self, c: ClusterId, m: MachineTypeId, t: usize) -> Expression {
+        let cluster = self.org.cluster(c);
+        let period = self.org.forecast.periods[t];
+        let base = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64;
+        let mut e = Expression::from(base);
+        let lead = self.lead(c);
+        for o in self.orders.iter().filter(|o| o.cluster == c && o.machine_type == m && o.placed + lead <= t) {
+            e += o.var;
+        }
+        e
+    }
+
+    /// Orders, fleet cost, power, space and delivery limits (rules 7, 8).
+    fn add_fleet(&mut self) {
+        let org = self.org;
+        let months = self.months_per_period as f64;
+        for c in org.cluster_ids() {
+            let cluster = org.cluster(c);
+            let mut types: Vec<MachineTypeId> = cluster.fleet.iter().map(|(m, _)| *m).chain(cluster.orderable.iter().copied()).collect();
+            types.sort();
+            types.dedup();
+            self.cluster_types.push(types);
+            let lead = self.lead(c);
+            let per_period = cluster.max_deliveries_per_period(self.months_per_period);
+            for &m in &cluster.orderable {
+                for placed in 0..self.horizon.saturating_sub(lead) {
+                    let mut def = variable().min(0).name(format!("order[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(placed)));
+                    if let Some(limit) = per_period {
+                        def = def.max(limit as f64);
+                    }
+                    if let Some(&n) = self.build.fixed_orders.get(&(c, m, placed)) {
+                        def = def.min(n).max(n);
+                    }
+                    if self.build.integer {
+                        def = def.integer();
+                    }
+                    let var = self.var(def);
+                    self.orders.push(OrderVar { cluster: c, machine_type: m, placed, var });
+                    self.capital += (COST_SCALE * org.machine_type(m).capital_cost) * var;
+                }
+            }
+        }
+        for c in org.cluster_ids() {
+            let cluster = org.cluster(c);
+            for t in 0..self.horizon {
+                let period = org.forecast.periods[t];
+                let mut power = Expression::default();
+                let mut space = Expression::default();
+                for &m in &self.cluster_types[c.index()].clone() {
+                    let n = self.machines(c, m, t);
+                    let mt = org.machine_type(m);
+                    self.running += (COST_SCALE * months * mt.running_cost_per_month) * n.clone();
+                    power += mt.power_kw * n.clone();
+                    space += n;
+                }
+                let (power_cap, space_cap) = (cluster.power_cap_kw.at(period), cluster.space_cap.at(period));
+                if !self.build.no_power_caps {
+                    self.limit(LimitKind::Power, c, t, power, power_cap, "kW of power");
+                }
+                if !self.build.no_space_caps {
+                    self.limit(LimitKind::Space, c, t, space, space_cap, "machine slots");
+                }
+                if let (Some(limit), false) = (cluster.max_deliveries_per_period(self.months_per_period), self.build.no_delivery_limits) {
+                    let lead = self.lead(c);
+                    let arriving: Expression = self.orders.iter().filter(|o| o.cluster == c && o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
+                    if t >= lead {
+                        let i = self.add(constraint!(arriving <= limit as f64), || format!("deliveries[{}|{}]", cluster.name, period));
+                        self.limits.push(LimitRef { kind: LimitKind::Deliveries, cluster: c, period: t, constraint: i });
+                    }
+                }
+            }
+        }
+    }
+
+    /// `used <= cap`, or a note if the existing fleet alone breaks it.
+    fn limit(&mut self, kind: LimitKind, c: ClusterId, t: usize, used: Expression, cap: f64, what: &str) {
+        let cluster = self.org.cluster(c);
+        let period = self.org.forecast.periods[t];
+        let has_orders = self.orders.iter().any(|o| o.cluster == c && o.placed + self.lead(c) <= t);
+        if !has_orders {
+            let fixed = used.constant();
+            if fixed > cap + 1e-9 {
+                self.impossible.push(format!("the existing fleet of `{}` uses {fixed} {what} in {period}, over its cap of {cap}", cluster.name));
+            }
+            return;
+        }
+        let name = format!("{}[{}|{}]", if kind == LimitKind::Power { "power" } else { "space" }, cluster.name, period);
+        let i = self.add(constraint!(used <= cap), || name);
+        self.limits.push(LimitRef { kind, cluster: c, period: t, constraint: i });
+    }
+
+    /// N+k (rule 3), exactly: the capacity left after losing the k largest
+    /// groups covers demand. With y_g the capacity in group g, the sum of
+    /// the k largest is min over u of k·u + Σ_g max(0, y_g − u), so
+    /// Σ y_g − k·u − Σ e_g ≥ demand with e_g ≥ y_g − u, e_g ≥ 0, u ≥ 0.
+    fn add_redundancy(&mut self) {
+        for o in 0..self.origins.len() {
+            let def = self.origins[o].clone();
+            let k = self.org.service(def.service).redundancy.k as f64;
+            let priority = self.org.service(def.service).priority;
+            let penalty = COST_SCALE * self.unit_penalty(def.service, priority) * self.unit[def.service.index()];
+            for t in 0..self.horizon {
+                let group_sum = |g: &Vec<usize>| -> Expression { g.iter().map(|&i| Expression::from(self.z[o][i][t])).sum() };
+                let ys: Vec<Expression> = def.groups.iter().map(group_sum).collect();
+                let mut survivable: Expression = ys.iter().cloned().sum();
+                let tag = format!("{}|{}", self.origin_name(o), self.period_name(t));
+                if k > 0.0 {
+                    let u = self.var(variable().min(0).name(format!("u[{tag}]")));
+                    survivable -= k * u;
+                    for (g, y) in ys.into_iter().enumerate() {
+                        let e = self.var(variable().min(0).name(format!("e[{tag}|{g}]")));
+                        survivable -= e;
+                        self.add(constraint!(e >= y - u), || format!("topk[{tag}|{g}]"));
+                    }
+                }
+                if let Some(unmet) = self.unmet[o][t] {
+                    survivable += unmet;
+                    self.penalty += penalty * unmet;
+                }
+                let demand = self.demand(o, t);
+                self.add(constraint!(survivable >= demand), || format!("cover[{tag}]"));
+            }
+        }
+    }
+
+    /// What one unit of unmet demand of `s` costs (in dollars, per unit of
+    /// demand) in best-effort mode: more
+    /// than serving it could ever cost (capital and running cost over the
+    /// horizon of the dearest machine for each resource it needs, divided by
+    /// the smallest utilisation target, times k+1 for redundancy), times
+    /// [`UNMET_PENALTY_FACTOR`] and 1 + priority, so that lower priorities
+    /// are shed first.
+    pub fn unit_penalty(&self, s: ServiceId, priority: u32) -> f64 {
+        let org = self.org;
+        let service = org.service(s);
+        let months = (self.months_per_period as usize * self.horizon) as f64;
+        let util = org.clusters.iter().map(|c| c.utilisation_target).fold(1.0, f64::min);
+        let mut cost = 0.0;
+        for (r, &need) in service.per_unit.iter().enumerate() {
+            let dearest = org
+                .machine_types
+                .iter()
+                .filter(|m| m.capacity[r] > 0.0)
+                .map(|m| (m.capital_cost + m.running_cost_per_month * months) / m.capacity[r])
+                .fold(0.0, f64::max);
+            cost += need * dearest;
+        }
+        let cost = (cost / util * (service.redundancy.k as f64 + 1.0)).max(1.0);
+        cost * UNMET_PENALTY_FACTOR * (1.0 + priority as f64)
+    }
+
+    /// Spread caps (rule 4): capacity in one region or cluster is at most a
+    /// share of the service's capacity.
+    fn add_spread(&mut self) {
+        let org = self.org;
+        for s in org.service_ids() {
+            let service = org.service(s);
+            let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
+            for t in 0..self.horizon {
+                let total: Expression = clusters.iter().map(|&c| self.x(s, c, t)).sum();
+                if let Some(share) = service.max_cluster_share {
+                    for &c in &clusters {
+                        let x = self.x(s, c, t);
+                        let name = format!("cluster_share[{}|{}|{}]", service.name, org.cluster(c).name, self.period_name(t));
+                        self.add(constraint!(x <= share * total.clone()), || name);
+                    }
+                }
+                if let Some(share) = service.max_region_share {
+                    for r in org.region_ids() {
+                        let in_region: Expression = clusters.iter().filter(|&&c| org.cluster(c).region == r).map(|&c| self.x(s, c, t)).sum();
+                        let name = format!("region_share[{}|{}|{}]", service.name, org.region(r).name, self.period_name(t));
+                        self.add(constraint!(in_region <= share * total.clone()), || name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cluster resources (rule 6): what services need fits in the share of
+    /// the fleet's capacity that the utilisation target allows.
+    fn add_cluster_resources(&mut self) {
+        let org = self.org;
+        for c in org.cluster_ids() {
+            let cluster = org.cluster(c);
+            let users: Vec<ServiceId> = org.service_ids().filter(|&s| self.by_service[s.index()].iter().any(|&o| self.origins[o].clusters.contains(&c))).collect();
+            if users.is_empty() {
+                continue;
+            }
+            for t in 0..self.horizon {
+                for r in 0..org.resources.len() {
+                    let mut need = Expression::default();
+                    let mut any = false;
+                    let reference = self.reference[r];
+                    for &s in &users {
+                        let per_unit = org.service(s).per_unit[r];
+                        if per_unit > 0.0 {
+                            need += (per_unit * self.unit[s.index()] / reference) * self.x(s, c, t);
+                            any = true;
+                        }
+                    }
+                    if !any {
+                        continue;
+                    }
+                    let mut have = Expression::default();
+                    for &m in &self.cluster_types[c.index()] {
+                        have += (cluster.utilisation_target * org.machine_type(m).capacity[r] / reference) * self.machines(c, m, t);
+                    }
+                    let name = format!("resource[{}|{}|{}]", cluster.name, org.resources[r].name, self.period_name(t));
+                    self.add(constraint!(need <= have), || name);
+                }
+            }
+        }
+    }
+
+    pub fn objective(&self) -> Expression {
+        self.capital.clone() + self.running.clone() + self.penalty.clone()
+    }
+}

@@ -1,0 +1,135 @@
+//! Finding whole-machine orders: the LP relaxation gives a lower bound; a
+//! dive (round the earliest period's fractional orders up, fix them,
+//! re-solve) gives whole machines quickly; only if that is further from
+//! the bound than the requested gap does branch and bound run, started
+//! from the dive's plan.
+//!
+//! The reported gap is always against a proven bound: a plan is called
+//! optimal only when nothing cheaper can exist.
+
+use std::collections::BTreeMap;
+
+use headroom_model::Organisation;
+
+use crate::backend::{self, Backend, Failure, Settings};
+use crate::extract::Decisions;
+use crate::model::{Build, Model, COST_SCALE};
+use crate::Options;
+
+pub struct Found<'o> {
+    /// The model the decisions are read against.
+    pub model: Model<'o>,
+    pub decisions: Decisions,
+    /// Objective in dollars (penalties included).
+    pub objective: f64,
+    /// Relative gap to the best bound (0: proven optimal).
+    pub gap: f64,
+}
+
+fn lp<'o>(org: &'o Organisation, build: &Build, backend: Backend) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
+    let mut model = Model::new(org, Build { integer: false, ..build.clone() });
+    let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
+    let solved = backend::solve(&mut model, backend, &settings)?;
+    let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
+    Ok((model, solved, objective))
+}
+
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if objective <= bound + 1e-6 * objective.abs().max(1.0) {
+        0.0
+    } else {
+        (objective - bound) / objective.abs().max(1e-9)
+    }
+}
+
+pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options) -> Result<Found<'o>, Failure> {
+    let (model, solved, bound) = lp(org, build, options.backend)?;
+    let integral = |model: &Model, solved: &backend::Solved| {
+        model.orders.iter().all(|o| {
+            let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
+            (v - v.round()).abs() <= 1e-6
+        })
+    };
+    if integral(&model, &solved) {
+        let decisions = Decisions::read(&model, &solved.values);
+        return Ok(Found { model, decisions, objective: bound, gap: 0.0 });
+    }
+
+    // Dive: period by period, fix orders at whole numbers (fractional ones
+    // rounded up) and re-solve the rest.
+    let mut fixed: BTreeMap<_, f64> = BTreeMap::new();
+    let mut current = (model, solved);
+    let horizon = org.forecast.periods.len();
+    let mut dive_ok = true;
+    for t in 0..horizon {
+        let (model, solved) = &current;
+        let in_period: Vec<_> = model.orders.iter().filter(|o| o.placed == t).collect();
+        if in_period.is_empty() {
+            continue;
+        }
+        let any_fractional = in_period.iter().any(|o| {
+            let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
+            (v - v.round()).abs() > 1e-6
+        });
+        for o in &in_period {
+            let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
+            let n = if (v - v.round()).abs() <= 1e-6 { v.round() } else { v.ceil() };
+            fixed.insert((o.cluster, o.machine_type, o.placed), n.max(0.0));
+        }
+        if !any_fractional {
+            continue;
+        }
+        match lp(org, &Build { fixed_orders: fixed.clone(), ..build.clone() }, options.backend) {
+            Ok((m, s, _)) => current = (m, s),
+            Err(Failure::Infeasible) => {
+                // Rounding up broke a cap: the dive gives up, branch and
+                // bound below still searches.
+                dive_ok = false;
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut best: Option<Found> = None;
+    if dive_ok && integral(&current.0, &current.1) {
+        let (model, solved) = current;
+        let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
+        let decisions = Decisions::read(&model, &solved.values);
+        best = Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) });
+    }
+    if best.as_ref().is_some_and(|b| b.gap <= options.mip_gap) {
+        return Ok(best.unwrap_or_else(|| unreachable!()));
+    }
+
+    // Branch and bound, warm-started from the dive's plan when there is one.
+    let mut model = Model::new(org, Build { integer: true, ..build.clone() });
+    let settings = Settings { mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
+    let warm = best.as_ref().map(|b| warm_start(&model, b));
+    match backend::solve_from(&mut model, options.backend, &settings, warm) {
+        Ok(solved) => {
+            let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
+            // Both the solver's own gap and the gap to the LP bound are proven
+            // upper bounds on how far from optimal the plan is: keep the
+            // tighter one.
+            let gap = if solved.optimal { 0.0 } else { solved.mip_gap.min(relative_gap(objective, bound)) };
+            let better = best.as_ref().is_none_or(|b| objective < b.objective - 1e-6);
+            if better {
+                let decisions = Decisions::read(&model, &solved.values);
+                return Ok(Found { model, decisions, objective, gap });
+            }
+            Ok(best.unwrap_or_else(|| unreachable!()))
+        }
+        Err(e) => best.ok_or(e),
+    }
+}
+
+/// The dive's values for the fresh integer model's variables, matched by
+/// the names both models give them.
+fn warm_start(model: &Model, found: &Found) -> Vec<(good_lp::Variable, f64)> {
+    let mut values = Vec::new();
+    for o in &model.orders {
+        let n = found.decisions.orders.get(&(o.cluster, o.machine_type, o.placed)).copied().unwrap_or(0);
+        values.push((o.var, n as f64));
+    }
+    values
+}
