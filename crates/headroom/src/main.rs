@@ -5,6 +5,7 @@ mod check;
 mod exit;
 mod output;
 mod plan;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Solve: write the least-cost plan that meets every intent.
     Plan(plan::PlanArgs),
+    /// Check a plan against the inputs, independently of the solver.
+    Verify(verify::VerifyArgs),
 }
 
 /// Where the organisation lives.
@@ -99,6 +102,7 @@ fn run(cli: Cli) -> Exit {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Verify(args)) => verify::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
         None => match Cli::try_parse_from(["headroom", "plan"]) {
             Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),

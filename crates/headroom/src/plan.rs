@@ -76,6 +76,16 @@ pub fn run(args: &PlanArgs) -> Exit {
             return Exit::Internal;
         }
     };
+    // The solver's plan must pass the independent check before anyone
+    // orders hardware from it: a plan that does not is a bug.
+    let violations = headroom_verify::verify(org, &plan);
+    if !violations.is_empty() {
+        eprintln!("internal error: the solver's plan fails verification; nothing was written:");
+        for v in &violations {
+            eprintln!("  [{}] {}", v.rule, v.message);
+        }
+        return Exit::Internal;
+    }
     let mut files = vec![("plan.json", plan.to_json())];
     files.extend(headroom_plan::csv_tables(&plan));
     if let Err(e) = crate::output::write_dir(&args.output, &files) {

@@ -1,0 +1,58 @@
+//! `headroom verify PLAN`: check a plan against the inputs, independently
+//! of the solver.
+
+use std::path::PathBuf;
+
+use headroom_diag::render;
+use headroom_plan::Plan;
+
+use crate::exit::Exit;
+use crate::{DiagFormat, Inputs};
+
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// The plan: a plan.json file, or the directory `plan` wrote.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// How to print input errors.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiagFormat,
+}
+
+/// Reads a plan file (or `plan.json` in a directory), or says why not.
+pub fn read_plan(path: &std::path::Path) -> Result<Plan, String> {
+    let file = if path.is_dir() { path.join("plan.json") } else { path.to_owned() };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))
+}
+
+pub fn run(args: &VerifyArgs) -> Exit {
+    let plan = match read_plan(&args.plan) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::InputError;
+        }
+    };
+    let loaded = args.inputs.load();
+    let Some(org) = &loaded.org else {
+        print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
+        eprintln!("error: the inputs have errors; the plan cannot be checked against them");
+        return Exit::InputError;
+    };
+    if plan.inputs_digest != loaded.inputs_digest() {
+        eprintln!("warning: the plan was made from other inputs than these (inputs digest differs)");
+    }
+    let violations = headroom_verify::verify(org, &plan);
+    if violations.is_empty() {
+        println!("ok: the plan meets every rule ({} orders, {} allocations checked)", plan.orders.len(), plan.allocations.len());
+        return Exit::Success;
+    }
+    for v in &violations {
+        println!("violation [{}]: {}", v.rule, v.message);
+    }
+    println!("error: {} violation{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+    Exit::InputError
+}

@@ -1,0 +1,106 @@
+//! `headroom plan` on organisations small enough to solve by hand, under
+//! `tests/plan/<case>/` (each case's README works out its optimum).
+//!
+//! `expected` lists `exit N`, `cost TOTAL`, every `order PLACED ARRIVES
+//! CLUSTER TYPE COUNT` and every `unmet SERVICE REGION PERIOD AMOUNT`, which
+//! must match exactly, and assertions: `uses SERVICE CLUSTER` (some capacity
+//! there) and `explains TEXT` (an explanation or fix says it). Every plan
+//! written is checked with `headroom verify`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// A JSON number as people write it: `120`, not `120.0`.
+fn num(v: &serde_json::Value) -> String {
+    let x = v.as_f64().unwrap();
+    if x.fract() == 0.0 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+fn headroom(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn plans_match_their_hand_worked_optimum_and_verify() {
+    let root = workspace().join("tests/plan");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    cases.sort();
+    assert!(cases.len() >= 8, "expected the hand-solved cases, found {}", cases.len());
+    let mut failures = String::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("plan");
+        let extra = fs::read_to_string(case.join("args")).unwrap_or_default();
+        let mut args = vec!["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap()];
+        args.extend(extra.lines().filter(|l| !l.is_empty()));
+        let (code, stdout, stderr) = headroom(&args);
+        let expected = fs::read_to_string(case.join("expected")).unwrap();
+
+        let mut actual = vec![format!("exit {code}")];
+        let plan: Option<serde_json::Value> = fs::read_to_string(dir.join("plan.json")).ok().map(|t| serde_json::from_str(&t).unwrap());
+        if let Some(plan) = &plan {
+            actual.push(format!("cost {}", num(&plan["cost"]["total"])));
+            for o in plan["orders"].as_array().unwrap() {
+                actual.push(format!("order {} {} {} {} {}", o["placed"].as_str().unwrap(), o["arrives"].as_str().unwrap(), o["cluster"].as_str().unwrap(), o["machine_type"].as_str().unwrap(), o["count"]));
+            }
+            for u in plan["unmet"].as_array().unwrap() {
+                actual.push(format!("unmet {} {} {} {}", u["service"].as_str().unwrap(), u["origin"]["region"].as_str().unwrap_or("-"), u["period"].as_str().unwrap(), num(&u["unmet"])));
+            }
+            let (vcode, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", case.to_str().unwrap()]);
+            if vcode != 0 {
+                failures.push_str(&format!("--- {name}: verify failed:\n{vout}{verr}"));
+            }
+        }
+        let exact: Vec<&str> = expected.lines().filter(|l| !l.starts_with("uses ") && !l.starts_with("explains ")).collect();
+        let mut want: Vec<String> = exact.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        actual.sort();
+        if want != actual {
+            failures.push_str(&format!("--- {name}: expected\n{}\n--- but got\n{}\n{stdout}{stderr}\n", want.join("\n"), actual.join("\n")));
+        }
+        for line in expected.lines() {
+            if let Some(rest) = line.strip_prefix("uses ") {
+                let (service, cluster) = rest.split_once(' ').unwrap();
+                let used = plan.as_ref().is_some_and(|p| {
+                    p["allocations"].as_array().unwrap().iter().any(|a| a["service"] == service && a["cluster"] == cluster && a["capacity"].as_f64().unwrap() > 0.0)
+                });
+                if !used {
+                    failures.push_str(&format!("--- {name}: `{service}` has no capacity in `{cluster}`\n"));
+                }
+            }
+            if let Some(text) = line.strip_prefix("explains ") {
+                if !stdout.contains(text) && !stderr.contains(text) {
+                    failures.push_str(&format!("--- {name}: no explanation mentions `{text}`:\n{stdout}{stderr}\n"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
+fn the_example_plans_verifies_and_is_deterministic() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let (a, b) = (out.path().join("a"), out.path().join("b"));
+    for dir in [&a, &b] {
+        let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+    }
+    for file in ["plan.json", "orders.csv", "allocations.csv", "headroom.csv", "utilisation.csv", "fleet.csv", "power_space.csv", "unmet.csv"] {
+        assert_eq!(fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap(), "{file} differs between two runs");
+    }
+    let (code, stdout, stderr) = headroom(&["verify", a.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
