@@ -39,6 +39,15 @@ impl Backend {
         }
     }
 
+    /// Whether the backend gives dual values (for shadow prices).
+    pub fn has_duals(self) -> bool {
+        match self {
+            Backend::Microlp => false,
+            #[cfg(feature = "highs")]
+            Backend::Highs => true,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Backend> {
         Backend::available().into_iter().find(|b| b.name() == name)
     }
@@ -60,6 +69,8 @@ pub struct Solved {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     Infeasible,
+    /// Limits the existing fleet already breaks, found while building.
+    Impossible(Vec<String>),
     /// Anything else the backend reports (unbounded, a time limit with no
     /// solution, an internal error).
     Other(String),
@@ -69,7 +80,9 @@ pub struct Settings {
     /// Stop once the solution is within this relative gap of the bound.
     pub mip_gap: f64,
     pub time_limit_seconds: Option<f64>,
-    /// Whether to ask for dual values (an LP only).
+    /// Whether to ask for dual values (an LP only; backends without them
+    /// ignore it).
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
     pub duals: bool,
 }
 
@@ -124,7 +137,7 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
             let status = solution.status();
             let duals = settings.duals.then(|| {
                 let dual = solution.compute_dual();
-                refs.iter().map(|&r| good_lp::solvers::DualValues::dual(&dual, r)).collect()
+                refs.iter().map(|r| good_lp::solvers::DualValues::dual(&dual, r.clone())).collect()
             });
             Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: 0.0, duals })
         }

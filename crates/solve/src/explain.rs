@@ -17,9 +17,9 @@ use headroom_plan::Explanation;
 use crate::backend::{self, Backend, Settings};
 use crate::model::{Build, Kind, Model};
 
-pub fn impossible(model: &Model) -> Vec<Explanation> {
-    model
-        .impossible
+/// Limits the existing fleet already breaks: no plan can help.
+pub fn impossible(limits: &[String]) -> Vec<Explanation> {
+    limits
         .iter()
         .map(|m| Explanation { service: String::new(), origin: None, from: String::new(), to: String::new(), message: m.clone(), fixes: vec!["raise the cap, or retire machines before the horizon".into()] })
         .collect()

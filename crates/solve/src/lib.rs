@@ -12,12 +12,13 @@ mod explain;
 mod extract;
 pub mod model;
 mod search;
+mod shadow;
 
 use headroom_model::Organisation;
 use headroom_plan::{Explanation, Mode, Plan, SolverInfo};
 
 pub use backend::Backend;
-use model::{Build, Model};
+use model::Build;
 
 /// The default relative gap: machine counts within 0.5 % of the best
 /// possible cost are well inside forecast error.
@@ -72,13 +73,9 @@ impl std::error::Error for Error {}
 pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Result<Plan, Error> {
     let best_effort = options.mode == Mode::BestEffort;
     let build = Build { best_effort, ..Build::default() };
-    let probe = Model::new(org, build.clone());
-    if !probe.impossible.is_empty() {
-        return Err(Error::IntentsNotMet(explain::impossible(&probe)));
-    }
-    let (variables, constraints) = (probe.all.len(), probe.constraints.len());
     let found = match search::whole_machines(org, &build, options) {
         Ok(found) => found,
+        Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
         Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, options.backend))),
         Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
         Err(backend::Failure::Other(m)) => return Err(Error::Solver(m)),
@@ -88,12 +85,13 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
         status: if found.gap <= 0.0 { "optimal".into() } else { "feasible".into() },
         mip_gap: (found.gap * 1e6).round() / 1e6,
         objective: (found.objective * 100.0).round() / 100.0,
-        variables,
-        constraints,
+        variables: found.model.all.len(),
+        constraints: found.model.constraint_count,
     };
     let mut plan = extract::extract(&found.model, &found.decisions, options.mode, info, inputs_digest);
     if !plan.unmet.is_empty() {
         plan.explanations = explain::explain(org, options.backend);
     }
+    plan.shadow_prices = shadow::prices(org, &build, options.backend);
     Ok(plan)
 }

@@ -116,6 +116,9 @@ pub struct Model<'o> {
     /// unmet[origin][period], in best-effort mode.
     pub unmet: Vec<Vec<Option<Variable>>>,
     pub constraints: Vec<Constraint>,
+    /// How many constraints the model has (they are handed to the backend
+    /// when it solves).
+    pub constraint_count: usize,
     pub limits: Vec<LimitRef>,
     pub capital: Expression,
     pub running: Expression,
@@ -158,6 +161,7 @@ impl<'o> Model<'o> {
             cluster_types: Vec::new(),
             unmet: Vec::new(),
             constraints: Vec::new(),
+            constraint_count: 0,
             limits: Vec::new(),
             capital: Expression::default(),
             running: Expression::default(),
@@ -170,6 +174,7 @@ impl<'o> Model<'o> {
         model.add_redundancy();
         model.add_spread();
         model.add_cluster_resources();
+        model.constraint_count = model.constraints.len();
         model
     }
 
@@ -369,17 +374,18 @@ impl<'o> Model<'o> {
         }
     }
 
-    /// `used <= cap`, or a note if the existing fleet alone breaks it.
+    /// `used <= cap`, or a note if the existing fleet alone breaks it:
+    /// orders only add machines, so then no plan can keep the cap.
     fn limit(&mut self, kind: LimitKind, c: ClusterId, t: usize, used: Expression, cap: f64, what: &str) {
         let cluster = self.org.cluster(c);
         let period = self.org.forecast.periods[t];
-        let has_orders = self.orders.iter().any(|o| o.cluster == c && o.placed + self.lead(c) <= t);
-        if !has_orders {
-            let fixed = used.constant();
-            if fixed > cap + 1e-9 {
-                self.impossible.push(format!("the existing fleet of `{}` uses {fixed} {what} in {period}, over its cap of {cap}", cluster.name));
-            }
+        let existing = used.constant();
+        if existing > cap + 1e-9 {
+            self.impossible.push(format!("the existing fleet of `{}` uses {existing} {what} in {period}, over its cap of {cap}", cluster.name));
             return;
+        }
+        if used.clone().linear_coefficients().next().is_none() {
+            return; // nothing can change it
         }
         let name = format!("{}[{}|{}]", if kind == LimitKind::Power { "power" } else { "space" }, cluster.name, period);
         let i = self.add(constraint!(used <= cap), || name);

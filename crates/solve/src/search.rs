@@ -28,6 +28,9 @@ pub struct Found<'o> {
 
 fn lp<'o>(org: &'o Organisation, build: &Build, backend: Backend) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
     let mut model = Model::new(org, Build { integer: false, ..build.clone() });
+    if !model.impossible.is_empty() {
+        return Err(Failure::Impossible(model.impossible));
+    }
     let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
     let solved = backend::solve(&mut model, backend, &settings)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
