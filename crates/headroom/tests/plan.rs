@@ -4,8 +4,9 @@
 //! `expected` lists `exit N`, `cost TOTAL`, every `order PLACED ARRIVES
 //! CLUSTER TYPE COUNT` and every `unmet SERVICE REGION PERIOD AMOUNT`, which
 //! must match exactly, and assertions: `uses SERVICE CLUSTER` (some capacity
-//! there) and `explains TEXT` (an explanation or fix says it). Every plan
-//! written is checked with `headroom verify`.
+//! there), `explains TEXT` (an explanation or fix says it) and `shadow
+//! CLUSTER LIMIT PERIOD VALUE` (a shadow price, checked when the backend
+//! gives duals). Every plan written is checked with `headroom verify`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -62,7 +63,8 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 failures.push_str(&format!("--- {name}: verify failed:\n{vout}{verr}"));
             }
         }
-        let exact: Vec<&str> = expected.lines().filter(|l| !l.starts_with("uses ") && !l.starts_with("explains ")).collect();
+        let assertion = |l: &&str| ["uses ", "explains ", "shadow "].iter().any(|p| l.starts_with(p));
+        let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
         let mut want: Vec<String> = exact.iter().map(|s| s.to_string()).collect();
         want.sort();
         actual.sort();
@@ -77,6 +79,21 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 });
                 if !used {
                     failures.push_str(&format!("--- {name}: `{service}` has no capacity in `{cluster}`\n"));
+                }
+            }
+            if let (Some(rest), Some(plan)) = (line.strip_prefix("shadow "), &plan) {
+                let has_duals = plan["solver"]["backend"] == "highs";
+                let prices: Vec<String> = plan["shadow_prices"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| format!("{} {} {} {}", p["cluster"].as_str().unwrap(), p["limit"].as_str().unwrap(), p["period"].as_str().unwrap(), num(&p["value"])))
+                    .collect();
+                if has_duals && !prices.iter().any(|p| p == rest) {
+                    failures.push_str(&format!("--- {name}: no shadow price `{rest}` in {prices:?}\n"));
+                }
+                if !has_duals && !prices.is_empty() {
+                    failures.push_str(&format!("--- {name}: a backend without duals listed shadow prices {prices:?}\n"));
                 }
             }
             if let Some(text) = line.strip_prefix("explains ") {

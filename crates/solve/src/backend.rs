@@ -39,6 +39,13 @@ impl Backend {
         }
     }
 
+    /// Whether the backend's branch and bound is strong enough to run
+    /// directly on the whole model (otherwise a dive finds whole machines
+    /// first).
+    pub fn strong_mip(self) -> bool {
+        self.has_duals()
+    }
+
     /// Whether the backend gives dual values (for shadow prices).
     pub fn has_duals(self) -> bool {
         match self {
@@ -59,7 +66,8 @@ pub struct Solved {
     /// Proven optimal; otherwise the best solution found within the gap
     /// or time limit.
     pub optimal: bool,
-    /// Relative gap between the solution and the best bound.
+    /// Relative gap between the solution and the solver's best bound, when
+    /// the solver reports it (infinite when it does not).
     pub mip_gap: f64,
     /// Dual value of each constraint, where the backend gives them.
     pub duals: Option<Vec<f64>>,
@@ -95,10 +103,20 @@ pub fn solve(model: &mut Model, backend: Backend, settings: &Settings) -> Result
 /// As [`solve`], starting from known values of some variables (a feasible
 /// plan makes branch and bound prune from the start).
 pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
-    let objective = model.objective();
+    let mut objective = model.objective();
     let all = &model.all;
     let constraints = std::mem::take(&mut model.constraints);
-    let problem = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new()).minimise(objective);
+    let mut vars = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new());
+    // good_lp drops an objective's constant, so solvers would measure
+    // their gap against the variable part alone (HiGHS then never reaches
+    // a gap stated against the whole cost): carry it on a variable fixed
+    // at 1.
+    let constant = good_lp::IntoAffineExpression::constant(&objective);
+    if constant != 0.0 {
+        let one = vars.add(good_lp::variable().min(1).max(1).name("objective_constant"));
+        objective = objective - constant + constant * one;
+    }
+    let problem = vars.minimise(objective);
     let failure = |e: good_lp::ResolutionError| match e {
         good_lp::ResolutionError::Infeasible => Failure::Infeasible,
         other => Failure::Other(other.to_string()),
@@ -134,12 +152,15 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
             let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
             let mut solution = p.solve().map_err(failure)?;
             let values = all.iter().map(|&v| (v, solution.value(v))).collect();
+            // HiGHS calls a MIP optimal once within its gap tolerance: only
+            // a zero tolerance proves optimality.
             let status = solution.status();
+            let optimal = matches!(status, SolutionStatus::Optimal) && settings.mip_gap == 0.0;
             let duals = settings.duals.then(|| {
                 let dual = solution.compute_dual();
                 refs.iter().map(|r| good_lp::solvers::DualValues::dual(&dual, r.clone())).collect()
             });
-            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: 0.0, duals })
+            Ok(Solved { values, optimal, mip_gap: f64::INFINITY, duals })
         }
     }
 }

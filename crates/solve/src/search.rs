@@ -1,8 +1,9 @@
-//! Finding whole-machine orders: the LP relaxation gives a lower bound; a
-//! dive (round the earliest period's fractional orders up, fix them,
-//! re-solve) gives whole machines quickly; only if that is further from
-//! the bound than the requested gap does branch and bound run, started
-//! from the dive's plan.
+//! Finding whole-machine orders: the LP relaxation gives a lower bound.
+//! Backends with strong branch and bound (HiGHS) then solve the MIP. For
+//! the others, a dive (round the earliest period's fractional orders up,
+//! fix them, re-solve) gives whole machines quickly; only if that is
+//! further from the bound than the requested gap does branch and bound
+//! run, started from the dive's plan.
 //!
 //! The reported gap is always against a proven bound: a plan is called
 //! optimal only when nothing cheaper can exist.
@@ -57,6 +58,9 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         let decisions = Decisions::read(&model, &solved.values);
         return Ok(Found { model, decisions, objective: bound, gap: 0.0 });
     }
+    if options.backend.strong_mip() {
+        return branch_and_bound(org, build, options, bound, None);
+    }
 
     // Dive: period by period, fix orders at whole numbers (fractional ones
     // rounded up) and re-solve the rest.
@@ -104,26 +108,25 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         return Ok(best.unwrap_or_else(|| unreachable!()));
     }
 
-    // Branch and bound, warm-started from the dive's plan when there is one.
-    let mut model = Model::new(org, Build { integer: true, ..build.clone() });
-    let settings = Settings { mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
-    let warm = best.as_ref().map(|b| warm_start(&model, b));
-    match backend::solve_from(&mut model, options.backend, &settings, warm) {
-        Ok(solved) => {
-            let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
-            // Both the solver's own gap and the gap to the LP bound are proven
-            // upper bounds on how far from optimal the plan is: keep the
-            // tighter one.
-            let gap = if solved.optimal { 0.0 } else { solved.mip_gap.min(relative_gap(objective, bound)) };
-            let better = best.as_ref().is_none_or(|b| objective < b.objective - 1e-6);
-            if better {
-                let decisions = Decisions::read(&model, &solved.values);
-                return Ok(Found { model, decisions, objective, gap });
-            }
-            Ok(best.unwrap_or_else(|| unreachable!()))
-        }
+    match branch_and_bound(org, build, options, bound, best.as_ref()) {
+        Ok(found) if best.as_ref().is_none_or(|b| found.objective < b.objective - 1e-6) => Ok(found),
+        Ok(_) => best.ok_or(Failure::Infeasible),
         Err(e) => best.ok_or(e),
     }
+}
+
+/// The MIP, started from `start` when given. `bound` is the LP bound.
+fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options, bound: f64, start: Option<&Found>) -> Result<Found<'o>, Failure> {
+    let mut model = Model::new(org, Build { integer: true, ..build.clone() });
+    let settings = Settings { mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
+    let warm = start.map(|b| warm_start(&model, b));
+    let solved = backend::solve_from(&mut model, options.backend, &settings, warm)?;
+    let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
+    // Both the solver's own gap and the gap to the LP bound are proven
+    // upper bounds on how far from optimal the plan is: keep the tighter.
+    let gap = if solved.optimal { 0.0 } else { solved.mip_gap.min(relative_gap(objective, bound)) };
+    let decisions = Decisions::read(&model, &solved.values);
+    Ok(Found { model, decisions, objective, gap })
 }
 
 /// The dive's values for the fresh integer model's variables, matched by
