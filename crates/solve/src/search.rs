@@ -104,8 +104,8 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         let decisions = Decisions::read(&model, &solved.values);
         best = Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) });
     }
-    if best.as_ref().is_some_and(|b| b.gap <= options.mip_gap) {
-        return Ok(best.unwrap_or_else(|| unreachable!()));
+    if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
+        return Ok(good_enough);
     }
 
     match branch_and_bound(org, build, options, bound, best.as_ref()) {
@@ -129,8 +129,8 @@ fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options,
     Ok(Found { model, decisions, objective, gap })
 }
 
-/// The dive's values for the fresh integer model's variables, matched by
-/// the names both models give them.
+/// The dive's orders as starting values for the integer model's order
+/// variables, matched by cluster, machine type and period.
 fn warm_start(model: &Model, found: &Found) -> Vec<(good_lp::Variable, f64)> {
     let mut values = Vec::new();
     for o in &model.orders {
