@@ -27,15 +27,23 @@ pub struct PlanArgs {
     pub solver: Option<String>,
     /// Accept whole-machine orders within this relative gap of the best
     /// bound on cost (0: prove optimality, which can take long).
-    #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP")]
+    #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP", value_parser = non_negative)]
     pub mip_gap: f64,
     /// Stop branch and bound after this many seconds, keeping the best plan
     /// found and saying how far from optimal it may be.
-    #[arg(long, default_value_t = headroom_solve::DEFAULT_TIME_LIMIT_SECONDS, value_name = "SECONDS")]
+    #[arg(long, default_value_t = headroom_solve::DEFAULT_TIME_LIMIT_SECONDS, value_name = "SECONDS", value_parser = non_negative)]
     pub time_limit: f64,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
+}
+
+/// A finite number ≥ 0, or a usage error.
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a number ≥ 0")),
+    }
 }
 
 fn backend_names() -> clap::builder::PossibleValuesParser {

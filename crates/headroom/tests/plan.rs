@@ -121,3 +121,39 @@ fn the_example_plans_verifies_and_is_deterministic() {
     let (code, stdout, stderr) = headroom(&["verify", a.to_str().unwrap(), "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+#[test]
+fn failed_runs_write_nothing_and_leave_an_old_plan_intact() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let good = root.join("tests/plan/dependency-chain");
+    let (code, _, _) = headroom(&["plan", "--root", good.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let before = fs::read(dir.join("plan.json")).unwrap();
+
+    // Intents that cannot be met: exit 3, the old plan stays as it was.
+    let infeasible = root.join("tests/plan/lead-time-too-long");
+    let (code, _, _) = headroom(&["plan", "--root", infeasible.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert_eq!(fs::read(dir.join("plan.json")).unwrap(), before);
+
+    // Inputs with errors: exit 1, nothing written anywhere.
+    let bad = root.join("tests/check/cases/unknown-region");
+    let fresh = out.path().join("fresh");
+    let (code, _, _) = headroom(&["plan", "--root", bad.to_str().unwrap(), "-o", fresh.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(!fresh.exists());
+
+    // No staging directories are left behind.
+    let leftovers: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    for args in [&["plan", "--mip-gap", "-1"][..], &["plan", "--time-limit", "NaN"], &["plan", "--solver", "cplex"], &["verify"]] {
+        let (code, _, stderr) = headroom(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+    }
+}
