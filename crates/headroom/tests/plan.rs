@@ -157,3 +157,22 @@ fn bad_flags_are_usage_errors() {
         assert_eq!(code, 2, "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn verify_refuses_files_that_are_not_plans() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    for (name, text, says) in [
+        ("garbage.json", "{ not json", "garbage.json:1:3"),
+        ("other.json", "{\"hello\": 1}", "not a headroom plan"),
+        ("future.json", "{\"format_version\": \"2.0\"}", "plan format 2.0 is not supported"),
+    ] {
+        let path = out.path().join(name);
+        fs::write(&path, text).unwrap();
+        let (code, stdout, stderr) = headroom(&["verify", path.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}: {stdout}{stderr}");
+        assert!(stderr.contains(says), "{name}: {stderr}");
+    }
+    let (code, _, stderr) = headroom(&["verify", out.path().join("missing").to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+}
