@@ -24,7 +24,11 @@ pub struct VerifyArgs {
 /// Reads a plan file (or `plan.json` in a directory), or says why not.
 pub fn read_plan(path: &std::path::Path) -> Result<Plan, String> {
     let file = if path.is_dir() { path.join("plan.json") } else { path.to_owned() };
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        let reason = e.to_string();
+        let reason = reason.split(" (os error").next().unwrap_or(&reason).to_owned();
+        format!("cannot read {}: {reason}", file.display())
+    })?;
     Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))
 }
 

@@ -253,7 +253,12 @@ impl Plan {
         struct Version {
             format_version: Option<String>,
         }
-        let err = |e: serde_json::Error| ReadError { message: e.to_string(), line: e.line(), column: e.column() };
+        let err = |e: serde_json::Error| {
+            // serde appends the position, which the caller shows already.
+            let text = e.to_string();
+            let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m).to_owned();
+            ReadError { message, line: e.line(), column: e.column() }
+        };
         let version: Version = serde_json::from_str(text).map_err(err)?;
         let major = |v: &str| v.split('.').next().map(str::to_owned);
         match version.format_version {
