@@ -65,10 +65,9 @@ impl View {
         };
         let mut message = d.message.clone();
         let text = d.source.and_then(|s| sources.get(s)).and_then(|f| f.text.clone());
-        if d.source.is_some() {
-            if text.is_none() || d.labels.is_empty() {
-                message.push_str(&format!("\n  --> {}", location(d, sources)));
-            }
+        // Without a source line to show, say where in words.
+        if d.source.is_some() && (text.is_none() || d.labels.is_empty()) {
+            message.push_str(&format!("\n  --> {}", location(d, sources)));
         }
         let mut labels = Vec::new();
         let mut related = Vec::new();
