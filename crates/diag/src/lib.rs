@@ -122,14 +122,6 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
-        self.list.push(d);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.list.iter().any(Diagnostic::is_error)
-    }
-
     pub fn error_count(&self) -> usize {
         self.list.iter().filter(|d| d.is_error()).count()
     }

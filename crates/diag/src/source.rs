@@ -79,14 +79,6 @@ impl SourceMap {
         Some(LineCol { line, column })
     }
 
-    /// Byte offset of the start of a 1-based line, if the file has text and
-    /// that line.
-    pub fn line_start(&self, id: SourceId, line: usize) -> Option<usize> {
-        let file = self.get(id)?;
-        file.text.as_ref()?;
-        file.line_starts.get(line.checked_sub(1)?).map(|&s| s as usize)
-    }
-
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -113,6 +105,5 @@ mod tests {
         // `ç` is two bytes: `e` is the 5th character of line 2.
         assert_eq!(map.line_col(id, 8), Some(LineCol { line: 2, column: 5 }));
         assert_eq!(map.line_col(id, 100), Some(LineCol { line: 3, column: 1 }));
-        assert_eq!(map.line_start(id, 2), Some(3));
     }
 }

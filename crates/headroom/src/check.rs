@@ -3,7 +3,7 @@
 use headroom_diag::render;
 
 use crate::exit::Exit;
-use crate::{DiagFormat, Inputs};
+use crate::{plural, DiagFormat, Inputs};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -50,13 +50,5 @@ pub fn run(args: &CheckArgs) -> Exit {
         Exit::Success
     } else {
         Exit::InputError
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

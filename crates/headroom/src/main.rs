@@ -74,6 +74,15 @@ impl DiagFormat {
     }
 }
 
+/// `"s"` unless there is exactly one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Colour only on a terminal, and never with `NO_COLOR` set.
 fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()

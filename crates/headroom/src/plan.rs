@@ -116,7 +116,7 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
     let mut out = format!(
         "Plan: order {machines} machines in {} cluster{} over {} periods ({} to {}); cost {} (capital {}, running {}).\n",
         clusters.len(),
-        if clusters.len() == 1 { "" } else { "s" },
+        crate::plural(clusters.len()),
         plan.periods.len(),
         plan.periods.first().map_or("-", String::as_str),
         plan.periods.last().map_or("-", String::as_str),

@@ -57,6 +57,6 @@ pub fn run(args: &VerifyArgs) -> Exit {
     for v in &violations {
         println!("violation [{}]: {}", v.rule, v.message);
     }
-    println!("error: {} violation{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+    println!("error: {} violation{}", violations.len(), crate::plural(violations.len()));
     Exit::InputError
 }
