@@ -25,17 +25,11 @@ pub fn impossible(limits: &[String]) -> Vec<Explanation> {
         .collect()
 }
 
-/// Unmet demand of one service and origin.
-#[derive(Clone, Debug)]
-struct Shortfall {
-    service: ServiceId,
-    region: Option<RegionId>,
-    via: Option<ServiceId>,
-    /// period index → (unmet, demand)
-    periods: BTreeMap<usize, (f64, f64)>,
-}
-
+/// A demand origin: service, region, and the dependent that induces it.
 type Key = (ServiceId, Option<RegionId>, Option<ServiceId>);
+
+/// Unmet demand of one origin: period index → (unmet, demand).
+type Shortfall = BTreeMap<usize, (f64, f64)>;
 
 struct Run<'o> {
     model: Model<'o>,
@@ -65,8 +59,7 @@ fn shortfalls(run: &Run) -> BTreeMap<Key, Shortfall> {
             let unmet = unit * run.values.get(&var).copied().unwrap_or(0.0);
             let demand = unit * run.model.demand(o, t).eval_with(&run.values);
             if unmet > 1e-6 * demand.max(1.0) {
-                let entry = out.entry((def.service, def.region, via)).or_insert_with(|| Shortfall { service: def.service, region: def.region, via, periods: BTreeMap::new() });
-                let e = entry.periods.entry(t).or_insert((0.0, 0.0));
+                let e = out.entry((def.service, def.region, via)).or_default().entry(t).or_insert((0.0, 0.0));
                 e.0 += unmet;
                 e.1 += demand;
             }
@@ -101,13 +94,14 @@ pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
     let no_delivery = relax(Build { no_delivery_limits: true, ..Build::default() });
 
     let mut out = Vec::new();
-    for (key, s) in &short {
-        let service = org.service(s.service);
-        let first = *s.periods.keys().next().unwrap_or(&0);
-        let last = *s.periods.keys().last().unwrap_or(&0);
-        let (unmet, demand) = s.periods.values().fold((0.0f64, 0.0f64), |(u, d), (a, b)| (u.max(*a), d.max(*b)));
+    for (key, periods) in &short {
+        let &(service_id, region, via) = key;
+        let service = org.service(service_id);
+        let first = *periods.keys().next().unwrap_or(&0);
+        let last = *periods.keys().last().unwrap_or(&0);
+        let (unmet, demand) = periods.values().fold((0.0f64, 0.0f64), |(u, d), (a, b)| (u.max(*a), d.max(*b)));
         let period = |t: usize| org.forecast.periods[t].to_string();
-        let origin = headroom_plan::Origin { region: s.region.map(|r| org.region(r).name.text.clone()), via: s.via.map(|v| org.service(v).name.text.clone()) };
+        let origin = headroom_plan::Origin { region: region.map(|r| org.region(r).name.text.clone()), via: via.map(|v| org.service(v).name.text.clone()) };
         let when = if first == last { period(first) } else { format!("{}–{}", period(first), period(last)) };
         let message = format!(
             "`{}` cannot serve its demand ({origin}) with N+{} across {}s in {when}: up to {} of {} {} unserved",
@@ -118,14 +112,14 @@ pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
             round(demand),
             service.unit
         );
-        let eligible: Vec<ClusterId> = match s.via {
-            None => org.cluster_ids().filter(|&c| org.serves(s.service, s.region, c)).collect(),
+        let eligible: Vec<ClusterId> = match via {
+            None => org.cluster_ids().filter(|&c| org.serves(service_id, region, c)).collect(),
             Some(from) => org
                 .service(from)
                 .dependencies
                 .iter()
-                .find(|d| d.service == s.service)
-                .map(|dep| org.cluster_ids().filter(|&c| s.region.is_some_and(|r| org.serves_dependency(dep, r, c))).collect())
+                .find(|d| d.service == service_id)
+                .map(|dep| org.cluster_ids().filter(|&c| region.is_some_and(|r| org.serves_dependency(dep, r, c))).collect())
                 .unwrap_or_default(),
         };
         let mut fixes = Vec::new();
@@ -143,11 +137,11 @@ pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
         }
         for (run, kind, limit) in [(&no_power, "power cap", "kW"), (&no_space, "space cap", "machine slots"), (&no_delivery, "delivery limit", "machines a period")] {
             if serves(run, key) {
-                let binding = binding(&base, &eligible, s, kind);
+                let binding = binding(&base, &eligible, periods, kind);
                 fixes.push(format!("the {kind} binds in {}: raising it would fix it ({limit})", join(&binding)));
             }
         }
-        fixes.extend(service_fixes(org, s, key, backend));
+        fixes.extend(service_fixes(org, key, backend));
         out.push(Explanation { service: service.name.text.clone(), origin: Some(origin), from: period(first), to: period(last), message, fixes });
     }
     out
@@ -171,12 +165,12 @@ fn join(items: &[String]) -> String {
 
 /// Clusters among `eligible` where a limit of `kind` is reached in the
 /// affected periods of the base run.
-fn binding(run: &Run, eligible: &[ClusterId], s: &Shortfall, kind: &str) -> Vec<String> {
+fn binding(run: &Run, eligible: &[ClusterId], periods: &Shortfall, kind: &str) -> Vec<String> {
     let org = run.model.org;
     let mut out = Vec::new();
     for &c in eligible {
         let cluster = org.cluster(c);
-        for &t in s.periods.keys() {
+        for &t in periods.keys() {
             let period = org.forecast.periods[t];
             let machines = |m: MachineTypeId| run.model.machines(c, m, t).eval_with(&run.values);
             let types = &run.model.cluster_types[c.index()];
@@ -186,7 +180,7 @@ fn binding(run: &Run, eligible: &[ClusterId], s: &Shortfall, kind: &str) -> Vec<
                 _ => {
                     let Some(limit) = cluster.max_deliveries_per_period(org.forecast.months_per_period()) else { continue };
                     let lead = run.model.lead(c);
-                    let arriving: f64 = run.model.orders.iter().filter(|o| o.cluster == c && o.placed + lead == t).map(|o| run.values.get(&o.var).copied().unwrap_or(0.0)).sum();
+                    let arriving: f64 = run.model.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| run.values.get(&o.var).copied().unwrap_or(0.0)).sum();
                     (arriving, limit as f64)
                 }
             };
@@ -200,15 +194,16 @@ fn binding(run: &Run, eligible: &[ClusterId], s: &Shortfall, kind: &str) -> Vec<
 }
 
 /// Relaxations of the service's own intent that would serve the demand.
-fn service_fixes(org: &Organisation, s: &Shortfall, key: &Key, backend: Backend) -> Vec<String> {
-    let service = org.service(s.service);
+fn service_fixes(org: &Organisation, key: &Key, backend: Backend) -> Vec<String> {
+    let &(service_id, region, _) = key;
+    let service = org.service(service_id);
     let mut fixes = Vec::new();
     let variant = |change: &dyn Fn(&mut Service)| {
         let mut relaxed = org.clone();
-        change(&mut relaxed.services[s.service.index()]);
+        change(&mut relaxed.services[service_id.index()]);
         best_effort_lp(&relaxed, Build::default(), backend).map(|run| !shortfalls(&run).contains_key(key)).unwrap_or(false)
     };
-    if let (Some(limit), Some(region)) = (service.max_latency_ms, s.region) {
+    if let (Some(limit), Some(region)) = (service.max_latency_ms, region) {
         // The smallest larger limit that reaches another region and serves
         // the demand.
         let mut candidates: Vec<f64> = org.region_ids().filter_map(|r| org.latency.ms(region, r)).filter(|&ms| ms > limit).collect();

@@ -16,7 +16,8 @@ const EPS: f64 = 1e-7;
 /// Rounds to 6 decimals, cleaning solver noise.
 pub fn round6(x: f64) -> f64 {
     let r = (x * 1e6).round() / 1e6;
-    if r.abs() < EPS || r == 0.0 {
+    // Also turns -0.0 into 0.0, which would print as `-0.0`.
+    if r.abs() < EPS {
         0.0
     } else {
         r
@@ -148,13 +149,9 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
                 }
             }
             let lead = model.lead(c);
-            let arriving: u32 = d.orders.iter().filter(|(&(oc, _, placed), _)| oc == c && placed + lead == t).map(|(_, n)| n).sum();
-            let capital_c: f64 = d
-                .orders
-                .iter()
-                .filter(|(&(oc, _, placed), _)| oc == c && placed == t)
-                .map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64)
-                .sum();
+            let of_cluster = || d.orders.range((c, MachineTypeId(0), 0)..=(c, MachineTypeId(u32::MAX), usize::MAX));
+            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum();
+            let capital_c: f64 = of_cluster().filter(|(&(_, _, placed), _)| placed == t).map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64).sum();
             capital_t += capital_c;
             running_t += running_c;
             power_space.push(plan::PowerSpace {

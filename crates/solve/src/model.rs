@@ -111,6 +111,9 @@ pub struct Model<'o> {
     /// z[origin][cluster index][period].
     pub z: Vec<Vec<Vec<Variable>>>,
     pub orders: Vec<OrderVar>,
+    /// Where each cluster's orders lie in `orders` (they are made cluster
+    /// by cluster).
+    order_ranges: Vec<std::ops::Range<usize>>,
     /// Machine types a cluster has or can order, ascending.
     pub cluster_types: Vec<Vec<MachineTypeId>>,
     /// unmet[origin][period], in best-effort mode.
@@ -158,6 +161,7 @@ impl<'o> Model<'o> {
             all: Vec::new(),
             z: Vec::new(),
             orders: Vec::new(),
+            order_ranges: Vec::new(),
             cluster_types: Vec::new(),
             unmet: Vec::new(),
             constraints: Vec::new(),
@@ -306,10 +310,15 @@ impl<'o> Model<'o> {
         let base = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64;
         let mut e = Expression::from(base);
         let lead = self.lead(c);
-        for o in self.orders.iter().filter(|o| o.cluster == c && o.machine_type == m && o.placed + lead <= t) {
+        for o in self.cluster_orders(c).iter().filter(|o| o.machine_type == m && o.placed + lead <= t) {
             e += o.var;
         }
         e
+    }
+
+    /// The order variables of cluster `c`.
+    pub fn cluster_orders(&self, c: ClusterId) -> &[OrderVar] {
+        self.order_ranges.get(c.index()).map_or(&[], |r| &self.orders[r.clone()])
     }
 
     /// Orders, fleet cost, power, space and delivery limits (rules 7, 8).
@@ -324,6 +333,7 @@ impl<'o> Model<'o> {
             self.cluster_types.push(types);
             let lead = self.lead(c);
             let per_period = cluster.max_deliveries_per_period(self.months_per_period);
+            let first = self.orders.len();
             for &m in &cluster.orderable {
                 for placed in 0..self.horizon.saturating_sub(lead) {
                     let mut def = variable().min(0).name(format!("order[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(placed)));
@@ -341,6 +351,7 @@ impl<'o> Model<'o> {
                     self.capital += (COST_SCALE * org.machine_type(m).capital_cost) * var;
                 }
             }
+            self.order_ranges.push(first..self.orders.len());
         }
         for c in org.cluster_ids() {
             let cluster = org.cluster(c);
@@ -364,7 +375,7 @@ impl<'o> Model<'o> {
                 }
                 if let (Some(limit), false) = (cluster.max_deliveries_per_period(self.months_per_period), self.build.no_delivery_limits) {
                     let lead = self.lead(c);
-                    let arriving: Expression = self.orders.iter().filter(|o| o.cluster == c && o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
+                    let arriving: Expression = self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
                     if t >= lead {
                         let i = self.add(constraint!(arriving <= limit as f64), || format!("deliveries[{}|{}]", cluster.name, period));
                         self.limits.push(LimitRef { kind: LimitKind::Deliveries, cluster: c, period: t, constraint: i });
