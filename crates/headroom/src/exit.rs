@@ -12,6 +12,8 @@ pub enum Exit {
     Usage = 2,
     /// The inputs are valid but the intents cannot all be met.
     IntentsNotMet = 3,
+    /// `diff --detailed-exitcode`: the plans differ.
+    Changes = 4,
     /// A bug in headroom: please report it.
     Internal = 70,
 }

@@ -2,6 +2,7 @@
 //! maps the outcome to an exit code. No planning logic lives here.
 
 mod check;
+mod diff;
 mod exit;
 mod output;
 mod plan;
@@ -33,6 +34,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Check a plan against the inputs, independently of the solver.
     Verify(verify::VerifyArgs),
+    /// Show what changed between two plans (for pull requests).
+    Diff(diff::DiffArgs),
 }
 
 /// Where the organisation lives.
@@ -84,7 +87,7 @@ pub fn plural(n: usize) -> &'static str {
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR` set.
-fn use_color() -> bool {
+pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
@@ -112,6 +115,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
         None => match Cli::try_parse_from(["headroom", "plan"]) {
             Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),

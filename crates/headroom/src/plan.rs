@@ -33,13 +33,23 @@ pub struct PlanArgs {
     /// found and saying how far from optimal it may be.
     #[arg(long, default_value_t = headroom_solve::DEFAULT_TIME_LIMIT_SECONDS, value_name = "SECONDS", value_parser = non_negative)]
     pub time_limit: f64,
+    /// A plan to stay close to (a plan.json file or a plan directory): its
+    /// orders placed before this plan's first period are fixed, and every
+    /// other change to orders or placements costs a small penalty.
+    #[arg(long, value_name = "PLAN")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: a machine ordered differently from the baseline
+    /// costs this share of its capital cost; a machine's worth of capacity
+    /// placed differently for one period, this share over the periods.
+    #[arg(long, default_value_t = headroom_solve::baseline::DEFAULT_CHANGE_PENALTY, value_name = "SHARE", value_parser = non_negative, requires = "baseline")]
+    pub change_penalty: f64,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
 }
 
 /// A finite number ≥ 0, or a usage error.
-fn non_negative(text: &str) -> Result<f64, String> {
+pub fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
         _ => Err(format!("`{text}` is not a number ≥ 0")),
@@ -59,12 +69,31 @@ pub fn run(args: &PlanArgs) -> Exit {
         eprintln!("error: the inputs have errors; nothing was planned");
         return Exit::InputError;
     };
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => {
+            let resolved = crate::verify::read_plan(path).and_then(|plan| headroom_solve::baseline::resolve(org, &plan, args.change_penalty).map_err(|e| format!("{}: {e}", path.display())));
+            match resolved {
+                Ok(resolved) => {
+                    for note in &resolved.notes {
+                        eprintln!("warning: {note}");
+                    }
+                    Some(resolved)
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Exit::InputError;
+                }
+            }
+        }
+    };
     let backend = args.solver.as_deref().and_then(Backend::from_name).unwrap_or_else(Backend::default_backend);
     let options = Options {
         mode: if args.best_effort { Mode::BestEffort } else { Mode::Strict },
         backend,
         mip_gap: args.mip_gap,
         time_limit_seconds: Some(args.time_limit),
+        baseline,
     };
     let plan = match headroom_solve::plan(org, &loaded.inputs_digest(), &options) {
         Ok(plan) => plan,
@@ -132,6 +161,9 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
         plan.solver.variables,
         plan.solver.constraints
     ));
+    for o in &plan.in_flight {
+        out.push_str(&format!("  = {:>4} × {:<12} in {:<8} in flight (placed {}), serving from {}\n", o.count, o.machine_type, o.cluster, o.placed, o.arrives));
+    }
     for o in &plan.orders {
         out.push_str(&format!("  + {:>4} × {:<12} in {:<8} placed {}, serving from {}\n", o.count, o.machine_type, o.cluster, o.placed, o.arrives));
     }

@@ -14,7 +14,7 @@ mod tables;
 pub use tables::csv_tables;
 
 /// Version of the plan file format.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -28,6 +28,11 @@ pub struct Plan {
     pub periods: Vec<String>,
     pub cost: Cost,
     pub orders: Vec<Order>,
+    /// Orders of a baseline plan placed before this plan's first period
+    /// that arrive within it: fixed, their capital already committed (and
+    /// not in `cost`). Since format 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_flight: Vec<Order>,
     /// Machines per cluster, type and period (after arrivals and retirements).
     pub fleet: Vec<FleetRow>,
     /// Capacity reserved for each demand origin of a service, per cluster.

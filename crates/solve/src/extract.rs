@@ -99,7 +99,7 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         let base = cluster.existing(m) as i64 - cluster.retired_by(m, org.forecast.periods[t]) as i64;
         let lead = model.lead(c);
         let ordered: u32 = d.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
-        (base.max(0) as u32) + ordered
+        (base.max(0) as u32) + ordered + model.in_flight_by(c, m, t)
     };
     // x[s][c][t]
     let mut x = vec![vec![vec![0.0; horizon]; org.clusters.len()]; org.services.len()];
@@ -123,6 +123,20 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             count,
         });
     }
+
+    let mut in_flight: Vec<plan::Order> = model
+        .build
+        .in_flight
+        .iter()
+        .map(|f| plan::Order {
+            placed: f.placed.clone(),
+            arrives: periods[f.arrives].clone(),
+            cluster: org.cluster(f.cluster).name.text.clone(),
+            machine_type: org.machine_type(f.machine_type).name.text.clone(),
+            count: f.count,
+        })
+        .collect();
+    in_flight.sort_by(|a, b| (&a.placed, &a.cluster, &a.machine_type).cmp(&(&b.placed, &b.cluster, &b.machine_type)));
 
     let mut fleet = Vec::new();
     let mut power_space = Vec::new();
@@ -150,7 +164,8 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             }
             let lead = model.lead(c);
             let of_cluster = || d.orders.range((c, MachineTypeId(0), 0)..=(c, MachineTypeId(u32::MAX), usize::MAX));
-            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum();
+            let in_flight: u32 = model.build.in_flight.iter().filter(|f| f.cluster == c && f.arrives == t).map(|f| f.count).sum();
+            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum::<u32>() + in_flight;
             let capital_c: f64 = of_cluster().filter(|(&(_, _, placed), _)| placed == t).map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64).sum();
             capital_t += capital_c;
             running_t += running_c;
@@ -257,6 +272,7 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         periods,
         cost: plan::Cost { total: round2(capital_total + running_total), capital: round2(capital_total), running: round2(running_total), by_period, by_team },
         orders,
+        in_flight,
         fleet,
         allocations,
         headroom,

@@ -8,6 +8,7 @@
 //! time among those compiled in ([`Backend`]).
 
 mod backend;
+pub mod baseline;
 mod explain;
 mod extract;
 pub mod model;
@@ -37,11 +38,13 @@ pub struct Options {
     /// orders may stop (0: prove optimality).
     pub mip_gap: f64,
     pub time_limit_seconds: Option<f64>,
+    /// A plan to stay close to ([`baseline::resolve`]).
+    pub baseline: Option<baseline::Resolved>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS) }
+        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None }
     }
 }
 
@@ -72,7 +75,11 @@ impl std::error::Error for Error {}
 /// and `explanations` say what is not served and why.
 pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Result<Plan, Error> {
     let best_effort = options.mode == Mode::BestEffort;
-    let build = Build { best_effort, ..Build::default() };
+    let mut build = Build { best_effort, ..Build::default() };
+    if let Some(baseline) = &options.baseline {
+        build.in_flight = baseline.in_flight.clone();
+        build.stability = Some(baseline.stability.clone());
+    }
     let found = match search::whole_machines(org, &build, options) {
         Ok(found) => found,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
@@ -92,6 +99,8 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
     if !plan.unmet.is_empty() {
         plan.explanations = explain::explain(org, options.backend);
     }
-    plan.shadow_prices = shadow::prices(org, &build, options.backend);
+    // Shadow prices are what a limit is worth, not what staying close to
+    // a baseline is: the change penalty stays out of them.
+    plan.shadow_prices = shadow::prices(org, &Build { stability: None, ..build }, options.backend);
     Ok(plan)
 }

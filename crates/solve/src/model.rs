@@ -84,6 +84,36 @@ pub struct Build {
     pub no_lead_times: bool,
     /// Orders fixed to a number of machines: (cluster, type, placed).
     pub fixed_orders: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+    /// Orders placed before the horizon that arrive within it.
+    pub in_flight: Vec<InFlight>,
+    /// A baseline plan to stay close to.
+    pub stability: Option<Stability>,
+}
+
+/// An order placed before the horizon (by a baseline plan), still to
+/// arrive: fixed, and its capital already committed.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub cluster: ClusterId,
+    pub machine_type: MachineTypeId,
+    /// Period index of arrival.
+    pub arrives: usize,
+    pub count: u32,
+    /// The period it was placed in, before the horizon.
+    pub placed: String,
+}
+
+/// What a baseline plan did, as targets that cost a penalty to leave.
+#[derive(Clone, Debug, Default)]
+pub struct Stability {
+    /// Machines ordered: (cluster, type, placed).
+    pub orders: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+    /// Capacity of each service per cluster and period, in units of demand.
+    pub capacity: BTreeMap<(ServiceId, ClusterId, usize), f64>,
+    /// A machine ordered differently costs this share of its capital cost;
+    /// a machine's worth of capacity placed differently for one period,
+    /// this share divided by the number of periods.
+    pub change_penalty: f64,
 }
 
 /// Unmet demand costs this many times what serving it could cost at most.
@@ -126,6 +156,8 @@ pub struct Model<'o> {
     pub capital: Expression,
     pub running: Expression,
     pub penalty: Expression,
+    /// The cost of leaving the baseline (with a baseline only).
+    pub change: Expression,
     /// Limits that the existing fleet already breaks: no plan can meet them.
     pub impossible: Vec<String>,
 }
@@ -170,6 +202,7 @@ impl<'o> Model<'o> {
             capital: Expression::default(),
             running: Expression::default(),
             penalty: Expression::default(),
+            change: Expression::default(),
             impossible: Vec::new(),
         };
         model.add_origins();
@@ -178,6 +211,7 @@ impl<'o> Model<'o> {
         model.add_redundancy();
         model.add_spread();
         model.add_cluster_resources();
+        model.add_stability();
         model.constraint_count = model.constraints.len();
         model
     }
@@ -307,13 +341,18 @@ impl<'o> Model<'o> {
     pub fn machines(&self, c: ClusterId, m: MachineTypeId, t: usize) -> Expression {
         let cluster = self.org.cluster(c);
         let period = self.org.forecast.periods[t];
-        let base = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64;
+        let base = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64 + self.in_flight_by(c, m, t) as f64;
         let mut e = Expression::from(base);
         let lead = self.lead(c);
         for o in self.cluster_orders(c).iter().filter(|o| o.machine_type == m && o.placed + lead <= t) {
             e += o.var;
         }
         e
+    }
+
+    /// In-flight machines of type `m` arrived in cluster `c` by period `t`.
+    pub fn in_flight_by(&self, c: ClusterId, m: MachineTypeId, t: usize) -> u32 {
+        self.build.in_flight.iter().filter(|f| f.cluster == c && f.machine_type == m && f.arrives <= t).map(|f| f.count).sum()
     }
 
     /// The order variables of cluster `c`.
@@ -375,8 +414,12 @@ impl<'o> Model<'o> {
                 }
                 if let (Some(limit), false) = (cluster.max_deliveries_per_period(self.months_per_period), self.build.no_delivery_limits) {
                     let lead = self.lead(c);
-                    let arriving: Expression = self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
-                    if t >= lead {
+                    let mut arriving: Expression = self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
+                    let in_flight: u32 = self.build.in_flight.iter().filter(|f| f.cluster == c && f.arrives == t).map(|f| f.count).sum();
+                    arriving += in_flight as f64;
+                    if in_flight > limit {
+                        self.impossible.push(format!("orders in flight from the baseline deliver {in_flight} machines to `{}` in {period}, over its limit of {limit}", cluster.name));
+                    } else if t >= lead {
                         let i = self.add(constraint!(arriving <= limit as f64), || format!("deliveries[{}|{}]", cluster.name, period));
                         self.limits.push(LimitRef { kind: LimitKind::Deliveries, cluster: c, period: t, constraint: i });
                     }
@@ -526,7 +569,54 @@ impl<'o> Model<'o> {
         }
     }
 
+    /// Stable replanning: |order − baseline| and |capacity − baseline|
+    /// cost a penalty, each linearised as d ≥ v − b, d ≥ b − v.
+    fn add_stability(&mut self) {
+        let Some(stability) = self.build.stability.clone() else { return };
+        let org = self.org;
+        let share = COST_SCALE * stability.change_penalty;
+        for i in 0..self.orders.len() {
+            let o = self.orders[i];
+            let b = stability.orders.get(&(o.cluster, o.machine_type, o.placed)).copied().unwrap_or(0.0);
+            let tag = format!("{}|{}|{}", org.cluster(o.cluster).name, org.machine_type(o.machine_type).name, self.period_name(o.placed));
+            let d = self.var(variable().min(0).name(format!("order_change[{tag}]")));
+            self.add(constraint!(d >= o.var - b), || format!("order_change_up[{tag}]"));
+            self.add(constraint!(d >= b - o.var), || format!("order_change_down[{tag}]"));
+            self.change += (share * org.machine_type(o.machine_type).capital_cost) * d;
+        }
+        for s in org.service_ids() {
+            let unit = self.unit[s.index()];
+            let per_period = share * self.unit_machine_cost(s) / self.horizon.max(1) as f64;
+            for c in org.cluster_ids() {
+                for t in 0..self.horizon {
+                    let x = self.x(s, c, t);
+                    let b = stability.capacity.get(&(s, c, t)).copied().unwrap_or(0.0) / unit;
+                    if x.clone().linear_coefficients().next().is_none() {
+                        continue; // the service cannot be here now
+                    }
+                    let tag = format!("{}|{}|{}", org.service(s).name, org.cluster(c).name, self.period_name(t));
+                    let d = self.var(variable().min(0).name(format!("move[{tag}]")));
+                    self.add(constraint!(d >= x.clone() - b), || format!("move_up[{tag}]"));
+                    self.add(constraint!(d >= b - x), || format!("move_down[{tag}]"));
+                    self.change += per_period * d;
+                }
+            }
+        }
+    }
+
+    /// The capital cost of the machine that one unit of a service's
+    /// capacity variables fills: the cheapest type with the largest
+    /// capacity of the service's bottleneck resource.
+    pub fn unit_machine_cost(&self, s: ServiceId) -> f64 {
+        let service = self.org.service(s);
+        let bottleneck = (0..self.reference.len())
+            .filter(|&r| service.per_unit[r] > 0.0)
+            .min_by(|&a, &b| (self.reference[a] / service.per_unit[a]).total_cmp(&(self.reference[b] / service.per_unit[b])));
+        let Some(r) = bottleneck else { return 0.0 };
+        self.org.machine_types.iter().filter(|m| m.capacity[r] >= self.reference[r]).map(|m| m.capital_cost).reduce(f64::min).unwrap_or(0.0)
+    }
+
     pub fn objective(&self) -> Expression {
-        self.capital.clone() + self.running.clone() + self.penalty.clone()
+        self.capital.clone() + self.running.clone() + self.penalty.clone() + self.change.clone()
     }
 }

@@ -99,6 +99,27 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
         arrived[c.index()][m][arrives] += o.count;
         deliveries[c.index()][arrives] += o.count;
     }
+    // Orders in flight were placed before the horizon: they must arrive
+    // within it, one lead time after they were placed.
+    for o in &check.plan.in_flight {
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_types.iter().position(|t| t.name.text == o.machine_type)) else {
+            check.fail("orders", format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
+            ok = false;
+            continue;
+        };
+        let cluster = org.cluster(c);
+        let lead = cluster.lead_time_periods(months) as i32;
+        let (Ok(placed), Some(arrives)) = (Period::parse(&o.placed), period_index(org, &o.arrives)) else {
+            check.fail("orders", format!("order in flight in `{}` placed {} arriving {}: not placed before the horizon and arriving within it", o.cluster, o.placed, o.arrives));
+            ok = false;
+            continue;
+        };
+        if placed >= org.forecast.periods[0] || placed.offset(lead) != org.forecast.periods[arrives] {
+            check.fail("orders", format!("order in flight in `{}` placed {} arrives {}: it must be placed before the horizon, a lead time of {} months before it arrives", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
+        }
+        arrived[c.index()][m][arrives] += o.count;
+        deliveries[c.index()][arrives] += o.count;
+    }
     if !ok {
         return None;
     }

@@ -1,0 +1,467 @@
+//! What changed between two plans: orders added, removed and changed,
+//! capacity that moved between clusters, headroom that fell below a
+//! threshold, and intents newly unmet — for a pull-request comment
+//! (markdown), a program (JSON) or a person at a terminal.
+//!
+//! A diff compares what the plans *do*, not how they were made: two plans
+//! from different inputs that order the same machines and place the same
+//! capacity have no changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use headroom_plan::{Origin, Plan};
+use serde::Serialize;
+
+mod render;
+pub use render::{human, markdown};
+
+/// Version of the JSON diff format (see [`headroom_plan::FORMAT_VERSION`]
+/// for the rules).
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// How to compare.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Report headroom (survivable capacity less demand, as a share of
+    /// demand, per service and period) that falls below this share.
+    pub headroom_threshold: f64,
+    /// Capacity in a cluster that changes by less than this share of the
+    /// service's capacity in that period is not a move.
+    pub placement_tolerance: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { headroom_threshold: 0.05, placement_tolerance: 0.005 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    pub format_version: String,
+    /// Whether the plans order, place or leave unmet anything differently.
+    pub changed: bool,
+    /// One line: what a reviewer reads first.
+    pub summary: String,
+    /// Whether the plans were made from the same input files.
+    pub same_inputs: bool,
+    /// Whether the plans cover the same periods.
+    pub same_periods: bool,
+    pub old: Totals,
+    pub new: Totals,
+    pub orders: Vec<OrderChange>,
+    pub placements: Vec<PlacementChange>,
+    /// Demand (organic, inorganic and induced) that changed: what an
+    /// intent or forecast change does, before the plan answers it.
+    pub demand: Vec<DemandChange>,
+    pub headroom: Vec<HeadroomDrop>,
+    pub newly_unmet: Vec<UnmetChange>,
+    pub now_met: Vec<UnmetChange>,
+}
+
+/// The figures of one plan that the summary compares.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Totals {
+    pub cost: f64,
+    pub capital: f64,
+    pub running: f64,
+    /// Machines ordered over the horizon.
+    pub machines_ordered: u64,
+    /// Unmet demand summed over services, origins and periods (units of
+    /// each service's demand).
+    pub unmet: f64,
+    pub status: String,
+    pub backend: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Change {
+    /// Only in the new plan.
+    #[serde(rename = "+")]
+    Added,
+    /// Only in the old plan.
+    #[serde(rename = "-")]
+    Removed,
+    /// In both, different.
+    #[serde(rename = "~")]
+    Changed,
+}
+
+impl Change {
+    pub fn sign(self) -> &'static str {
+        match self {
+            Change::Added => "+",
+            Change::Removed => "-",
+            Change::Changed => "~",
+        }
+    }
+
+    fn of(old: f64, new: f64) -> Change {
+        if old == 0.0 {
+            Change::Added
+        } else if new == 0.0 {
+            Change::Removed
+        } else {
+            Change::Changed
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrderChange {
+    pub change: Change,
+    pub placed: String,
+    pub arrives: String,
+    pub cluster: String,
+    pub machine_type: String,
+    pub old: u32,
+    pub new: u32,
+}
+
+/// A service's capacity in one cluster, changed over a run of periods.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlacementChange {
+    pub change: Change,
+    pub service: String,
+    pub cluster: String,
+    /// First and last period in which it differs.
+    pub from: String,
+    pub to: String,
+    /// The period of the largest change, and the capacity then.
+    pub peak: String,
+    pub old: f64,
+    pub new: f64,
+}
+
+/// A service's demand, changed over a run of periods.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DemandChange {
+    pub service: String,
+    pub from: String,
+    pub to: String,
+    /// The period of the largest change, and the demand then.
+    pub peak: String,
+    pub old: f64,
+    pub new: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HeadroomDrop {
+    pub service: String,
+    pub period: String,
+    /// Headroom as a share of demand, before and after.
+    pub old: f64,
+    pub new: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnmetChange {
+    pub service: String,
+    pub origin: Origin,
+    pub from: String,
+    pub to: String,
+    /// The largest unmet demand in one period, in the plan that has it.
+    pub unmet: f64,
+    /// Why, from the plan's explanations of this service.
+    pub explanations: Vec<String>,
+}
+
+impl Diff {
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).expect("a diff always serialises");
+        out.push('\n');
+        out
+    }
+}
+
+/// Compares two plans.
+pub fn diff(old: &Plan, new: &Plan, options: &Options) -> Diff {
+    let orders = order_changes(old, new);
+    let placements = placement_changes(old, new, options.placement_tolerance);
+    let demand = demand_changes(old, new, options.placement_tolerance);
+    let headroom = headroom_drops(old, new, options.headroom_threshold);
+    let newly_unmet = unmet_changes(new, old);
+    let now_met = unmet_changes(old, new);
+    let (old_totals, new_totals) = (totals(old), totals(new));
+    let cost_changed = (old_totals.cost - new_totals.cost).abs() >= 0.005;
+    let changed = !orders.is_empty() || !placements.is_empty() || !demand.is_empty() || !newly_unmet.is_empty() || !now_met.is_empty() || cost_changed;
+    let mut diff = Diff {
+        format_version: FORMAT_VERSION.to_owned(),
+        changed,
+        summary: String::new(),
+        same_inputs: old.inputs_digest == new.inputs_digest,
+        same_periods: old.periods == new.periods,
+        old: old_totals,
+        new: new_totals,
+        orders,
+        placements,
+        demand,
+        headroom,
+        newly_unmet,
+        now_met,
+    };
+    diff.summary = summary(&diff);
+    diff
+}
+
+fn totals(plan: &Plan) -> Totals {
+    Totals {
+        cost: plan.cost.total,
+        capital: plan.cost.capital,
+        running: plan.cost.running,
+        machines_ordered: plan.orders.iter().map(|o| o.count as u64).sum(),
+        unmet: plan.unmet.iter().map(|u| u.unmet).sum(),
+        status: plan.solver.status.clone(),
+        backend: plan.solver.backend.clone(),
+    }
+}
+
+/// Orders keyed by (placed, cluster, machine type); period names sort
+/// chronologically, so the changes come in period order.
+fn order_changes(old: &Plan, new: &Plan) -> Vec<OrderChange> {
+    type Key = (String, String, String);
+    let index = |plan: &Plan| -> BTreeMap<Key, (u32, String)> {
+        let mut map: BTreeMap<Key, (u32, String)> = BTreeMap::new();
+        for o in &plan.orders {
+            let entry = map.entry((o.placed.clone(), o.cluster.clone(), o.machine_type.clone())).or_insert((0, o.arrives.clone()));
+            entry.0 += o.count;
+        }
+        map
+    };
+    let (before, after) = (index(old), index(new));
+    let keys: BTreeSet<&Key> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for key in keys {
+        let (o, arrives_old) = before.get(key).cloned().unwrap_or_default();
+        let (n, arrives_new) = after.get(key).cloned().unwrap_or_default();
+        if o == n {
+            continue;
+        }
+        changes.push(OrderChange {
+            change: Change::of(o as f64, n as f64),
+            placed: key.0.clone(),
+            arrives: if n > 0 { arrives_new } else { arrives_old },
+            cluster: key.1.clone(),
+            machine_type: key.2.clone(),
+            old: o,
+            new: n,
+        });
+    }
+    changes
+}
+
+/// Values per key and period.
+type Series<K> = BTreeMap<K, BTreeMap<String, f64>>;
+
+/// A change of one key's series: first and last period that differ, and
+/// the period of the largest change with its values; `None` if no period
+/// differs by more than `tolerance` × `scale(period)`.
+struct SeriesChange {
+    from: String,
+    to: String,
+    peak: String,
+    old: f64,
+    new: f64,
+}
+
+fn series_change(periods: &[&String], before: Option<&BTreeMap<String, f64>>, after: Option<&BTreeMap<String, f64>>, tolerance: f64, scale: impl Fn(&String) -> f64) -> Option<SeriesChange> {
+    let value = |m: Option<&BTreeMap<String, f64>>, p: &String| m.and_then(|m| m.get(p)).copied().unwrap_or(0.0);
+    let changed: Vec<(&String, f64, f64)> =
+        periods.iter().map(|&p| (p, value(before, p), value(after, p))).filter(|&(p, o, n)| (n - o).abs() > tolerance * scale(p) + 1e-6).collect();
+    let peak = changed.iter().max_by(|x, y| (x.2 - x.1).abs().total_cmp(&(y.2 - y.1).abs()))?;
+    Some(SeriesChange { from: changed[0].0.clone(), to: changed[changed.len() - 1].0.clone(), peak: peak.0.clone(), old: peak.1, new: peak.2 })
+}
+
+fn all_periods<'p>(old: &'p Plan, new: &'p Plan) -> Vec<&'p String> {
+    let mut periods: Vec<&String> = old.periods.iter().chain(&new.periods).collect();
+    periods.sort();
+    periods.dedup();
+    periods
+}
+
+fn placement_changes(old: &Plan, new: &Plan, tolerance: f64) -> Vec<PlacementChange> {
+    let index = |plan: &Plan| -> Series<(String, String)> {
+        let mut map: Series<(String, String)> = BTreeMap::new();
+        for a in &plan.allocations {
+            *map.entry((a.service.clone(), a.cluster.clone())).or_default().entry(a.period.clone()).or_default() += a.capacity;
+        }
+        map
+    };
+    // A move is measured against all of the service's capacity then.
+    let totals = |plan: &Plan| -> BTreeMap<(String, String), f64> {
+        let mut map = BTreeMap::new();
+        for a in &plan.allocations {
+            *map.entry((a.service.clone(), a.period.clone())).or_default() += a.capacity;
+        }
+        map
+    };
+    let (before, after) = (index(old), index(new));
+    let (total_before, total_after) = (totals(old), totals(new));
+    let periods = all_periods(old, new);
+    let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for key in keys {
+        let scale = |p: &String| {
+            let k = (key.0.clone(), p.clone());
+            total_before.get(&k).copied().unwrap_or(0.0).max(total_after.get(&k).copied().unwrap_or(0.0))
+        };
+        let Some(c) = series_change(&periods, before.get(key), after.get(key), tolerance, scale) else { continue };
+        let sum = |m: Option<&BTreeMap<String, f64>>| m.map_or(0.0, |m| m.values().sum::<f64>());
+        changes.push(PlacementChange {
+            change: Change::of(sum(before.get(key)), sum(after.get(key))),
+            service: key.0.clone(),
+            cluster: key.1.clone(),
+            from: c.from,
+            to: c.to,
+            peak: c.peak,
+            old: c.old,
+            new: c.new,
+        });
+    }
+    changes
+}
+
+fn demand_changes(old: &Plan, new: &Plan, tolerance: f64) -> Vec<DemandChange> {
+    let index = |plan: &Plan| -> Series<String> {
+        let mut map: Series<String> = BTreeMap::new();
+        for h in &plan.headroom {
+            *map.entry(h.service.clone()).or_default().entry(h.period.clone()).or_default() += h.organic + h.inorganic + h.induced;
+        }
+        map
+    };
+    let (before, after) = (index(old), index(new));
+    let periods = all_periods(old, new);
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for key in keys {
+        let (b, a) = (before.get(key), after.get(key));
+        let scale = |p: &String| b.and_then(|m| m.get(p)).copied().unwrap_or(0.0).max(a.and_then(|m| m.get(p)).copied().unwrap_or(0.0));
+        if let Some(c) = series_change(&periods, b, a, tolerance, scale) {
+            changes.push(DemandChange { service: key.clone(), from: c.from, to: c.to, peak: c.peak, old: c.old, new: c.new });
+        }
+    }
+    changes
+}
+
+/// Per service and period: survivable capacity less demand, summed over
+/// the service's demand origins, as a share of its demand. (Per origin,
+/// spare capacity that the solver assigns to one origin or another would
+/// make noise.)
+fn headroom_drops(old: &Plan, new: &Plan, threshold: f64) -> Vec<HeadroomDrop> {
+    let shares = |plan: &Plan| -> BTreeMap<(String, String), f64> {
+        let mut sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
+        for h in &plan.headroom {
+            let entry = sums.entry((h.service.clone(), h.period.clone())).or_default();
+            entry.0 += h.headroom;
+            entry.1 += h.organic + h.inorganic + h.induced;
+        }
+        sums.into_iter().filter(|(_, (_, demand))| *demand > 0.0).map(|(k, (headroom, demand))| (k, headroom / demand)).collect()
+    };
+    let (before, after) = (shares(old), shares(new));
+    let mut drops = Vec::new();
+    for ((service, period), now) in after {
+        let Some(&was) = before.get(&(service.clone(), period.clone())) else { continue };
+        if now < threshold - 1e-9 && was >= threshold - 1e-9 {
+            drops.push(HeadroomDrop { service, period, old: was, new: now });
+        }
+    }
+    drops
+}
+
+/// Service and origin pairs with unmet demand in `has` but not in `had`.
+fn unmet_changes(has: &Plan, had: &Plan) -> Vec<UnmetChange> {
+    let before: BTreeSet<(&str, &Origin)> = had.unmet.iter().filter(|u| u.unmet > 0.0).map(|u| (u.service.as_str(), &u.origin)).collect();
+    let mut found: BTreeMap<(&str, &Origin), UnmetChange> = BTreeMap::new();
+    for u in has.unmet.iter().filter(|u| u.unmet > 0.0) {
+        let key = (u.service.as_str(), &u.origin);
+        if before.contains(&key) {
+            continue;
+        }
+        let entry = found.entry(key).or_insert_with(|| UnmetChange {
+            service: u.service.clone(),
+            origin: u.origin.clone(),
+            from: u.period.clone(),
+            to: u.period.clone(),
+            unmet: 0.0,
+            explanations: has.explanations.iter().filter(|e| e.service == u.service && e.origin.as_ref().is_none_or(|o| o == &u.origin)).map(|e| e.message.clone()).collect(),
+        });
+        entry.to = u.period.clone();
+        entry.unmet = entry.unmet.max(u.unmet);
+    }
+    found.into_values().collect()
+}
+
+/// "+120 machines in 3 clusters, cost +4.1 %, 1 intent newly unmet".
+fn summary(d: &Diff) -> String {
+    if !d.changed {
+        return "no changes: the plans order the same machines and place the same capacity".to_owned();
+    }
+    let mut parts = Vec::new();
+    let added: u64 = d.orders.iter().map(|o| o.new.saturating_sub(o.old) as u64).sum();
+    let removed: u64 = d.orders.iter().map(|o| o.old.saturating_sub(o.new) as u64).sum();
+    let clusters: BTreeSet<&str> = d.orders.iter().map(|o| o.cluster.as_str()).collect();
+    let machines = match (added, removed) {
+        (0, 0) => None,
+        (a, 0) => Some(format!("+{a} machine{}", plural(a))),
+        (0, r) => Some(format!("-{r} machine{}", plural(r))),
+        (a, r) => Some(format!("+{a} -{r} machines")),
+    };
+    if let Some(m) = machines {
+        parts.push(format!("{m} in {} cluster{}", clusters.len(), plural(clusters.len() as u64)));
+    }
+    parts.push(format!("cost {}", percent_change(d.old.cost, d.new.cost)));
+    if !d.demand.is_empty() {
+        parts.push(format!("demand of {} service{} changed", d.demand.len(), plural(d.demand.len() as u64)));
+    }
+    let moved: BTreeSet<&str> = d.placements.iter().map(|p| p.service.as_str()).collect();
+    if !moved.is_empty() {
+        parts.push(format!("{} service{} moved", moved.len(), plural(moved.len() as u64)));
+    }
+    if !d.newly_unmet.is_empty() {
+        parts.push(format!("{} intent{} newly unmet", d.newly_unmet.len(), plural(d.newly_unmet.len() as u64)));
+    }
+    if !d.now_met.is_empty() {
+        parts.push(format!("{} intent{} now met", d.now_met.len(), plural(d.now_met.len() as u64)));
+    }
+    parts.join(", ")
+}
+
+/// "+4.1 %", "-0.3 %", "±0 %", or an absolute change when the old value is 0.
+pub fn percent_change(old: f64, new: f64) -> String {
+    let delta = new - old;
+    if delta.abs() < 0.005 {
+        return "±0 %".to_owned();
+    }
+    if old.abs() < 0.005 {
+        return format!("{}{}", if delta > 0.0 { "+" } else { "-" }, money(delta.abs()));
+    }
+    let pct = delta / old * 100.0;
+    let digits = if pct.abs() >= 10.0 { 0 } else if pct.abs() >= 0.1 { 1 } else { 2 };
+    format!("{}{:.*} %", if delta > 0.0 { "+" } else { "-" }, digits, pct.abs())
+}
+
+/// Dollars with thousands separators, no cents: "$1,234,567".
+pub fn money(x: f64) -> String {
+    let sign = if x < -0.5 { "-" } else { "" };
+    format!("{sign}${}", thousands(x.abs().round() as u64))
+}
+
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

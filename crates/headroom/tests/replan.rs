@@ -1,0 +1,225 @@
+//! Stable replanning (`plan --baseline`) and `headroom diff`, end to end on
+//! the real binary: hand-solved cases under `tests/replan/` (each README
+//! works them out) and intent changes to the example organisation.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn headroom(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The example organisation in a fresh directory, to edit.
+fn example(dir: &Path) -> PathBuf {
+    let root = dir.join("org");
+    for part in ["topology", "intents", "data"] {
+        copy_dir(&workspace().join(part), &root.join(part));
+    }
+    root
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(file).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in {}", file.display());
+    fs::write(file, text.replace(from, to)).unwrap();
+}
+
+/// Plans, expecting success; returns plan.json.
+fn plan(root: &Path, out: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    let (code, stdout, stderr) = headroom(&args);
+    assert_eq!(code, 0, "plan {args:?} failed:\n{stdout}\n{stderr}");
+    serde_json::from_str(&fs::read_to_string(out.join("plan.json")).unwrap()).unwrap()
+}
+
+fn diff_json(old: &Path, new: &Path) -> Value {
+    let (code, stdout, stderr) = headroom(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn orders(plan: &Value, key: &str) -> Vec<String> {
+    plan[key]
+        .as_array()
+        .map(|a| a.iter().map(|o| format!("{} {} {} {} {}", o["placed"].as_str().unwrap(), o["arrives"].as_str().unwrap(), o["cluster"].as_str().unwrap(), o["machine_type"].as_str().unwrap(), o["count"])).collect())
+        .unwrap_or_default()
+}
+
+/// Capacity of service `s` in `cluster` in `period`, over its origins.
+fn capacity(plan: &Value, service: &str, cluster: &str, period: &str) -> f64 {
+    plan["allocations"].as_array().unwrap().iter().filter(|a| a["service"] == service && a["cluster"] == cluster && a["period"] == period).map(|a| a["capacity"].as_f64().unwrap()).sum()
+}
+
+#[test]
+fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
+    let case = workspace().join("tests/replan/in-flight");
+    let tmp = tempfile::tempdir().unwrap();
+    let forecast = case.join("baseline-data/forecast.csv");
+    let base = plan(&case, &tmp.path().join("base"), &["--forecast", forecast.to_str().unwrap()]);
+    assert_eq!(orders(&base, "orders"), ["2027Q1 2027Q2 c1 std 1", "2027Q3 2027Q4 c1 std 1"]);
+
+    let base_dir = tmp.path().join("base");
+    let new = plan(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
+    assert_eq!(orders(&new, "in_flight"), ["2027Q1 2027Q2 c1 std 1"]);
+    assert_eq!(orders(&new, "orders"), ["2027Q3 2027Q4 c1 std 1"]);
+    assert_eq!(new["cost"]["total"], 1300.0);
+    assert_eq!(new["cost"]["capital"], 1000.0);
+
+    let alone = plan(&case, &tmp.path().join("alone"), &[]);
+    assert_eq!(alone["cost"]["total"], 2270.0);
+    assert!(alone.get("in_flight").is_none(), "a plan without baseline lists no orders in flight");
+
+    let (code, stdout, stderr) = headroom(&["verify", tmp.path().join("new").to_str().unwrap(), "--root", case.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn a_baseline_breaks_ties_and_keeps_placements() {
+    let case = workspace().join("tests/replan/stable-tie");
+    let tmp = tempfile::tempdir().unwrap();
+    // The baseline: the same organisation with `s` allowed only in c2.
+    let variant = tmp.path().join("variant");
+    for part in ["topology", "data"] {
+        copy_dir(&case.join(part), &variant.join(part));
+    }
+    copy_dir(&case.join("baseline-intents"), &variant.join("intents"));
+    let base_dir = tmp.path().join("base");
+    let base = plan(&variant, &base_dir, &[]);
+    assert_eq!(base["cost"]["total"], 1390.0);
+    assert_eq!(orders(&base, "orders"), ["2027Q2 2027Q3 c2 std 1"]);
+
+    let new = plan(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
+    assert_eq!(new["cost"]["total"], 360.0);
+    assert!(orders(&new, "orders").is_empty());
+    for period in ["2027Q1", "2027Q2"] {
+        assert_eq!(capacity(&new, "s", "c2", period), 15.0, "{period}");
+        assert_eq!(capacity(&new, "s", "c1", period), 0.0, "{period}");
+    }
+    assert_eq!(capacity(&new, "s", "c2", "2027Q3"), 20.0);
+    assert_eq!(capacity(&new, "s", "c1", "2027Q3"), 5.0);
+    // The objective carries the change penalty; the plan's cost does not.
+    assert!(new["solver"]["objective"].as_f64().unwrap() > 360.0);
+
+    let d = diff_json(&base_dir, &tmp.path().join("new"));
+    assert_eq!(d["changed"], true);
+    assert_eq!(d["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(d["orders"][0]["change"], "-");
+    let moved: Vec<&str> = d["placements"].as_array().unwrap().iter().map(|p| p["cluster"].as_str().unwrap()).collect();
+    assert_eq!(moved, ["c1", "c2"], "only 2027Q3 moves: 5 units from c2 to c1");
+}
+
+#[test]
+fn a_plan_diffed_with_itself_has_no_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example(tmp.path());
+    let dir = tmp.path().join("plan");
+    plan(&root, &dir, &[]);
+    let p = dir.to_str().unwrap();
+    for format in ["human", "markdown", "json"] {
+        let (code, stdout, stderr) = headroom(&["diff", p, p, "--format", format, "--detailed-exitcode"]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert!(stdout.contains("no changes"), "{format}: {stdout}");
+    }
+    let d = diff_json(&dir, &dir);
+    assert_eq!(d["changed"], false);
+    assert_eq!(d["format_version"], "1.0");
+}
+
+/// Moving the EU launch of `recommendations` a quarter later, against the
+/// example's plan: demand falls in 2027Q3, nothing more is ordered, and the
+/// plan stays where it was.
+#[test]
+fn a_launch_moved_later_lowers_demand_and_orders_nothing_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example(tmp.path());
+    let old = tmp.path().join("old");
+    let base = plan(&root, &old, &[]);
+    edit(&root.join("intents/ml.ron"), r#"from: "2027Q3", add: 20000"#, r#"from: "2027Q4", add: 20000"#);
+    let new_dir = tmp.path().join("new");
+    let new = plan(&root, &new_dir, &["--baseline", old.to_str().unwrap()]);
+
+    let d = diff_json(&old, &new_dir);
+    assert_eq!(d["changed"], true);
+    assert!(new["cost"]["total"].as_f64().unwrap() <= base["cost"]["total"].as_f64().unwrap() + 0.01);
+    assert!(d["orders"].as_array().unwrap().iter().all(|o| o["new"].as_u64() <= o["old"].as_u64()), "no order grows: {}", d["orders"]);
+    let recommendations = d["demand"].as_array().unwrap().iter().find(|c| c["service"] == "recommendations").expect("recommendations' demand changed");
+    assert_eq!(recommendations["from"], "2027Q3");
+    assert!(recommendations["new"].as_f64() < recommendations["old"].as_f64());
+    let touched: std::collections::BTreeSet<&str> = d["placements"].as_array().unwrap().iter().map(|p| p["cluster"].as_str().unwrap()).collect();
+    assert!(touched.len() <= 3, "a small diff: {touched:?}");
+
+    let (code, stdout, _) = headroom(&["diff", old.to_str().unwrap(), new_dir.to_str().unwrap(), "--detailed-exitcode"]);
+    assert_eq!(code, 4, "{stdout}");
+    let (_, markdown, _) = headroom(&["diff", old.to_str().unwrap(), new_dir.to_str().unwrap(), "--format", "markdown"]);
+    assert!(markdown.starts_with("### headroom: "), "{markdown}");
+    assert!(markdown.contains("- recommendations"), "{markdown}");
+}
+
+/// Raising `static-assets` from N+1 to N+2 across clusters: cost and
+/// machines go up, and against the baseline the orders change in few
+/// clusters — no more than replanning from scratch changes them.
+#[test]
+fn n_plus_one_raised_to_n_plus_two_adds_machines_in_few_clusters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example(tmp.path());
+    let old = tmp.path().join("old");
+    plan(&root, &old, &[]);
+    let web = root.join("intents/web.ron");
+    let text = fs::read_to_string(&web).unwrap();
+    let at = text.find(r#"name: "static-assets""#).unwrap();
+    let (head, tail) = text.split_at(at);
+    fs::write(&web, format!("{head}{}", tail.replacen("n_plus: 1, across: Cluster", "n_plus: 2, across: Cluster", 1))).unwrap();
+
+    let stable_dir = tmp.path().join("stable");
+    plan(&root, &stable_dir, &["--baseline", old.to_str().unwrap()]);
+    let fresh_dir = tmp.path().join("fresh");
+    plan(&root, &fresh_dir, &[]);
+
+    let stable = diff_json(&old, &stable_dir);
+    let fresh = diff_json(&old, &fresh_dir);
+    assert!(stable["new"]["cost"].as_f64() > stable["old"]["cost"].as_f64());
+    assert!(stable["new"]["machines_ordered"].as_u64() > stable["old"]["machines_ordered"].as_u64());
+    let clusters = |d: &Value| d["orders"].as_array().unwrap().iter().map(|o| o["cluster"].as_str().unwrap().to_owned()).collect::<std::collections::BTreeSet<_>>();
+    assert!(clusters(&stable).len() <= 4, "orders change in few clusters: {:?}", clusters(&stable));
+    let count = |d: &Value, key: &str| d[key].as_array().unwrap().len();
+    assert!(count(&stable, "orders") <= count(&fresh, "orders"), "stable {} vs fresh {}", stable["orders"], fresh["orders"]);
+    assert!(count(&stable, "placements") <= count(&fresh, "placements"));
+    assert!(stable["summary"].as_str().unwrap().contains("cost +"), "{}", stable["summary"]);
+}
+
+#[test]
+fn diff_and_baseline_refuse_bad_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nope");
+    let (code, _, stderr) = headroom(&["diff", missing.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("cannot read").count(), 2, "both plans are named: {stderr}");
+    let (code, _, _) = headroom(&["plan", "--change-penalty", "0.5"]);
+    assert_eq!(code, 2, "--change-penalty needs --baseline");
+    let root = example(tmp.path());
+    let (code, _, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", tmp.path().join("p").to_str().unwrap(), "--baseline", missing.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!tmp.path().join("p").exists());
+}

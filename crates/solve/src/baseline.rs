@@ -1,0 +1,80 @@
+//! Stable replanning: a baseline plan, matched to the organisation by name.
+//!
+//! Orders the baseline placed before this plan's first period are in
+//! flight: they arrive as the baseline says and cannot be changed. The
+//! rest of the baseline is a target: each machine ordered differently, and
+//! each machine's worth of capacity placed differently, costs a small
+//! penalty, so that a small change of intent yields a small change of plan.
+
+use std::collections::BTreeMap;
+
+use headroom_model::*;
+use headroom_plan::Plan;
+
+use crate::model::{InFlight, Stability};
+
+/// The default change penalty: a machine ordered differently from the
+/// baseline costs 1 % of its capital cost.
+pub const DEFAULT_CHANGE_PENALTY: f64 = 0.01;
+
+/// The baseline, resolved against `org`.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub in_flight: Vec<InFlight>,
+    pub stability: Stability,
+    /// Parts of the baseline that no longer apply (a cluster or service
+    /// that is gone), for the user to know.
+    pub notes: Vec<String>,
+}
+
+fn machine_type_by_name(org: &Organisation, name: &str) -> Option<MachineTypeId> {
+    org.machine_types.iter().position(|m| m.name.as_str() == name).map(MachineTypeId::from_index)
+}
+
+pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64) -> Result<Resolved, String> {
+    let periods = &org.forecast.periods;
+    let first = periods[0];
+    let parse = |name: &str| -> Result<Period, String> {
+        let p = Period::parse(name).map_err(|e| format!("the baseline's period `{name}`: {e}"))?;
+        if p.granularity() != first.granularity() {
+            return Err(format!("the baseline plans in {}s and this plan in {}s: it cannot be a baseline", p.granularity().name(), first.granularity().name()));
+        }
+        Ok(p)
+    };
+    let index = |p: Period| org.forecast.period_index(p);
+    let mut notes = Vec::new();
+    let mut in_flight = Vec::new();
+    let mut orders = BTreeMap::new();
+    for o in baseline.orders.iter().chain(&baseline.in_flight) {
+        let (placed, arrives) = (parse(&o.placed)?, parse(&o.arrives)?);
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), machine_type_by_name(org, &o.machine_type)) else {
+            notes.push(format!("the baseline's order of {} × `{}` in `{}` is ignored: no such cluster or machine type", o.count, o.machine_type, o.cluster));
+            continue;
+        };
+        if placed < first {
+            // Placed already: it arrives whatever this plan says.
+            match index(arrives) {
+                Some(t) => in_flight.push(InFlight { cluster: c, machine_type: m, arrives: t, count: o.count, placed: o.placed.clone() }),
+                None if arrives < first => notes.push(format!(
+                    "the baseline's order of {} × `{}` in `{}` arrived in {} before this plan starts: the topology's fleet should include it",
+                    o.count, o.machine_type, o.cluster, o.arrives
+                )),
+                None => {}
+            }
+        } else if let Some(t) = index(placed) {
+            *orders.entry((c, m, t)).or_insert(0.0) += o.count as f64;
+        }
+    }
+    let mut capacity = BTreeMap::new();
+    for a in &baseline.allocations {
+        let (Some(s), Some(c), Ok(p)) = (org.service_by_name(&a.service), org.cluster_by_name(&a.cluster), parse(&a.period)) else {
+            continue;
+        };
+        if let Some(t) = index(p) {
+            *capacity.entry((s, c, t)).or_insert(0.0) += a.capacity;
+        }
+    }
+    notes.sort();
+    notes.dedup();
+    Ok(Resolved { in_flight, stability: Stability { orders, capacity, change_penalty }, notes })
+}
