@@ -72,6 +72,11 @@ fn capacity(plan: &Value, service: &str, cluster: &str, period: &str) -> f64 {
     plan["allocations"].as_array().unwrap().iter().filter(|a| a["service"] == service && a["cluster"] == cluster && a["period"] == period).map(|a| a["capacity"].as_f64().unwrap()).sum()
 }
 
+/// The organic growth headroom of a region, period by period.
+fn growth(plan: &Value, region: &str) -> Vec<Option<f64>> {
+    plan["growth"].as_array().unwrap().iter().filter(|g| g["region"] == region).map(|g| g["organic"].as_f64()).collect()
+}
+
 #[test]
 fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
     let case = workspace().join("tests/replan/in-flight");
@@ -86,6 +91,9 @@ fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
     assert_eq!(orders(&new, "orders"), ["2027Q3 2027Q4 c1 std 1"]);
     assert_eq!(new["cost"]["total"], 1300.0);
     assert_eq!(new["cost"]["capital"], 1000.0);
+
+    // Growth headroom by hand: 30, 30, 40 cpu for demand 20, 30, 40.
+    assert_eq!(growth(&new, "r"), [Some(0.5), Some(0.0), Some(0.0)]);
 
     let alone = plan(&case, &tmp.path().join("alone"), &[]);
     assert_eq!(alone["cost"]["total"], 2270.0);
@@ -119,6 +127,8 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
     }
     assert_eq!(capacity(&new, "s", "c2", "2027Q3"), 20.0);
     assert_eq!(capacity(&new, "s", "c1", "2027Q3"), 5.0);
+    // Growth headroom by hand: 40 cpu for demand 15, 15, 25.
+    assert_eq!(growth(&new, "r"), [Some(1.666667), Some(1.666667), Some(0.6)]);
     // The objective carries the change penalty; the plan's cost does not.
     assert!(new["solver"]["objective"].as_f64().unwrap() > 360.0);
 

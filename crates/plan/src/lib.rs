@@ -48,6 +48,25 @@ pub struct Plan {
     pub explanations: Vec<Explanation>,
     /// Marginal values of binding limits, where the backend gives duals.
     pub shadow_prices: Vec<ShadowPrice>,
+    /// How much more growth each region's users could bring before the
+    /// plan's fleet runs out. Since format 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub growth: Vec<Growth>,
+}
+
+/// Growth headroom of one region in one period, on the plan's fleet (its
+/// orders fixed, placements free to change, every intent kept).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Growth {
+    pub period: String,
+    pub region: String,
+    /// The largest share by which organic demand from the region's users
+    /// (every service) can grow; `None` where there is none.
+    pub organic: Option<f64>,
+    /// The same for inorganic demand (launch events) from the region.
+    pub inorganic: Option<f64>,
+    /// Shares are measured up to this; a share equal to it means "at least".
+    pub cap: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -281,5 +281,6 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         unmet,
         explanations: Vec::new(),
         shadow_prices: Vec::new(),
+        growth: Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ mod backend;
 pub mod baseline;
 mod explain;
 mod extract;
+mod growth;
 pub mod model;
 mod search;
 mod shadow;
@@ -101,6 +102,8 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
     }
     // Shadow prices are what a limit is worth, not what staying close to
     // a baseline is: the change penalty stays out of them.
-    plan.shadow_prices = shadow::prices(org, &Build { stability: None, ..build }, options.backend);
+    let physical = Build { stability: None, ..build };
+    plan.shadow_prices = shadow::prices(org, &physical, options.backend);
+    plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, options.backend);
     Ok(plan)
 }

@@ -88,7 +88,21 @@ pub struct Build {
     pub in_flight: Vec<InFlight>,
     /// A baseline plan to stay close to.
     pub stability: Option<Stability>,
+    /// Instead of the cheapest plan, find how far demand from a region can
+    /// grow on a fixed fleet (see `growth.rs`).
+    pub growth: Option<GrowthOf>,
 }
+
+/// Which demand grows: users' demand from one region, organic (forecast)
+/// or inorganic (launch events).
+#[derive(Clone, Copy, Debug)]
+pub struct GrowthOf {
+    pub region: RegionId,
+    pub inorganic: bool,
+}
+
+/// Growth is measured up to this share (1000 %); more reads "at least".
+pub const GROWTH_CAP: f64 = 10.0;
 
 /// An order placed before the horizon (by a baseline plan), still to
 /// arrive: fixed, and its capital already committed.
@@ -158,6 +172,8 @@ pub struct Model<'o> {
     pub penalty: Expression,
     /// The cost of leaving the baseline (with a baseline only).
     pub change: Expression,
+    /// g[t]: the share by which the chosen demand grows (growth only).
+    pub growth: Vec<Variable>,
     /// Limits that the existing fleet already breaks: no plan can meet them.
     pub impossible: Vec<String>,
 }
@@ -203,11 +219,15 @@ impl<'o> Model<'o> {
             running: Expression::default(),
             penalty: Expression::default(),
             change: Expression::default(),
+            growth: Vec::new(),
             impossible: Vec::new(),
         };
         model.add_origins();
         model.add_capacity_variables();
         model.add_fleet();
+        if model.build.growth.is_some() {
+            model.growth = (0..model.horizon).map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
+        }
         model.add_redundancy();
         model.add_spread();
         model.add_cluster_resources();
@@ -324,7 +344,14 @@ impl<'o> Model<'o> {
         let def = &self.origins[o];
         let unit = self.unit[def.service.index()];
         match &def.kind {
-            Kind::Direct { organic, inorganic } => Expression::from((organic[t] + inorganic[t]) / unit),
+            Kind::Direct { organic, inorganic } => {
+                let mut d = Expression::from((organic[t] + inorganic[t]) / unit);
+                if let Some(g) = self.build.growth.filter(|g| Some(g.region) == def.region) {
+                    let part = if g.inorganic { inorganic[t] } else { organic[t] };
+                    d += (part / unit) * self.growth[t];
+                }
+                d
+            }
             Kind::Induced { from, ratio } => {
                 let scale = ratio * self.unit[from.index()] / unit;
                 let mut d = Expression::default();
@@ -617,6 +644,7 @@ impl<'o> Model<'o> {
     }
 
     pub fn objective(&self) -> Expression {
-        self.capital.clone() + self.running.clone() + self.penalty.clone() + self.change.clone()
+        let growth: Expression = self.growth.iter().map(|&g| Expression::from(g)).sum();
+        self.capital.clone() + self.running.clone() + self.penalty.clone() + self.change.clone() - growth
     }
 }

@@ -1,0 +1,59 @@
+//! Growth headroom: on the plan's fleet (orders fixed), how far can the
+//! demand of each region's users grow before some intent breaks?
+//!
+//! With orders fixed, periods no longer share anything, so one linear
+//! program per region and kind finds every period's largest growth at
+//! once: maximise Σ_t g[t], where demand from the region becomes
+//! base + g[t] × (its organic, or inorganic, part); placements are free to
+//! change, and demand induced on dependencies grows with them.
+
+use std::collections::BTreeMap;
+
+use headroom_model::Organisation;
+use headroom_plan::Growth;
+
+use crate::backend::{self, Backend, Settings};
+use crate::extract::{round6, Decisions};
+use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
+
+pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, backend: Backend) -> Vec<Growth> {
+    let fixed: BTreeMap<_, f64> = found.orders.iter().map(|o| {
+        let key = (o.cluster, o.machine_type, o.placed);
+        (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
+    }).collect();
+    let horizon = org.forecast.periods.len();
+    let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();
+    for region in org.region_ids() {
+        for inorganic in [false, true] {
+            // Periods in which the region has demand of this kind at all.
+            let has: Vec<bool> = (0..horizon)
+                .map(|t| {
+                    found.origins.iter().any(|o| match &o.kind {
+                        Kind::Direct { organic, inorganic: launches } if o.region == Some(region) => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
+                        _ => false,
+                    })
+                })
+                .collect();
+            if !has.iter().any(|&h| h) {
+                continue;
+            }
+            let mut model = Model::new(org, Build { integer: false, best_effort: false, stability: None, fixed_orders: fixed.clone(), growth: Some(GrowthOf { region, inorganic }), ..build.clone() });
+            let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
+            let Ok(solved) = backend::solve(&mut model, backend, &settings) else { continue };
+            for t in 0..horizon {
+                let entry = out.entry((region.index(), t)).or_insert_with(|| Growth {
+                    period: org.forecast.periods[t].to_string(),
+                    region: org.region(region).name.text.clone(),
+                    organic: None,
+                    inorganic: None,
+                    cap: GROWTH_CAP,
+                });
+                if has[t] {
+                    let g = round6(solved.values.get(&model.growth[t]).copied().unwrap_or(0.0)).clamp(0.0, GROWTH_CAP);
+                    *(if inorganic { &mut entry.inorganic } else { &mut entry.organic }) = Some(g);
+                }
+            }
+        }
+    }
+    out.into_values().collect()
+}
