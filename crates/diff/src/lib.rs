@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use headroom_plan::text::{money, thousands};
 use headroom_plan::{Origin, Plan};
 use serde::Serialize;
 
@@ -438,24 +439,6 @@ pub fn percent_change(old: f64, new: f64) -> String {
     let pct = delta / old * 100.0;
     let digits = if pct.abs() >= 10.0 { 0 } else if pct.abs() >= 0.1 { 1 } else { 2 };
     format!("{}{:.*} %", if delta > 0.0 { "+" } else { "-" }, digits, pct.abs())
-}
-
-/// Dollars with thousands separators, no cents: "$1,234,567".
-pub fn money(x: f64) -> String {
-    let sign = if x < -0.5 { "-" } else { "" };
-    format!("{sign}${}", thousands(x.abs().round() as u64))
-}
-
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 fn plural(n: u64) -> &'static str {

@@ -6,6 +6,7 @@ mod diff;
 mod exit;
 mod output;
 mod plan;
+mod report;
 mod verify;
 
 use std::io::IsTerminal;
@@ -36,6 +37,8 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Show what changed between two plans (for pull requests).
     Diff(diff::DiffArgs),
+    /// Write an HTML report with charts of a plan (for planning meetings).
+    Report(report::ReportArgs),
 }
 
 /// Where the organisation lives.
@@ -116,6 +119,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
         None => match Cli::try_parse_from(["headroom", "plan"]) {
             Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),

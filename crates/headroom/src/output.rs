@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// Writes `files` as the whole contents of directory `dir`, replacing what
 /// was there only once every file is written.
-pub fn write_dir(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
+/// File names may hold subdirectories (`charts/a.svg`).
+pub fn write_dir<N: AsRef<str>, C: AsRef<[u8]>>(dir: &Path, files: &[(N, C)]) -> std::io::Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -17,8 +18,12 @@ pub fn write_dir(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let staging = tempfile::Builder::new().prefix(&format!(".{name}.")).tempdir_in(&parent)?;
     for (file, contents) in files {
-        let mut f = fs::File::create(staging.path().join(file))?;
-        f.write_all(contents.as_bytes())?;
+        let path = staging.path().join(file.as_ref());
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut f = fs::File::create(path)?;
+        f.write_all(contents.as_ref())?;
         f.sync_all()?;
     }
     let staged = staging.keep();

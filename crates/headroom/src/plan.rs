@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use headroom_diag::render;
+use headroom_plan::text::money;
 use headroom_plan::{Mode, Plan};
 use headroom_solve::{Backend, Options};
 
@@ -178,18 +179,4 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
     }
     out.push_str(&format!("Wrote {}/plan.json and CSV tables.\n", dir.display()));
     out
-}
-
-/// `$1,234,567`.
-pub fn money(x: f64) -> String {
-    let whole = x.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}${out}", if whole < 0 { "-" } else { "" })
 }

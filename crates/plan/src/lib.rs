@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 mod tables;
+pub mod text;
 pub use tables::csv_tables;
 
 /// Version of the plan file format.
@@ -26,6 +27,9 @@ pub struct Plan {
     pub solver: SolverInfo,
     /// Planning periods, in order.
     pub periods: Vec<String>,
+    /// The services planned, for readers without the intents. Since 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceInfo>,
     pub cost: Cost,
     pub orders: Vec<Order>,
     /// Orders of a baseline plan placed before this plan's first period
@@ -92,6 +96,18 @@ pub struct SolverInfo {
     pub objective: f64,
     pub variables: usize,
     pub constraints: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    pub name: String,
+    pub team: String,
+    /// Unit of demand (qps, Gbps, ...).
+    pub unit: String,
+    /// Failures to survive: k and the level ("cluster", "failure domain",
+    /// "region").
+    pub n_plus: u32,
+    pub across: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

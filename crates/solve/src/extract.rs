@@ -269,6 +269,17 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         inputs_digest: digest.to_owned(),
         mode,
         solver,
+        services: org
+            .services
+            .iter()
+            .map(|s| plan::ServiceInfo {
+                name: s.name.text.clone(),
+                team: org.team(s.team).name.text.clone(),
+                unit: s.unit.clone(),
+                n_plus: s.redundancy.k,
+                across: s.redundancy.level.name().to_owned(),
+            })
+            .collect(),
         periods,
         cost: plan::Cost { total: round2(capital_total + running_total), capital: round2(capital_total), running: round2(running_total), by_period, by_team },
         orders,

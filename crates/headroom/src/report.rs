@@ -1,0 +1,44 @@
+//! `headroom report PLAN -o DIR`: the plan as a page for a planning
+//! meeting, with every chart as SVG and PNG.
+
+use std::path::PathBuf;
+
+use crate::exit::Exit;
+use crate::verify::read_plan;
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// The plan: a plan.json file or the directory `plan` wrote.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Directory to write index.html and charts/ to (replaced whole).
+    #[arg(short, long, default_value = "report", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: &ReportArgs) -> Exit {
+    let plan = match read_plan(&args.plan) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::InputError;
+        }
+    };
+    let files = match headroom_report::render(&plan) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("internal error: {e}");
+            return Exit::Internal;
+        }
+    };
+    if let Err(e) = crate::output::write_dir(&args.output, &files) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return Exit::InputError;
+    }
+    let charts = files.iter().filter(|(name, _)| name.ends_with(".svg")).count();
+    println!("Wrote {}/index.html and {charts} charts (SVG and PNG) in {}/charts.", args.output.display(), args.output.display());
+    if !plan.unmet.is_empty() {
+        println!("The plan leaves demand unmet: the report shows it first.");
+    }
+    Exit::Success
+}
