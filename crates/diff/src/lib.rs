@@ -52,8 +52,9 @@ pub struct Diff {
     pub new: Totals,
     pub orders: Vec<OrderChange>,
     pub placements: Vec<PlacementChange>,
-    /// Demand (organic, inorganic and induced) that changed: what an
-    /// intent or forecast change does, before the plan answers it.
+    /// Users' demand (organic and inorganic) that changed: what an intent
+    /// or forecast change asks of the plan. Demand induced by dependents
+    /// follows their placement and is not listed.
     pub demand: Vec<DemandChange>,
     pub headroom: Vec<HeadroomDrop>,
     pub newly_unmet: Vec<UnmetChange>,
@@ -134,7 +135,7 @@ pub struct PlacementChange {
     pub new: f64,
 }
 
-/// A service's demand, changed over a run of periods.
+/// A service's direct (users') demand, changed over a run of periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DemandChange {
     pub service: String,
@@ -326,7 +327,7 @@ fn demand_changes(old: &Plan, new: &Plan, tolerance: f64) -> Vec<DemandChange> {
     let index = |plan: &Plan| -> Series<String> {
         let mut map: Series<String> = BTreeMap::new();
         for h in &plan.headroom {
-            *map.entry(h.service.clone()).or_default().entry(h.period.clone()).or_default() += h.organic + h.inorganic + h.induced;
+            *map.entry(h.service.clone()).or_default().entry(h.period.clone()).or_default() += h.organic + h.inorganic;
         }
         map
     };

@@ -46,12 +46,15 @@ fn demand_lines(d: &Diff) -> Vec<(Change, String)> {
         .collect()
 }
 
+/// Amounts of demand or capacity: whole numbers with thousands separators
+/// from 100 up, one decimal below.
 fn units(x: f64) -> String {
-    let x = if x.abs() < 0.05 { 0.0 } else { x };
-    if (x - x.round()).abs() < 0.05 {
-        format!("{}", x.round())
+    let sign = if x < -0.05 { "-" } else { "" };
+    let a = x.abs();
+    if a >= 100.0 || (a - a.round()).abs() < 0.05 {
+        format!("{sign}{}", thousands(a.round() as u64))
     } else {
-        format!("{x:.1}")
+        format!("{sign}{a:.1}")
     }
 }
 

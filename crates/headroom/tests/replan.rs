@@ -173,7 +173,10 @@ fn a_launch_moved_later_lowers_demand_and_orders_nothing_new() {
     let d = diff_json(&old, &new_dir);
     assert_eq!(d["changed"], true);
     assert!(new["cost"]["total"].as_f64().unwrap() <= base["cost"]["total"].as_f64().unwrap() + 0.01);
-    assert!(d["orders"].as_array().unwrap().iter().all(|o| o["new"].as_u64() <= o["old"].as_u64()), "no order grows: {}", d["orders"]);
+    // Nothing more is ordered; a solver may still trade a machine between
+    // clusters where that saves more than the change penalty.
+    assert!(d["new"]["machines_ordered"].as_u64() <= d["old"]["machines_ordered"].as_u64(), "{}", d["orders"]);
+    assert!(d["orders"].as_array().unwrap().len() <= 2, "a small diff: {}", d["orders"]);
     let recommendations = d["demand"].as_array().unwrap().iter().find(|c| c["service"] == "recommendations").expect("recommendations' demand changed");
     assert_eq!(recommendations["from"], "2027Q3");
     assert!(recommendations["new"].as_f64() < recommendations["old"].as_f64());

@@ -58,8 +58,19 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         let decisions = Decisions::read(&model, &solved.values);
         return Ok(Found { model, decisions, objective: bound, gap: 0.0 });
     }
+    // With a baseline, its own orders are a candidate: within the gap, a
+    // search would otherwise stop at any plan as cheap, however far from
+    // the baseline, since change penalties are far smaller than the gap.
+    let candidate = baseline_candidate(org, build, &model, options.backend, bound);
+    let better = |found: Found<'o>, other: Option<Found<'o>>| match other {
+        Some(o) if o.objective < found.objective - 1e-6 => o,
+        _ => found,
+    };
     if options.backend.strong_mip() {
-        return branch_and_bound(org, build, options, bound, None);
+        return match branch_and_bound(org, build, options, bound, candidate.as_ref()) {
+            Ok(found) => Ok(better(found, candidate)),
+            Err(e) => candidate.ok_or(e),
+        };
     }
 
     // Dive: period by period, fix orders at whole numbers (fractional ones
@@ -97,12 +108,13 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
             Err(e) => return Err(e),
         }
     }
-    let mut best: Option<Found> = None;
+    let mut best: Option<Found> = candidate;
     if dive_ok && integral(&current.0, &current.1) {
         let (model, solved) = current;
         let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
         let decisions = Decisions::read(&model, &solved.values);
-        best = Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) });
+        let dive = Found { model, decisions, objective, gap: relative_gap(objective, bound) };
+        best = Some(better(dive, best));
     }
     if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
         return Ok(good_enough);
@@ -113,6 +125,23 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         Ok(_) => best.ok_or(Failure::Infeasible),
         Err(e) => best.ok_or(e),
     }
+}
+
+/// The baseline's orders, fixed, with placements re-solved: a whole-machine
+/// plan if they still meet every intent.
+fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, backend: Backend, bound: f64) -> Option<Found<'o>> {
+    let stability = build.stability.as_ref()?;
+    let fixed = model
+        .orders
+        .iter()
+        .map(|o| {
+            let key = (o.cluster, o.machine_type, o.placed);
+            (key, stability.orders.get(&key).copied().unwrap_or(0.0))
+        })
+        .collect();
+    let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, backend).ok()?;
+    let decisions = Decisions::read(&model, &solved.values);
+    Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) })
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
