@@ -27,7 +27,7 @@ fn placement_lines(d: &Diff) -> Vec<(Change, String)> {
     d.placements
         .iter()
         .map(|p| {
-            let range = if p.from == p.to { p.from.clone() } else { format!("{}–{}", p.from, p.to) };
+            let range = range(&p.from, &p.to);
             let delta = p.new - p.old;
             (p.change, format!("{} {:<20} {:<20} {range}: {} → {} ({}{} in {})", p.change.sign(), p.service, p.cluster, units(p.old), units(p.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), p.peak))
         })
@@ -38,12 +38,21 @@ fn demand_lines(d: &Diff) -> Vec<(Change, String)> {
     d.demand
         .iter()
         .map(|c| {
-            let range = if c.from == c.to { c.from.clone() } else { format!("{}–{}", c.from, c.to) };
+            let range = range(&c.from, &c.to);
             let delta = c.new - c.old;
             let change = if delta > 0.0 { Change::Added } else { Change::Removed };
             (change, format!("{} {:<20} {range}: {} → {} ({}{} in {})", change.sign(), c.service, units(c.old), units(c.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), c.peak))
         })
         .collect()
+}
+
+/// "2027Q2–2027Q4", or one period.
+fn range(from: &str, to: &str) -> String {
+    if from == to {
+        from.to_owned()
+    } else {
+        format!("{from}–{to}")
+    }
 }
 
 /// Amounts of demand or capacity: whole numbers with thousands separators
@@ -111,7 +120,7 @@ pub fn markdown(d: &Diff) -> String {
     if !d.newly_unmet.is_empty() {
         out.push_str("#### Newly unmet intents\n\n");
         for u in &d.newly_unmet {
-            let _ = writeln!(out, "- **{}** ({}), {}–{}: up to {} units unmet", escape(&u.service), escape(&u.origin.to_string()), u.from, u.to, units(u.unmet));
+            let _ = writeln!(out, "- **{}** ({}), {}: up to {} units unmet", escape(&u.service), escape(&u.origin.to_string()), range(&u.from, &u.to), units(u.unmet));
             for e in &u.explanations {
                 let _ = writeln!(out, "  - {}", escape(e));
             }
@@ -133,7 +142,7 @@ pub fn markdown(d: &Diff) -> String {
     if !d.now_met.is_empty() {
         out.push_str("#### Intents now met\n\n");
         for u in &d.now_met {
-            let _ = writeln!(out, "- **{}** ({}), {}–{}", escape(&u.service), escape(&u.origin.to_string()), u.from, u.to);
+            let _ = writeln!(out, "- **{}** ({}), {}", escape(&u.service), escape(&u.origin.to_string()), range(&u.from, &u.to));
         }
         out.push('\n');
     }
@@ -190,7 +199,7 @@ pub fn human(d: &Diff, color: bool) -> String {
         out.push_str("\nnote: the plans cover different periods; orders and placements are compared by period name\n");
     }
     for u in &d.newly_unmet {
-        let _ = writeln!(out, "\n{}", paint(Change::Removed, &format!("newly unmet: {} ({}), {}–{}: up to {} units", u.service, u.origin, u.from, u.to, units(u.unmet))));
+        let _ = writeln!(out, "\n{}", paint(Change::Removed, &format!("newly unmet: {} ({}), {}: up to {} units", u.service, u.origin, range(&u.from, &u.to), units(u.unmet))));
         for e in &u.explanations {
             let _ = writeln!(out, "  {e}");
         }
@@ -211,7 +220,7 @@ pub fn human(d: &Diff, color: bool) -> String {
         }
     }
     for u in &d.now_met {
-        let _ = writeln!(out, "\n{}", paint(Change::Added, &format!("now met: {} ({}), {}–{}", u.service, u.origin, u.from, u.to)));
+        let _ = writeln!(out, "\n{}", paint(Change::Added, &format!("now met: {} ({}), {}", u.service, u.origin, range(&u.from, &u.to))));
     }
     out
 }
