@@ -67,7 +67,7 @@ pub struct Totals {
     pub cost: f64,
     pub capital: f64,
     pub running: f64,
-    /// Machines ordered over the horizon.
+    /// Machines ordered over the horizon, orders in flight included.
     pub machines_ordered: u64,
     /// Unmet demand summed over services, origins and periods (units of
     /// each service's demand).
@@ -211,7 +211,7 @@ fn totals(plan: &Plan) -> Totals {
         cost: plan.cost.total,
         capital: plan.cost.capital,
         running: plan.cost.running,
-        machines_ordered: plan.orders.iter().map(|o| o.count as u64).sum(),
+        machines_ordered: plan.orders.iter().chain(&plan.in_flight).map(|o| o.count as u64).sum(),
         unmet: plan.unmet.iter().map(|u| u.unmet).sum(),
         status: plan.solver.status.clone(),
         backend: plan.solver.backend.clone(),
@@ -224,7 +224,9 @@ fn order_changes(old: &Plan, new: &Plan) -> Vec<OrderChange> {
     type Key = (String, String, String);
     let index = |plan: &Plan| -> BTreeMap<Key, (u32, String)> {
         let mut map: BTreeMap<Key, (u32, String)> = BTreeMap::new();
-        for o in &plan.orders {
+        // An order in flight is the same order as in the plan that placed
+        // it: compared as one, it is no change.
+        for o in plan.orders.iter().chain(&plan.in_flight) {
             let entry = map.entry((o.placed.clone(), o.cluster.clone(), o.machine_type.clone())).or_insert((0, o.arrives.clone()));
             entry.0 += o.count;
         }

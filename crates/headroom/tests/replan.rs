@@ -92,6 +92,10 @@ fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
     assert_eq!(new["cost"]["total"], 1300.0);
     assert_eq!(new["cost"]["capital"], 1000.0);
 
+    // The order in flight is the baseline's own: the diff shows no order change.
+    let d = diff_json(&base_dir, &tmp.path().join("new"));
+    assert_eq!(d["orders"], serde_json::json!([]), "{}", d["orders"]);
+    assert_eq!(d["same_periods"], false);
     // Growth headroom by hand: 30, 30, 40 cpu for demand 20, 30, 40.
     assert_eq!(growth(&new, "r"), [Some(0.5), Some(0.0), Some(0.0)]);
 

@@ -159,3 +159,32 @@ fn report_is_deterministic_and_refuses_bad_plans() {
     assert!(stderr.contains("bad.json"), "{stderr}");
     assert!(!out.exists(), "a failed report writes nothing");
 }
+
+/// A hand-edited or damaged plan may hold any number: the report still
+/// draws (values clamped), and never panics.
+#[test]
+fn extreme_values_in_a_plan_still_draw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = workspace().join("tests/plan/lead-time-single-cluster");
+    let plan_dir = tmp.path().join("plan");
+    let (code, _, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", plan_dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(plan_dir.join("plan.json")).unwrap()).unwrap();
+    plan["headroom"][0]["organic"] = serde_json::json!(-5e12);
+    plan["headroom"][1]["survivable"] = serde_json::json!(1e308);
+    plan["power_space"][0]["power_cap_kw"] = serde_json::json!(1e300);
+    plan["growth"][0]["organic"] = serde_json::json!(1e300);
+    plan["cost"]["by_team"][0]["cost"] = serde_json::json!(-1e20);
+    plan["orders"][0]["arrives"] = serde_json::json!("not a period");
+    plan["fleet"][0]["machines"] = serde_json::json!(u32::MAX);
+    let damaged = tmp.path().join("damaged.json");
+    fs::write(&damaged, plan.to_string()).unwrap();
+    let out = tmp.path().join("report");
+    let (code, stdout, stderr) = headroom(&["report", damaged.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // With no periods at all, a page with no charts.
+    plan["periods"] = serde_json::json!([]);
+    fs::write(&damaged, plan.to_string()).unwrap();
+    let (code, stdout, stderr) = headroom(&["report", damaged.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}

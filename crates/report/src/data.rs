@@ -57,8 +57,45 @@ pub struct Data {
     pub team_cost: Vec<(String, Vec<f64>)>,
 }
 
+/// The largest amount a chart draws. A plan written by headroom never comes
+/// near it; a damaged or hand-edited one may hold anything, and a chart
+/// must still draw (values are clamped into 0..=MAX_VALUE).
+pub const MAX_VALUE: f64 = 1e15;
+
+fn clean(x: f64) -> f64 {
+    if x.is_finite() {
+        x.clamp(0.0, MAX_VALUE)
+    } else {
+        0.0
+    }
+}
+
 impl Data {
     pub fn of(plan: &Plan) -> Data {
+        let mut data = Data::summed(plan);
+        let fix = |v: &mut Vec<f64>| v.iter_mut().for_each(|x| *x = clean(*x));
+        for s in &mut data.services {
+            for v in [&mut s.organic, &mut s.inorganic, &mut s.induced, &mut s.capacity, &mut s.survivable, &mut s.unmet] {
+                fix(v);
+            }
+        }
+        for r in &mut data.regions {
+            for v in r.organic.iter_mut().chain(r.inorganic.iter_mut()) {
+                *v = v.map(clean);
+            }
+            r.cap = clean(r.cap);
+        }
+        for c in &mut data.clusters {
+            for v in [&mut c.power_kw, &mut c.power_cap_kw, &mut c.machines, &mut c.space_cap] {
+                fix(v);
+            }
+            c.by_type.iter_mut().for_each(|(_, v)| fix(v));
+        }
+        data.team_cost.iter_mut().for_each(|(_, v)| fix(v));
+        data
+    }
+
+    fn summed(plan: &Plan) -> Data {
         let n = plan.periods.len();
         let index: BTreeMap<&str, usize> = plan.periods.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
         let at = |p: &str| index.get(p).copied();

@@ -149,7 +149,7 @@ pub fn page(plan: &Plan, charts: &[Drawn]) -> String {
         }
     }
     if section_is_empty(charts, "regions") {
-        let _ = writeln!(out, "<p>No growth headroom in this plan (older plan format).</p>");
+        let _ = writeln!(out, "<p>This plan has no growth headroom: it was made by a headroom older than plan format 1.1.</p>");
     }
 
     if !plan.shadow_prices.is_empty() {

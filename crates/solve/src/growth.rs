@@ -37,7 +37,10 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             if !has.iter().any(|&h| h) {
                 continue;
             }
-            let mut model = Model::new(org, Build { integer: false, best_effort: false, stability: None, fixed_orders: fixed.clone(), growth: Some(GrowthOf { region, inorganic }), ..build.clone() });
+            // In best-effort mode demand may already be unmet: unmet demand
+            // stays allowed, at a penalty far above what growth is worth, so
+            // growth never buys more of it.
+            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(GrowthOf { region, inorganic }), ..build.clone() });
             let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
             let Ok(solved) = backend::solve(&mut model, backend, &settings) else { continue };
             for t in 0..horizon {
