@@ -20,7 +20,7 @@ const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
 const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const GREEN: RGBColor = RGBColor(0, 158, 115);
-const RED: RGBColor = RGBColor(213, 94, 0);
+const RED: RGBColor = RGBColor(200, 30, 30);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 const PALETTE: [RGBColor; 6] = [BLUE, ORANGE, GREEN, PURPLE, RGBColor(86, 180, 233), RGBColor(240, 228, 66)];
 
@@ -152,10 +152,17 @@ fn frame<'a, DB: DrawingBackend + 'a>(area: &'a DrawingArea<DB, Shift>, data: &'
 type Cart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>, plotters::coord::types::RangedCoordf64>>;
 
 /// The area between two series, from period to period.
+/// With one period there is no area between points: the band is a bar.
 fn band<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, lower: &[f64], upper: &[f64], style: ShapeStyle, label: Option<&str>) -> Result<DB> {
-    let mut points: Vec<(Period, f64)> = upper.iter().enumerate().map(|(t, &y)| (at(t), y)).collect();
-    points.extend(lower.iter().enumerate().rev().map(|(t, &y)| (at(t), y)));
-    let series = chart.draw_series(std::iter::once(Polygon::new(points, style)))?;
+    let series = if upper.len() == 1 {
+        let mut bar = Rectangle::new([(SegmentValue::Exact(0), lower[0]), (SegmentValue::Last, upper[0])], style);
+        bar.set_margin(0, 0, 200, 200);
+        chart.draw_series(std::iter::once(bar))?
+    } else {
+        let mut points: Vec<(Period, f64)> = upper.iter().enumerate().map(|(t, &y)| (at(t), y)).collect();
+        points.extend(lower.iter().enumerate().rev().map(|(t, &y)| (at(t), y)));
+        chart.draw_series(std::iter::once(Polygon::new(points, style)))?
+    };
     if let Some(label) = label {
         series.label(label).legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], style));
     }
@@ -250,10 +257,10 @@ fn region<DB: DrawingBackend>(data: &Data, r: &RegionSeries, area: &DrawingArea<
         .enumerate()
         .filter_map(|(i, v)| {
             let x = (*v)?;
-            if x * 100.0 > y_max {
-                Some((at(i % n), y_max, format!("≥ {:.0} %", y_max)))
-            } else if x >= r.cap - 1e-9 {
-                Some((at(i % n), x * 100.0, format!("≥ {:.0} %", r.cap * 100.0)))
+            if x >= r.cap - 1e-9 {
+                Some((at(i % n), (x * 100.0).min(y_max), format!("≥ {:.0} %", r.cap * 100.0)))
+            } else if x * 100.0 > y_max {
+                Some((at(i % n), y_max, format!("{:.0} %", x * 100.0)))
             } else {
                 None
             }
