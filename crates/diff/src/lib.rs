@@ -126,22 +126,25 @@ pub struct PlacementChange {
     pub change: Change,
     pub service: String,
     pub cluster: String,
-    /// First and last period in which it differs.
-    pub from: String,
-    pub to: String,
-    /// The period of the largest change, and the capacity then.
-    pub peak: String,
-    pub old: f64,
-    pub new: f64,
+    /// When and how much the capacity changed.
+    #[serde(flatten)]
+    pub span: Span,
 }
 
 /// A service's direct (users') demand, changed over a run of periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DemandChange {
     pub service: String,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// How a value changed over the periods: first and last period in which
+/// it differs, and the period of the largest change with the values then.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Span {
     pub from: String,
     pub to: String,
-    /// The period of the largest change, and the demand then.
     pub peak: String,
     pub old: f64,
     pub new: f64,
@@ -257,23 +260,14 @@ fn order_changes(old: &Plan, new: &Plan) -> Vec<OrderChange> {
 /// Values per key and period.
 type Series<K> = BTreeMap<K, BTreeMap<String, f64>>;
 
-/// A change of one key's series: first and last period that differ, and
-/// the period of the largest change with its values; `None` if no period
-/// differs by more than `tolerance` × `scale(period)`.
-struct SeriesChange {
-    from: String,
-    to: String,
-    peak: String,
-    old: f64,
-    new: f64,
-}
-
-fn series_change(periods: &[&String], before: Option<&BTreeMap<String, f64>>, after: Option<&BTreeMap<String, f64>>, tolerance: f64, scale: impl Fn(&String) -> f64) -> Option<SeriesChange> {
+/// How one key's series changed; `None` if no period differs by more than
+/// `tolerance` × `scale(period)`.
+fn series_change(periods: &[&String], before: Option<&BTreeMap<String, f64>>, after: Option<&BTreeMap<String, f64>>, tolerance: f64, scale: impl Fn(&String) -> f64) -> Option<Span> {
     let value = |m: Option<&BTreeMap<String, f64>>, p: &String| m.and_then(|m| m.get(p)).copied().unwrap_or(0.0);
     let changed: Vec<(&String, f64, f64)> =
         periods.iter().map(|&p| (p, value(before, p), value(after, p))).filter(|&(p, o, n)| (n - o).abs() > tolerance * scale(p) + 1e-6).collect();
     let peak = changed.iter().max_by(|x, y| (x.2 - x.1).abs().total_cmp(&(y.2 - y.1).abs()))?;
-    Some(SeriesChange { from: changed[0].0.clone(), to: changed[changed.len() - 1].0.clone(), peak: peak.0.clone(), old: peak.1, new: peak.2 })
+    Some(Span { from: changed[0].0.clone(), to: changed[changed.len() - 1].0.clone(), peak: peak.0.clone(), old: peak.1, new: peak.2 })
 }
 
 fn all_periods<'p>(old: &'p Plan, new: &'p Plan) -> Vec<&'p String> {
@@ -315,11 +309,7 @@ fn placement_changes(old: &Plan, new: &Plan, tolerance: f64) -> Vec<PlacementCha
             change: Change::of(sum(before.get(key)), sum(after.get(key))),
             service: key.0.clone(),
             cluster: key.1.clone(),
-            from: c.from,
-            to: c.to,
-            peak: c.peak,
-            old: c.old,
-            new: c.new,
+            span: c,
         });
     }
     changes
@@ -341,7 +331,7 @@ fn demand_changes(old: &Plan, new: &Plan, tolerance: f64) -> Vec<DemandChange> {
         let (b, a) = (before.get(key), after.get(key));
         let scale = |p: &String| b.and_then(|m| m.get(p)).copied().unwrap_or(0.0).max(a.and_then(|m| m.get(p)).copied().unwrap_or(0.0));
         if let Some(c) = series_change(&periods, b, a, tolerance, scale) {
-            changes.push(DemandChange { service: key.clone(), from: c.from, to: c.to, peak: c.peak, old: c.old, new: c.new });
+            changes.push(DemandChange { service: key.clone(), span: c });
         }
     }
     changes

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::{money, percent_change, thousands, Change, Diff};
+use crate::{money, percent_change, thousands, Change, Diff, Span};
 
 /// Sections longer than this many lines are folded in `<details>`.
 const FOLD_AFTER: usize = 12;
@@ -26,11 +26,7 @@ fn order_lines(d: &Diff) -> Vec<(Change, String)> {
 fn placement_lines(d: &Diff) -> Vec<(Change, String)> {
     d.placements
         .iter()
-        .map(|p| {
-            let range = range(&p.from, &p.to);
-            let delta = p.new - p.old;
-            (p.change, format!("{} {:<20} {:<20} {range}: {} → {} ({}{} in {})", p.change.sign(), p.service, p.cluster, units(p.old), units(p.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), p.peak))
-        })
+        .map(|p| (p.change, format!("{} {:<20} {:<20} {}", p.change.sign(), p.service, p.cluster, span(&p.span))))
         .collect()
 }
 
@@ -38,12 +34,16 @@ fn demand_lines(d: &Diff) -> Vec<(Change, String)> {
     d.demand
         .iter()
         .map(|c| {
-            let range = range(&c.from, &c.to);
-            let delta = c.new - c.old;
-            let change = if delta > 0.0 { Change::Added } else { Change::Removed };
-            (change, format!("{} {:<20} {range}: {} → {} ({}{} in {})", change.sign(), c.service, units(c.old), units(c.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), c.peak))
+            let change = if c.span.new > c.span.old { Change::Added } else { Change::Removed };
+            (change, format!("{} {:<20} {}", change.sign(), c.service, span(&c.span)))
         })
         .collect()
+}
+
+/// "2027Q2–2027Q4: 120 → 150 (+30 in 2027Q3)".
+fn span(s: &Span) -> String {
+    let delta = s.new - s.old;
+    format!("{}: {} → {} ({}{} in {})", range(&s.from, &s.to), units(s.old), units(s.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), s.peak)
 }
 
 /// "2027Q2–2027Q4", or one period.

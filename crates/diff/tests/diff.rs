@@ -90,7 +90,7 @@ fn moves_beyond_the_tolerance_are_reported_once_per_service_and_cluster() {
     moved.push(("b", "c2", "2027Q1", 0.3));
     let new = plan(&[], &moved, 1000.0);
     let d = diff(&old, &new, &Options::default());
-    let got: Vec<(Change, &str, &str, &str, &str, f64, f64)> = d.placements.iter().map(|p| (p.change, p.service.as_str(), p.cluster.as_str(), p.from.as_str(), p.to.as_str(), p.old, p.new)).collect();
+    let got: Vec<(Change, &str, &str, &str, &str, f64, f64)> = d.placements.iter().map(|p| (p.change, p.service.as_str(), p.cluster.as_str(), p.span.from.as_str(), p.span.to.as_str(), p.span.old, p.span.new)).collect();
     assert_eq!(got, [(Change::Changed, "a", "c1", "2027Q2", "2027Q3", 120.0, 90.0), (Change::Added, "a", "c2", "2027Q2", "2027Q3", 0.0, 30.0)]);
     assert_eq!(d.summary, "cost ±0 %, 1 service moved");
 }
