@@ -44,6 +44,11 @@ pub struct PlanArgs {
     /// placed differently for one period, this share over the periods.
     #[arg(long, default_value_t = headroom_solve::baseline::DEFAULT_CHANGE_PENALTY, value_name = "SHARE", value_parser = non_negative, requires = "baseline")]
     pub change_penalty: f64,
+    /// With --baseline: the baseline's orders placed in or before this
+    /// period are done (placed with vendors, or decided against) and are
+    /// kept as they are; later periods' orders may change.
+    #[arg(long, value_name = "PERIOD", requires = "baseline")]
+    pub freeze_through: Option<String>,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
@@ -73,7 +78,7 @@ pub fn run(args: &PlanArgs) -> Exit {
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
-            let resolved = crate::verify::read_plan(path).and_then(|plan| headroom_solve::baseline::resolve(org, &plan, args.change_penalty).map_err(|e| format!("{}: {e}", path.display())));
+            let resolved = crate::verify::read_plan(path).and_then(|plan| headroom_solve::baseline::resolve(org, &plan, args.change_penalty, args.freeze_through.as_deref()).map_err(|e| format!("{}: {e}", path.display())));
             match resolved {
                 Ok(resolved) => {
                     for note in &resolved.notes {

@@ -136,6 +136,17 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
     // The objective carries the change penalty; the plan's cost does not.
     assert!(new["solver"]["objective"].as_f64().unwrap() > 360.0);
 
+    // With 2027Q2's orders done, the baseline's order stays, and so does
+    // its cost: 1390. Freezing only 2027Q1 (no order there) changes nothing.
+    let frozen = plan(&case, &tmp.path().join("frozen"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q2"]);
+    assert_eq!(orders(&frozen, "orders"), ["2027Q2 2027Q3 c2 std 1"]);
+    assert_eq!(frozen["cost"]["total"], 1390.0);
+    let early = plan(&case, &tmp.path().join("early"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q1"]);
+    assert_eq!(early["cost"]["total"], 360.0);
+    let (code, _, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", tmp.path().join("x").to_str().unwrap(), "--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027-05"]);
+    assert_eq!(code, 1, "a month for a quarterly plan: {stderr}");
+    assert!(stderr.contains("--freeze-through `2027-05`"), "{stderr}");
+
     let d = diff_json(&base_dir, &tmp.path().join("new"));
     assert_eq!(d["changed"], true);
     assert_eq!(d["orders"].as_array().unwrap().len(), 1);

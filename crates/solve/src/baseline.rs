@@ -21,6 +21,10 @@ pub const DEFAULT_CHANGE_PENALTY: f64 = 0.01;
 #[derive(Clone, Debug)]
 pub struct Resolved {
     pub in_flight: Vec<InFlight>,
+    /// Orders of periods whose ordering is done (`--freeze-through`):
+    /// every order of these periods, fixed to the baseline's count (0 where
+    /// it ordered nothing).
+    pub frozen: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
     pub stability: Stability,
     /// Parts of the baseline that no longer apply (a cluster or service
     /// that is gone), for the user to know.
@@ -31,7 +35,9 @@ fn machine_type_by_name(org: &Organisation, name: &str) -> Option<MachineTypeId>
     org.machine_types.iter().position(|m| m.name.as_str() == name).map(MachineTypeId::from_index)
 }
 
-pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64) -> Result<Resolved, String> {
+/// Resolves `baseline` against `org`. Orders of the periods up to
+/// `freeze_through` (a period name) are fixed as well as those in flight.
+pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_through: Option<&str>) -> Result<Resolved, String> {
     let periods = &org.forecast.periods;
     let first = periods[0];
     let parse = |name: &str| -> Result<Period, String> {
@@ -74,7 +80,26 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64) -> Resu
             *capacity.entry((s, c, t)).or_insert(0.0) += a.capacity;
         }
     }
+    let mut frozen = BTreeMap::new();
+    if let Some(name) = freeze_through {
+        let last = Period::parse(name).map_err(|e| format!("--freeze-through `{name}`: {e}"))?;
+        if last.granularity() != first.granularity() {
+            return Err(format!("--freeze-through `{name}` is a {} and this plan is in {}s", last.granularity().name(), first.granularity().name()));
+        }
+        let months = org.forecast.months_per_period();
+        for c in org.cluster_ids() {
+            let cluster = org.cluster(c);
+            let lead = cluster.lead_time_periods(months) as usize;
+            for &m in &cluster.orderable {
+                for (t, &p) in periods.iter().enumerate().take(periods.len().saturating_sub(lead)) {
+                    if p <= last {
+                        frozen.insert((c, m, t), orders.get(&(c, m, t)).copied().unwrap_or(0.0));
+                    }
+                }
+            }
+        }
+    }
     notes.sort();
     notes.dedup();
-    Ok(Resolved { in_flight, stability: Stability { orders, capacity, change_penalty }, notes })
+    Ok(Resolved { in_flight, frozen, stability: Stability { orders, capacity, change_penalty }, notes })
 }

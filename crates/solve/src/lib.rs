@@ -79,6 +79,7 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
     let mut build = Build { best_effort, ..Build::default() };
     if let Some(baseline) = &options.baseline {
         build.in_flight = baseline.in_flight.clone();
+        build.fixed_orders = baseline.frozen.clone();
         build.stability = Some(baseline.stability.clone());
     }
     let found = match search::whole_machines(org, &build, options) {

@@ -75,7 +75,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 
     // Dive: period by period, fix orders at whole numbers (fractional ones
     // rounded up) and re-solve the rest.
-    let mut fixed: BTreeMap<_, f64> = BTreeMap::new();
+    let mut fixed: BTreeMap<_, f64> = build.fixed_orders.clone();
     let mut current = (model, solved);
     let horizon = org.forecast.periods.len();
     let mut dive_ok = true;
