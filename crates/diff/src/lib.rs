@@ -434,7 +434,7 @@ pub fn percent_change(old: f64, new: f64) -> String {
     format!("{}{:.*} %", if delta > 0.0 { "+" } else { "-" }, digits, pct.abs())
 }
 
-fn plural(n: u64) -> &'static str {
+pub(crate) fn plural(n: u64) -> &'static str {
     if n == 1 {
         ""
     } else {

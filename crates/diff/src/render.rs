@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::{money, percent_change, thousands, Change, Diff, Span};
+use crate::{money, percent_change, plural, thousands, Change, Diff, Span};
 
 /// Sections longer than this many lines are folded in `<details>`.
 const FOLD_AFTER: usize = 12;
@@ -128,11 +128,11 @@ pub fn markdown(d: &Diff) -> String {
         out.push('\n');
     }
     section(&mut out, &format!("Orders ({} changed)", d.orders.len()), &order_lines(d));
-    section(&mut out, &format!("Demand ({} service{} changed)", d.demand.len(), s(d.demand.len())), &demand_lines(d));
+    section(&mut out, &format!("Demand ({} service{} changed)", d.demand.len(), plural(d.demand.len() as u64)), &demand_lines(d));
     let services = d.placements.iter().map(|p| p.service.as_str()).collect::<std::collections::BTreeSet<_>>().len();
-    section(&mut out, &format!("Placements moved ({} service{}, {} cluster placement{})", services, s(services), d.placements.len(), s(d.placements.len())), &placement_lines(d));
+    section(&mut out, &format!("Placements moved ({} service{}, {} cluster placement{})", services, plural(services as u64), d.placements.len(), plural(d.placements.len() as u64)), &placement_lines(d));
     if !d.headroom.is_empty() {
-        let _ = writeln!(out, "<details><summary>Headroom below threshold ({} row{})</summary>\n", d.headroom.len(), s(d.headroom.len()));
+        let _ = writeln!(out, "<details><summary>Headroom below threshold ({} row{})</summary>\n", d.headroom.len(), plural(d.headroom.len() as u64));
         out.push_str("| service | period | before | after |\n|:--|:--|--:|--:|\n");
         for h in &d.headroom {
             let _ = writeln!(out, "| {} | {} | {} | {} |", escape(&h.service), h.period, pct(h.old), pct(h.new));
@@ -223,14 +223,6 @@ pub fn human(d: &Diff, color: bool) -> String {
         let _ = writeln!(out, "\n{}", paint(Change::Added, &format!("now met: {} ({}), {}", u.service, u.origin, range(&u.from, &u.to))));
     }
     out
-}
-
-fn s(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// Names and messages are safe in a table cell and do not start markup.

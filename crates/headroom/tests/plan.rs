@@ -9,12 +9,10 @@
 //! gives duals). Every plan written is checked with `headroom verify`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
+mod common;
+use common::*;
 
 /// A JSON number as people write it: `120`, not `120.0`.
 fn num(v: &serde_json::Value) -> String {
@@ -24,11 +22,6 @@ fn num(v: &serde_json::Value) -> String {
     } else {
         format!("{x}")
     }
-}
-
-fn headroom(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]

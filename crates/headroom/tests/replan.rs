@@ -4,37 +4,17 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
-
-fn headroom(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
+use common::*;
 
 /// The example organisation in a fresh directory, to edit.
 fn example(dir: &Path) -> PathBuf {
     let root = dir.join("org");
     for part in ["topology", "intents", "data"] {
-        copy_dir(&workspace().join(part), &root.join(part));
+        copy_dir(&workspace().join(part), &root.join(part), &[]);
     }
     root
 }
@@ -114,9 +94,9 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
     // The baseline: the same organisation with `s` allowed only in c2.
     let variant = tmp.path().join("variant");
     for part in ["topology", "data"] {
-        copy_dir(&case.join(part), &variant.join(part));
+        copy_dir(&case.join(part), &variant.join(part), &[]);
     }
-    copy_dir(&case.join("baseline-intents"), &variant.join("intents"));
+    copy_dir(&case.join("baseline-intents"), &variant.join("intents"), &[]);
     let base_dir = tmp.path().join("base");
     let base = plan(&variant, &base_dir, &[]);
     assert_eq!(base["cost"]["total"], 1390.0);
