@@ -3,6 +3,7 @@
 
 mod check;
 mod diff;
+mod forecast;
 mod exit;
 mod output;
 mod plan;
@@ -39,6 +40,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Write an HTML report with charts of a plan (for planning meetings).
     Report(report::ReportArgs),
+    /// Forecast organic demand from its history, backtested.
+    Forecast(forecast::ForecastArgs),
 }
 
 /// Where the organisation lives.
@@ -120,6 +123,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Forecast(args)) => forecast::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
         None => match Cli::try_parse_from(["headroom", "plan"]) {
             Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),

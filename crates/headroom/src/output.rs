@@ -42,3 +42,24 @@ pub fn write_dir<N: AsRef<str>, C: AsRef<[u8]>>(dir: &Path, files: &[(N, C)]) ->
     }
     Ok(())
 }
+
+/// Writes each file to a temporary sibling, then renames them all into
+/// place: a failed run leaves no file half-written.
+pub fn write_files(files: &[(&Path, &Vec<u8>)]) -> std::io::Result<()> {
+    let mut staged = Vec::new();
+    for (path, contents) in files {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let mut tmp = tempfile::Builder::new().prefix(".headroom-").tempfile_in(&parent)?;
+        tmp.write_all(contents)?;
+        tmp.as_file().sync_all()?;
+        staged.push((tmp, *path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}

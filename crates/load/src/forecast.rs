@@ -28,6 +28,9 @@ pub struct LoadedForecast {
     /// Quantile columns present, per series (a series that has `p90` in
     /// every row of every origin lists it).
     pub series_quantiles: BTreeMap<String, Vec<Quantile>>,
+    /// Region names by `RegionId` index: those given, then (when regions
+    /// are open) any new ones in the order first read.
+    pub regions: Vec<String>,
 }
 
 const REQUIRED: [&str; 2] = ["service", "period"];
@@ -187,7 +190,38 @@ pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bo
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    merge(rows, files, sources, diags)
+    let mut loaded = merge(rows, files, sources, diags)?;
+    loaded.regions = regions.into_iter().map(|(name, _)| name).collect();
+    Some(loaded)
+}
+
+/// A column of a frame to write.
+pub enum Column {
+    Text(Vec<String>),
+    Number(Vec<f64>),
+    Count(Vec<u64>),
+}
+
+/// A frame as the bytes of a CSV or Parquet file (by `path`'s extension),
+/// for the caller to write atomically.
+pub fn frame_bytes(path: &Path, columns: Vec<(&str, Column)>) -> Result<Vec<u8>, String> {
+    let columns: Vec<polars::prelude::Column> = columns
+        .into_iter()
+        .map(|(name, c)| match c {
+            Column::Text(v) => polars::prelude::Column::new(name.into(), v),
+            Column::Number(v) => polars::prelude::Column::new(name.into(), v),
+            Column::Count(v) => polars::prelude::Column::new(name.into(), v),
+        })
+        .collect();
+    let height = columns.first().map_or(0, |c| c.len());
+    let mut df = DataFrame::new(height, columns).map_err(|e| polars_message(&e))?;
+    let mut bytes = Vec::new();
+    if is_parquet(path) {
+        ParquetWriter::new(&mut bytes).finish(&mut df).map_err(|e| polars_message(&e))?;
+    } else {
+        CsvWriter::new(&mut bytes).finish(&mut df).map_err(|e| polars_message(&e))?;
+    }
+    Ok(bytes)
 }
 
 fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_open: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>, rows: &mut Vec<Row>) {

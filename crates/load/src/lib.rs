@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use headroom_diag::{Diagnostic, Diagnostics, SourceMap};
 use headroom_model::{Organisation, SourceId};
 
-pub use forecast::{is_csv, is_parquet};
+pub use forecast::{frame_bytes, is_csv, is_parquet, Column, LoadedForecast};
 
 /// What to load.
 #[derive(Clone, Debug)]
@@ -107,6 +107,26 @@ pub fn load(options: &Options) -> Loaded {
     let mut diagnostics = Diagnostics { list: diags };
     diagnostics.sort(&sources);
     Loaded { sources, diagnostics, org }
+}
+
+/// A demand history read like a forecast (`service`, `period`, optional
+/// `region`, `demand`), with the same checks: every cell, duplicates, gaps,
+/// one granularity. Regions are not checked against a topology.
+#[derive(Debug)]
+pub struct History {
+    pub sources: SourceMap,
+    pub diagnostics: Diagnostics,
+    pub history: Option<LoadedForecast>,
+}
+
+pub fn load_history(path: &Path) -> History {
+    let mut sources = SourceMap::new();
+    let mut diags = Vec::new();
+    let history = add_file(path, path.display().to_string(), false, &mut sources, &mut diags).and_then(|id| forecast::load(&[id], &[], true, &mut sources, &mut diags));
+    let mut diagnostics = Diagnostics { list: diags };
+    diagnostics.sort(&sources);
+    let history = history.filter(|_| !diagnostics.list.iter().any(Diagnostic::is_error));
+    History { sources, diagnostics, history }
 }
 
 /// How a path is named in messages: relative to the root as the user gave it.

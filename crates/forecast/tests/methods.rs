@@ -1,0 +1,162 @@
+//! The methods against values worked out by hand, and against synthetic
+//! series whose true trend is known.
+
+use headroom_forecast::*;
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+fn assert_all_close(got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert!(close(*g, *w, tol), "got {got:?}, want {want:?}");
+    }
+}
+
+/// Deterministic noise in [-1, 1] (a linear congruential generator).
+fn noise(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+    }
+}
+
+#[test]
+fn linear_by_hand() {
+    // y = 1 + 2t exactly: a = 1, b = 2; next two are 9 and 11.
+    assert_eq!(least_squares(&[1.0, 3.0, 5.0, 7.0]), (1.0, 2.0));
+    assert_eq!(Method::Linear.forecast(&[1.0, 3.0, 5.0, 7.0], 2).unwrap(), [9.0, 11.0]);
+    // 4, 2, 0: the line goes below zero; demand stops at 0.
+    assert_eq!(Method::Linear.forecast(&[4.0, 2.0, 0.0], 2).unwrap(), [0.0, 0.0]);
+}
+
+#[test]
+fn log_linear_by_hand() {
+    // 10 % a period: 100, 110, 121 → 133.1, 146.41.
+    assert_all_close(&Method::LogLinear.forecast(&[100.0, 110.0, 121.0], 2).unwrap(), &[133.1, 146.41], 1e-9);
+    assert!(Method::LogLinear.forecast(&[100.0, 0.0, 121.0], 1).is_err());
+}
+
+#[test]
+fn holt_by_hand() {
+    // y = 10, 12, 15, 16 with α = β = 0.5, φ = 0.9, worked out step by step:
+    // l0 = 10, b0 = 2
+    // t1: ŷ = 11.8,      l = 11.9,       b = 1.85
+    // t2: ŷ = 13.565,    l = 14.2825,    b = 2.02375,    e² = 2.059225
+    // t3: ŷ = 16.103875, l = 16.0519375, b = 1.79540625, e² = 0.010790015625
+    let p = HoltParams { alpha: 0.5, beta: 0.5, phi: 0.9 };
+    let y = [10.0, 12.0, 15.0, 16.0];
+    let (level, trend, sse) = holt_state(&y, p);
+    assert!(close(level, 16.0519375, 1e-12) && close(trend, 1.79540625, 1e-12), "{level} {trend}");
+    assert!(close(sse, 2.070015015625, 1e-12), "{sse}");
+    // h = 1: l + 0.9 b = 16.0519375 + 1.615865625;
+    // h = 2: l + (0.9 + 0.81) b = 16.0519375 + 3.0701446875.
+    assert_all_close(&holt(&y, p, 2), &[17.667803125, 19.1220821875], 1e-9);
+}
+
+#[test]
+fn backtest_metrics_by_hand() {
+    // Naive on 10, 12, 11, 13 with cutoffs from 2, up to 2 ahead:
+    //   cutoff 2: forecast 12, 12 for 11, 13 → errors -1, +1
+    //   cutoff 3: forecast 11 for 13        → error +2
+    // MAE = 4/3; naive one-step changes 2, 1, 2 → scale 5/3; MASE = 0.8.
+    // sMAPE = mean(200·1/23, 200·1/25, 200·2/24) = 11.1207729...
+    let b = backtest(&[10.0, 12.0, 11.0, 13.0], Method::Naive, None, 2, 2).unwrap();
+    assert_eq!(b.forecasts, 3);
+    assert!(close(b.mase.unwrap(), 0.8, 1e-12), "{:?}", b.mase);
+    let smape = (200.0 / 23.0 + 200.0 / 25.0 + 400.0 / 24.0) / 3.0;
+    assert!(close(b.smape, smape, 1e-12), "{} vs {smape}", b.smape);
+    // Relative errors actual/forecast − 1 per horizon.
+    assert_all_close(&b.residuals[0], &[11.0 / 12.0 - 1.0, 13.0 / 11.0 - 1.0], 1e-12);
+    assert_all_close(&b.residuals[1], &[13.0 / 12.0 - 1.0], 1e-12);
+    // A history that never changes has no MASE scale.
+    assert_eq!(backtest(&[5.0; 6], Method::Naive, None, 1, 3).unwrap().mase, None);
+}
+
+#[test]
+fn quantile_interpolates_like_type_7() {
+    assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.9), 3.7);
+    assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.5), 2.5);
+    assert_eq!(quantile(&[7.0], 0.95), 7.0);
+}
+
+#[test]
+fn a_noisy_line_is_recovered() {
+    // y = 1000 + 50 t ± 2 %, 20 quarters.
+    let mut e = noise(7);
+    let y: Vec<f64> = (0..20).map(|t| (1000.0 + 50.0 * t as f64) * (1.0 + 0.02 * e())).collect();
+    let (_, slope) = least_squares(&y);
+    assert!(close(slope, 50.0, 3.0), "slope {slope}");
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 8, season: None }).unwrap();
+    for (k, v) in f.p50.iter().enumerate() {
+        let truth = 1000.0 + 50.0 * (20 + k) as f64;
+        assert!((v / truth - 1.0).abs() < 0.04, "period {k}: {v} vs {truth} ({:?})", f.method);
+    }
+    // Quantiles are ordered and widen outwards.
+    for k in 0..8 {
+        assert!(f.p50[k] <= f.p90[k] && f.p90[k] <= f.p95[k], "{k}: {} {} {}", f.p50[k], f.p90[k], f.p95[k]);
+    }
+    assert!(f.p95[7] - f.p50[7] >= f.p95[0] - f.p50[0]);
+    assert!(f.backtest.as_ref().unwrap().mase.unwrap() < 1.0, "beats the naive forecast");
+}
+
+#[test]
+fn exponential_growth_is_recovered() {
+    // 5 % a period ± 1 %, 24 periods: the log-linear fit finds the rate.
+    let mut e = noise(11);
+    let y: Vec<f64> = (0..24).map(|t| 200.0 * 1.05f64.powi(t) * (1.0 + 0.01 * e())).collect();
+    let logs: Vec<f64> = y.iter().map(|v| v.ln()).collect();
+    let (_, rate) = least_squares(&logs);
+    assert!(close(rate.exp(), 1.05, 0.003), "growth {}", rate.exp());
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 8, season: None }).unwrap();
+    for (k, v) in f.p50.iter().enumerate() {
+        let truth = 200.0 * 1.05f64.powi(24 + k as i32);
+        assert!((v / truth - 1.0).abs() < 0.04, "period {k}: {v} vs {truth} ({:?})", f.method);
+    }
+    // A straight line falls behind compounding growth.
+    let linear = run(&y, &Options { choice: Choice::Method(Method::Linear), horizon: 8, season: None }).unwrap();
+    assert!(linear.backtest.unwrap().mase > f.backtest.unwrap().mase);
+}
+
+#[test]
+fn monthly_seasonality_is_recovered() {
+    // Four years of months: trend × (1 + 0.2 sin(2πt/12)) ± 1 %.
+    let season = |t: usize| 1.0 + 0.2 * (2.0 * std::f64::consts::PI * t as f64 / 12.0).sin();
+    let mut e = noise(3);
+    let y: Vec<f64> = (0..48).map(|t| (1000.0 + 10.0 * t as f64) * season(t) * (1.0 + 0.01 * e())).collect();
+    let indices = seasonal_indices(&y, 12).unwrap();
+    for (j, s) in indices.iter().enumerate() {
+        assert!(close(*s, season(j), 0.03), "month {j}: {s} vs {}", season(j));
+    }
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 12, season: Some(12) }).unwrap();
+    assert!(f.seasonal, "auto keeps the seasonal candidate");
+    for (k, v) in f.p50.iter().enumerate() {
+        let t = 48 + k;
+        let truth = (1000.0 + 10.0 * t as f64) * season(t);
+        assert!((v / truth - 1.0).abs() < 0.05, "month {k}: {v} vs {truth}");
+    }
+    // Without seasonality the same series forecasts far worse.
+    let flat = f.candidates.iter().filter(|c| !c.seasonal).map(|c| c.mase.unwrap()).fold(f64::INFINITY, f64::min);
+    assert!(f.backtest.as_ref().unwrap().mase.unwrap() < flat / 2.0);
+}
+
+#[test]
+fn short_series_fall_back_and_say_so() {
+    let options = |choice| Options { choice, horizon: 4, season: None };
+    // Two points: no trend method fits; auto is naive, unbacktested.
+    let f = run(&[5.0, 6.0], &options(Choice::Auto)).unwrap();
+    assert_eq!(f.method, Method::Naive);
+    assert_eq!(f.p50, [6.0; 4]);
+    assert!(f.backtest.is_none());
+    assert!(f.notes.iter().any(|n| n.contains("too few to backtest")), "{:?}", f.notes);
+    assert!(f.notes.iter().any(|n| n.contains("p50, p90 and p95 equal the forecast")), "{:?}", f.notes);
+    // Asked for Holt on three points: an error, not a guess.
+    let err = run(&[5.0, 6.0, 7.0], &options(Choice::Method(Method::Holt))).unwrap_err();
+    assert!(err.contains("holt needs at least 4 points"), "{err}");
+    // Monthly but one year only: no seasonality, and a note.
+    let f = run(&[10.0; 14], &Options { choice: Choice::Auto, horizon: 2, season: Some(12) }).unwrap();
+    assert!(!f.seasonal);
+    assert!(f.notes.iter().any(|n| n.contains("no seasonality")), "{:?}", f.notes);
+}

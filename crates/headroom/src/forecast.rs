@@ -1,0 +1,243 @@
+//! `headroom forecast`: the organic forecast frame `plan` reads, from a
+//! history of demand, with a backtest of every series.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use headroom_diag::render;
+use headroom_forecast::{Choice, Method, SeriesForecast, MONTHS_PER_YEAR};
+use headroom_load::Column;
+use headroom_model::{Granularity, Quantile};
+
+use crate::exit::Exit;
+use crate::DiagFormat;
+
+#[derive(clap::Args, Debug)]
+pub struct ForecastArgs {
+    /// The history: CSV or Parquet with `service`, `period`, optional
+    /// `region` and `demand`, one row per service, region and period.
+    #[arg(long, default_value = "data/history.csv", value_name = "FILE")]
+    pub history: PathBuf,
+    /// Where to write the forecast (`.csv` or `.parquet`); the backtest
+    /// goes next to it as NAME.backtest.csv.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Periods to forecast, in the history's own step (quarters or months).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub periods: u32,
+    /// The method; `auto` picks per series the one with the best backtest.
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
+    /// How to print errors in the history and the summary (`json`: one
+    /// document with every series' backtest).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiagFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MethodArg {
+    #[default]
+    Auto,
+    Naive,
+    Linear,
+    LogLinear,
+    Holt,
+}
+
+impl MethodArg {
+    fn choice(self) -> Choice {
+        match self {
+            MethodArg::Auto => Choice::Auto,
+            MethodArg::Naive => Choice::Method(Method::Naive),
+            MethodArg::Linear => Choice::Method(Method::Linear),
+            MethodArg::LogLinear => Choice::Method(Method::LogLinear),
+            MethodArg::Holt => Choice::Method(Method::Holt),
+        }
+    }
+}
+
+/// One series' result, for the tables and the JSON summary.
+#[derive(serde::Serialize)]
+struct Row {
+    service: String,
+    region: String,
+    points: usize,
+    #[serde(flatten)]
+    forecast: SeriesForecast,
+}
+
+/// `forecast.csv` → `forecast.backtest.csv`.
+fn backtest_path(output: &Path) -> PathBuf {
+    let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "forecast".into());
+    output.with_file_name(format!("{stem}.backtest.csv"))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Mean of the values that are there.
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+pub fn run(args: &ForecastArgs) -> Exit {
+    if !(headroom_load::is_csv(&args.output) || headroom_load::is_parquet(&args.output)) {
+        eprintln!("error: the output must be a .csv or .parquet file, not {}", args.output.display());
+        return Exit::Usage;
+    }
+    let loaded = headroom_load::load_history(&args.history);
+    if !loaded.diagnostics.list.is_empty() {
+        print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
+    }
+    let Some(history) = loaded.history else {
+        eprintln!("error: the history has errors; nothing was forecast");
+        return Exit::InputError;
+    };
+    let history_periods = &history.forecast.periods;
+    let Some(&last) = history_periods.last() else {
+        eprintln!("error: the history has no periods");
+        return Exit::InputError;
+    };
+    let season = (last.granularity() == Granularity::Month).then_some(MONTHS_PER_YEAR);
+    let options = headroom_forecast::Options { choice: args.method.choice(), horizon: args.periods as usize, season };
+    let periods: Vec<String> = (1..=args.periods as i32).map(|k| last.offset(k).to_string()).collect();
+
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for series in &history.forecast.series {
+        for origin in &series.origins {
+            let region = origin.region.map_or(String::new(), |r| history.regions.get(r.index()).cloned().unwrap_or_default());
+            // The `demand` column, or `p50` if the history only has that.
+            let values = [Quantile::Demand, Quantile::P50].iter().map(|q| &origin.values[q.index()]).find(|v| !v.is_empty()).cloned().unwrap_or_default();
+            match headroom_forecast::run(&values, &options) {
+                Ok(forecast) => rows.push(Row { service: series.name.clone(), region, points: values.len(), forecast }),
+                Err(why) => {
+                    let of = if region.is_empty() { String::new() } else { format!(" in {region}") };
+                    eprintln!("error: {}: `{}`{of}: {why}", args.history.display(), series.name);
+                    failed = true;
+                }
+            }
+        }
+    }
+    if failed {
+        eprintln!("hint: use --method auto, which falls back to simpler methods for short series");
+        return Exit::InputError;
+    }
+
+    // The forecast frame: one row per series, region and period.
+    let (mut service, mut period, mut region) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut demand, mut p50, mut p90, mut p95) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in &rows {
+        for (k, name) in periods.iter().enumerate() {
+            service.push(row.service.clone());
+            period.push(name.clone());
+            region.push(row.region.clone());
+            demand.push(round2(row.forecast.p50[k]));
+            p50.push(round2(row.forecast.p50[k]));
+            p90.push(round2(row.forecast.p90[k]));
+            p95.push(round2(row.forecast.p95[k]));
+        }
+    }
+    let frame = vec![
+        ("service", Column::Text(service)),
+        ("period", Column::Text(period)),
+        ("region", Column::Text(region)),
+        ("demand", Column::Number(demand)),
+        ("p50", Column::Number(p50)),
+        ("p90", Column::Number(p90)),
+        ("p95", Column::Number(p95)),
+    ];
+    // The backtest: every candidate of every series, the chosen one marked.
+    let mut b: (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<u64>) = Default::default();
+    for row in &rows {
+        for c in &row.forecast.candidates {
+            let chosen = row.forecast.backtest.as_ref() == Some(c);
+            b.0.push(row.service.clone());
+            b.1.push(row.region.clone());
+            b.2.push(c.method.name().to_owned());
+            b.3.push(if c.seasonal { "yes" } else { "no" }.to_owned());
+            b.4.push(if chosen { "yes" } else { "no" }.to_owned());
+            b.5.push(c.mase.map_or(f64::NAN, |m| (m * 1e4).round() / 1e4));
+            b.6.push((c.smape * 1e4).round() / 1e4);
+            b.7.push(c.forecasts as u64);
+        }
+    }
+    let backtest = vec![
+        ("service", Column::Text(b.0)),
+        ("region", Column::Text(b.1)),
+        ("method", Column::Text(b.2)),
+        ("seasonal", Column::Text(b.3)),
+        ("chosen", Column::Text(b.4)),
+        ("mase", Column::Number(b.5)),
+        ("smape_percent", Column::Number(b.6)),
+        ("forecasts", Column::Count(b.7)),
+    ];
+    let backtest_file = backtest_path(&args.output);
+    let bytes = headroom_load::frame_bytes(&args.output, frame).and_then(|f| Ok((f, headroom_load::frame_bytes(&backtest_file, backtest)?)));
+    let (forecast_bytes, backtest_bytes) = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("internal error: cannot encode the forecast: {e}");
+            return Exit::Internal;
+        }
+    };
+    if let Err(e) = crate::output::write_files(&[(&args.output, &forecast_bytes), (&backtest_file, &backtest_bytes)]) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return Exit::InputError;
+    }
+
+    let overall_mase = mean(rows.iter().filter_map(|r| r.forecast.backtest.as_ref().and_then(|b| b.mase)));
+    let overall_smape = mean(rows.iter().filter_map(|r| r.forecast.backtest.as_ref().map(|b| b.smape)));
+    if args.format == DiagFormat::Json {
+        let doc = serde_json::json!({
+            "format_version": "1.0",
+            "history": args.history.display().to_string(),
+            "output": args.output.display().to_string(),
+            "periods": periods,
+            "overall": { "mase": overall_mase, "smape_percent": overall_smape },
+            "series": rows,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        print!("{}", summary(&rows, &periods, overall_mase, overall_smape));
+        println!("Wrote {} and {}.", args.output.display(), backtest_file.display());
+    }
+    Exit::Success
+}
+
+fn summary(rows: &[Row], periods: &[String], mase: Option<f64>, smape: Option<f64>) -> String {
+    let mut out = format!(
+        "Forecast of {} series for {} period{} ({} to {}), backtested by rolling origin:\n",
+        rows.len(),
+        periods.len(),
+        crate::plural(periods.len()),
+        periods.first().map_or("-", String::as_str),
+        periods.last().map_or("-", String::as_str)
+    );
+    out.push_str(&format!("  {:<20} {:<10} {:<16} {:>7} {:>8} {:>9}\n", "service", "region", "method", "MASE", "sMAPE %", "backtests"));
+    for row in rows {
+        let f = &row.forecast;
+        let method = format!("{}{}", f.method.name(), if f.seasonal { "+seasonal" } else { "" });
+        let (m, s, n) = match &f.backtest {
+            Some(b) => (b.mase.map_or("-".into(), |m| format!("{m:.3}")), format!("{:.2}", b.smape), b.forecasts.to_string()),
+            None => ("-".into(), "-".into(), "0".into()),
+        };
+        out.push_str(&format!("  {:<20} {:<10} {:<16} {:>7} {:>8} {:>9}\n", row.service, if row.region.is_empty() { "-" } else { &row.region }, method, m, s, n));
+    }
+    // Notes once each, with how many series they concern.
+    let mut notes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for note in rows.iter().flat_map(|r| &r.forecast.notes) {
+        *notes.entry(note).or_default() += 1;
+    }
+    for (note, n) in notes {
+        out.push_str(&format!("note ({n} series): {note}\n"));
+    }
+    out.push_str(&format!(
+        "Overall: MASE {}, sMAPE {} (means over series; MASE < 1 beats the naive forecast).\n",
+        mase.map_or("-".into(), |m| format!("{m:.3}")),
+        smape.map_or("-".into(), |s| format!("{s:.2} %"))
+    ));
+    out
+}
