@@ -1,18 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the example organisation's demand history and forecast.
+"""Writes the example organisation's demand history.
 
 The numbers are synthetic but shaped like real traffic: each service and
 region has a base level and a quarterly growth rate; the history (2024Q1 to
-2026Q4) carries seeded noise, and the forecast (2027Q1 to 2028Q4) is the
-trend with widening upper quantiles. Run from the repository root:
+2026Q4) carries seeded noise. The forecast the example plans with is made
+from this history by headroom itself. Run from the repository root:
 
     python3 data/make-example.py
+    cargo run -- forecast --history data/history.csv -o data/forecast.csv
 
 It only needs the Python standard library, and writes the same bytes for
-the same script. `headroom forecast` (once built) regenerates the forecast
-from the history with the project's own methods.
+the same script.
 """
-import math
 import random
 
 REGIONS = ["us-east", "us-west", "eu-west"]
@@ -37,7 +36,6 @@ SERVICES = {
 }
 
 HISTORY = [f"{y}Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
-FORECAST = [f"{y}Q{q}" for y in (2027, 2028) for q in (1, 2, 3, 4)]
 
 
 # All levels above are scaled by this, to size demand against the example
@@ -69,15 +67,6 @@ def main():
                 level = base * (1 + growth) ** steps
                 noise = 1 + rng.gauss(0, 0.02)
                 h.write(f"{name},{period},{region},{fmt(level * noise)}\n")
-    with open("data/forecast.csv", "w") as f:
-        f.write("service,period,region,demand,p50,p90,p95\n")
-        for name, region, base, growth in series():
-            for i, period in enumerate(FORECAST):
-                level = base * (1 + growth) ** i
-                spread = math.sqrt(i + 1)
-                p90 = level * (1 + 0.04 * spread)
-                p95 = level * (1 + 0.06 * spread)
-                f.write(f"{name},{period},{region},{fmt(level)},{fmt(level)},{fmt(p90)},{fmt(p95)}\n")
 
 
 if __name__ == "__main__":

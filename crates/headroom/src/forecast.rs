@@ -19,7 +19,8 @@ pub struct ForecastArgs {
     #[arg(long, default_value = "data/history.csv", value_name = "FILE")]
     pub history: PathBuf,
     /// Where to write the forecast (`.csv` or `.parquet`); the backtest
-    /// goes next to it as NAME.backtest.csv.
+    /// goes next to it as backtest-NAME.csv (a name `plan` does not read
+    /// as a forecast).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Periods to forecast, in the history's own step (quarters or months).
@@ -66,10 +67,11 @@ struct Row {
     forecast: SeriesForecast,
 }
 
-/// `forecast.csv` → `forecast.backtest.csv`.
+/// `data/forecast.csv` → `data/backtest-forecast.csv`: beside it, but not
+/// matching `data/forecast*`, which `plan` reads.
 fn backtest_path(output: &Path) -> PathBuf {
     let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "forecast".into());
-    output.with_file_name(format!("{stem}.backtest.csv"))
+    output.with_file_name(format!("backtest-{stem}.csv"))
 }
 
 fn round2(x: f64) -> f64 {

@@ -208,7 +208,8 @@ pub fn frame_bytes(path: &Path, columns: Vec<(&str, Column)>) -> Result<Vec<u8>,
     let columns: Vec<polars::prelude::Column> = columns
         .into_iter()
         .map(|(name, c)| match c {
-            Column::Text(v) => polars::prelude::Column::new(name.into(), v),
+            // An empty text is a missing value: written as an empty field.
+            Column::Text(v) => polars::prelude::Column::new(name.into(), v.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect::<Vec<_>>()),
             Column::Number(v) => polars::prelude::Column::new(name.into(), v),
             Column::Count(v) => polars::prelude::Column::new(name.into(), v),
         })

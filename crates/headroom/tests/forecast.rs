@@ -1,0 +1,102 @@
+//! `headroom forecast` end to end: the example's forecast regenerated from
+//! its history and planned on; bad histories refused with their place.
+
+use std::fs;
+
+mod common;
+use common::*;
+
+#[test]
+fn the_example_forecast_regenerates_from_history_and_plans() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The example's topology and intents, and data/ made by `forecast` alone.
+    let root = tmp.path().join("org");
+    for part in ["topology", "intents"] {
+        copy_dir(&workspace().join(part), &root.join(part), &[]);
+    }
+    let out = root.join("data/forecast.csv");
+    let history = workspace().join("data/history.csv");
+    let (code, stdout, stderr) = headroom(&["forecast", "--history", history.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("Overall: MASE"), "{stdout}");
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("service,period,region,demand,p50,p90,p95\n"), "{}", &text[..80]);
+    // 35 series (service and region) of the history × 8 quarters.
+    assert_eq!(text.lines().count(), 1 + 35 * 8);
+    assert!(text.contains("web-frontend,2027Q1,us-east,") && text.contains("search-indexer,2028Q4,,"));
+    let backtest = fs::read_to_string(root.join("data/backtest-forecast.csv")).unwrap();
+    assert!(backtest.starts_with("service,region,method,seasonal,chosen,mase,smape_percent,forecasts\n"));
+    assert_eq!(backtest.lines().filter(|l| l.contains(",yes,")).count() >= 35, true, "each series has a chosen method");
+
+    // The shipped example's forecast is exactly this command's output.
+    assert_eq!(text, fs::read_to_string(workspace().join("data/forecast.csv")).unwrap(), "data/forecast.csv is stale: regenerate it (README)");
+    // The same bytes again: forecasts are deterministic.
+    let again = tmp.path().join("again.csv");
+    headroom(&["forecast", "--history", history.to_str().unwrap(), "-o", again.to_str().unwrap()]);
+    assert_eq!(fs::read(&out).unwrap(), fs::read(&again).unwrap());
+
+    // Planning on it works end to end, with the backtest beside it.
+    let (code, stdout, stderr) = headroom(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let plan = tmp.path().join("plan");
+    let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    // Parquet out, JSON summary.
+    let parquet = tmp.path().join("f.parquet");
+    let (code, stdout, stderr) = headroom(&["forecast", "--history", history.to_str().unwrap(), "-o", parquet.to_str().unwrap(), "--periods", "4", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["format_version"], "1.0");
+    assert_eq!(doc["periods"].as_array().unwrap().len(), 4);
+    assert!(doc["overall"]["mase"].as_f64().unwrap() < 1.0, "the example's trends beat the naive forecast");
+    assert!(fs::read(&parquet).unwrap().starts_with(b"PAR1"));
+}
+
+/// Writes `history` and forecasts it; returns exit code and all output.
+fn forecast(history: &str, extra: &[&str]) -> (i32, String, bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("history.csv");
+    fs::write(&file, history).unwrap();
+    let out = tmp.path().join("out/forecast.csv");
+    let mut args = vec!["forecast", "--history", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    let (code, stdout, stderr) = headroom(&args);
+    (code, format!("{stdout}{stderr}"), out.exists())
+}
+
+#[test]
+fn bad_histories_are_refused_with_their_place() {
+    let cases = [
+        // (history, what the output must say)
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q4,r,13\n", "has no demand"),
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q1,r,11\ns,2026Q2,r,13\n", "a second row for service `s`"),
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,-4\ns,2026Q3,r,13\n", "demand cannot be negative"),
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,lots\ns,2026Q3,r,13\n", "`lots` is not a number"),
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026-05,r,11\n", "mixed"),
+        ("service,quarter,region,demand\ns,2026Q1,r,10\n", "no `period` column"),
+    ];
+    for (history, says) in cases {
+        let (code, output, written) = forecast(history, &[]);
+        assert_eq!(code, 1, "{history}\n{output}");
+        assert!(output.contains(says), "expected `{says}` in:\n{output}");
+        assert!(output.contains("history.csv:"), "the file and line are named:\n{output}");
+        assert!(!written, "nothing is written for a bad history");
+    }
+}
+
+#[test]
+fn short_histories_error_or_fall_back_as_stated() {
+    let three = "service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q3,r,12\n";
+    let (code, output, written) = forecast(three, &["--method", "holt"]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("holt needs at least 4 points, the series has 3"), "{output}");
+    assert!(!written);
+    let (code, output, written) = forecast(three, &[]);
+    assert_eq!(code, 0, "{output}");
+    assert!(written);
+    assert!(output.contains("too few to backtest"), "{output}");
+    assert!(output.contains("p50, p90 and p95 equal the forecast"), "{output}");
+    let (code, output, _) = forecast(three, &["--periods", "0"]);
+    assert_eq!(code, 2, "{output}");
+}
