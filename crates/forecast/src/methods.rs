@@ -165,7 +165,7 @@ pub fn seasonal_indices(y: &[f64], m: usize) -> Option<Vec<f64>> {
     let mut sums = vec![0.0; m];
     let mut counts = vec![0usize; m];
     for t in half..y.len() - half {
-        let centred = if m % 2 == 0 {
+        let centred = if m.is_multiple_of(2) {
             (0.5 * y[t - half] + y[t - half + 1..t + half].iter().sum::<f64>() + 0.5 * y[t + half]) / m as f64
         } else {
             y[t - half..=t + half].iter().sum::<f64>() / m as f64

@@ -152,29 +152,18 @@ pub fn run(args: &ForecastArgs) -> Exit {
         ("p95", Column::Number(p95)),
     ];
     // The backtest: every candidate of every series, the chosen one marked.
-    let mut b: (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<u64>) = Default::default();
-    for row in &rows {
-        for c in &row.forecast.candidates {
-            let chosen = row.forecast.backtest.as_ref() == Some(c);
-            b.0.push(row.service.clone());
-            b.1.push(row.region.clone());
-            b.2.push(c.method.name().to_owned());
-            b.3.push(if c.seasonal { "yes" } else { "no" }.to_owned());
-            b.4.push(if chosen { "yes" } else { "no" }.to_owned());
-            b.5.push(c.mase.map_or(f64::NAN, |m| (m * 1e4).round() / 1e4));
-            b.6.push((c.smape * 1e4).round() / 1e4);
-            b.7.push(c.forecasts as u64);
-        }
-    }
+    let candidates: Vec<(&Row, &headroom_forecast::Backtest)> = rows.iter().flat_map(|r| r.forecast.candidates.iter().map(move |c| (r, c))).collect();
+    let text = |f: &dyn Fn(&Row, &headroom_forecast::Backtest) -> String| Column::Text(candidates.iter().map(|(r, c)| f(r, c)).collect());
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let backtest = vec![
-        ("service", Column::Text(b.0)),
-        ("region", Column::Text(b.1)),
-        ("method", Column::Text(b.2)),
-        ("seasonal", Column::Text(b.3)),
-        ("chosen", Column::Text(b.4)),
-        ("mase", Column::Number(b.5)),
-        ("smape_percent", Column::Number(b.6)),
-        ("forecasts", Column::Count(b.7)),
+        ("service", text(&|r, _| r.service.clone())),
+        ("region", text(&|r, _| r.region.clone())),
+        ("method", text(&|_, c| c.method.name().to_owned())),
+        ("seasonal", text(&|_, c| yes_no(c.seasonal))),
+        ("chosen", text(&|r, c| yes_no(r.forecast.backtest.as_ref() == Some(c)))),
+        ("mase", Column::Number(candidates.iter().map(|(_, c)| c.mase.map_or(f64::NAN, |m| (m * 1e4).round() / 1e4)).collect())),
+        ("smape_percent", Column::Number(candidates.iter().map(|(_, c)| (c.smape * 1e4).round() / 1e4).collect())),
+        ("forecasts", Column::Count(candidates.iter().map(|(_, c)| c.forecasts as u64).collect())),
     ];
     let backtest_file = backtest_path(&args.output);
     let bytes = headroom_load::frame_bytes(&args.output, frame).and_then(|f| Ok((f, headroom_load::frame_bytes(&backtest_file, backtest)?)));
