@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::exit::Exit;
-use crate::verify::read_plan;
+use crate::verify::read_plan_or_say;
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
@@ -40,15 +40,9 @@ pub enum DiffFormat {
 }
 
 pub fn run(args: &DiffArgs) -> Exit {
-    let read = |path: &PathBuf| match read_plan(path) {
-        Ok(plan) => Some(plan),
-        Err(message) => {
-            eprintln!("error: {message}");
-            None
-        }
-    };
-    let (old, new) = (read(&args.old), read(&args.new));
-    let (Some(old), Some(new)) = (old, new) else {
+    // Both are read, so that both are reported if both are bad.
+    let (old, new) = (read_plan_or_say(&args.old), read_plan_or_say(&args.new));
+    let (Ok(old), Ok(new)) = (old, new) else {
         return Exit::InputError;
     };
     let options = headroom_diff::Options { headroom_threshold: args.headroom_threshold, ..headroom_diff::Options::default() };

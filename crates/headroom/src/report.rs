@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Exit;
-use crate::verify::read_plan;
+use crate::verify::read_plan_or_say;
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
@@ -17,12 +17,9 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> Exit {
-    let plan = match read_plan(&args.plan) {
+    let plan = match read_plan_or_say(&args.plan) {
         Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::InputError;
-        }
+        Err(exit) => return exit,
     };
     let files = match headroom_report::render(&plan) {
         Ok(files) => files,

@@ -32,13 +32,18 @@ pub fn read_plan(path: &std::path::Path) -> Result<Plan, String> {
     Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))
 }
 
+/// Reads a plan, or prints why not: the caller exits with the code.
+pub fn read_plan_or_say(path: &std::path::Path) -> Result<Plan, Exit> {
+    read_plan(path).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::InputError
+    })
+}
+
 pub fn run(args: &VerifyArgs) -> Exit {
-    let plan = match read_plan(&args.plan) {
+    let plan = match read_plan_or_say(&args.plan) {
         Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::InputError;
-        }
+        Err(exit) => return exit,
     };
     let loaded = args.inputs.load();
     let Some(org) = &loaded.org else {
