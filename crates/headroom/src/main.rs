@@ -8,6 +8,7 @@ mod exit;
 mod output;
 mod plan;
 mod report;
+mod synth;
 mod verify;
 
 use std::io::IsTerminal;
@@ -42,6 +43,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Forecast organic demand from its history, backtested.
     Forecast(forecast::ForecastArgs),
+    /// Write a synthetic organisation of any size (benchmarks, tests).
+    Synth(synth::SynthArgs),
 }
 
 /// Where the organisation lives.
@@ -124,6 +127,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Forecast(args)) => forecast::run(&args),
+        Some(Command::Synth(args)) => synth::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
         None => match Cli::try_parse_from(["headroom", "plan"]) {
             Ok(Cli { command: Some(Command::Plan(args)) }) => plan::run(&args),
