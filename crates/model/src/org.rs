@@ -359,6 +359,9 @@ impl Organisation {
     pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
         self.regions.iter().position(|r| r.name.text == name).map(RegionId::from_index)
     }
+    pub fn machine_type_by_name(&self, name: &str) -> Option<MachineTypeId> {
+        self.machine_types.iter().position(|m| m.name.text == name).map(MachineTypeId::from_index)
+    }
 
     /// Whether service `s` may place capacity in cluster `c` by its region
     /// and cluster rules (latency is decided per demand region, see

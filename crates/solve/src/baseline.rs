@@ -31,10 +31,6 @@ pub struct Resolved {
     pub notes: Vec<String>,
 }
 
-fn machine_type_by_name(org: &Organisation, name: &str) -> Option<MachineTypeId> {
-    org.machine_types.iter().position(|m| m.name.as_str() == name).map(MachineTypeId::from_index)
-}
-
 /// Resolves `baseline` against `org`. Orders of the periods up to
 /// `freeze_through` (a period name) are fixed as well as those in flight.
 pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_through: Option<&str>) -> Result<Resolved, String> {
@@ -53,7 +49,7 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     let mut orders = BTreeMap::new();
     for o in baseline.orders.iter().chain(&baseline.in_flight) {
         let (placed, arrives) = (parse(&o.placed)?, parse(&o.arrives)?);
-        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), machine_type_by_name(org, &o.machine_type)) else {
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type)) else {
             notes.push(format!("the baseline's order of {} × `{}` in `{}` is ignored: no such cluster or machine type", o.count, o.machine_type, o.cluster));
             continue;
         };

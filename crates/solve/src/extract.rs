@@ -164,8 +164,7 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             }
             let lead = model.lead(c);
             let of_cluster = || d.orders.range((c, MachineTypeId(0), 0)..=(c, MachineTypeId(u32::MAX), usize::MAX));
-            let in_flight: u32 = model.build.in_flight.iter().filter(|f| f.cluster == c && f.arrives == t).map(|f| f.count).sum();
-            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum::<u32>() + in_flight;
+            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum::<u32>() + model.in_flight_arriving(c, t);
             let capital_c: f64 = of_cluster().filter(|(&(_, _, placed), _)| placed == t).map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64).sum();
             capital_t += capital_c;
             running_t += running_c;

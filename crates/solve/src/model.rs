@@ -382,6 +382,11 @@ impl<'o> Model<'o> {
         self.build.in_flight.iter().filter(|f| f.cluster == c && f.machine_type == m && f.arrives <= t).map(|f| f.count).sum()
     }
 
+    /// In-flight machines (all types) arriving in cluster `c` in period `t`.
+    pub fn in_flight_arriving(&self, c: ClusterId, t: usize) -> u32 {
+        self.build.in_flight.iter().filter(|f| f.cluster == c && f.arrives == t).map(|f| f.count).sum()
+    }
+
     /// The order variables of cluster `c`.
     pub fn cluster_orders(&self, c: ClusterId) -> &[OrderVar] {
         self.order_ranges.get(c.index()).map_or(&[], |r| &self.orders[r.clone()])
@@ -442,7 +447,7 @@ impl<'o> Model<'o> {
                 if let (Some(limit), false) = (cluster.max_deliveries_per_period(self.months_per_period), self.build.no_delivery_limits) {
                     let lead = self.lead(c);
                     let mut arriving: Expression = self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
-                    let in_flight: u32 = self.build.in_flight.iter().filter(|f| f.cluster == c && f.arrives == t).map(|f| f.count).sum();
+                    let in_flight = self.in_flight_arriving(c, t);
                     arriving += in_flight as f64;
                     if in_flight > limit {
                         self.impossible.push(format!("orders in flight from the baseline deliver {in_flight} machines to `{}` in {period}, over its limit of {limit}", cluster.name));

@@ -75,7 +75,7 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
     let mut deliveries = vec![vec![0u32; horizon]; org.clusters.len()];
     let mut ok = true;
     for o in &check.plan.orders {
-        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_types.iter().position(|t| t.name.text == o.machine_type)) else {
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
             check.fail("orders", format!("order of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
@@ -102,7 +102,7 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
     // Orders in flight were placed before the horizon: they must arrive
     // within it, one lead time after they were placed.
     for o in &check.plan.in_flight {
-        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_types.iter().position(|t| t.name.text == o.machine_type)) else {
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
             check.fail("orders", format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
