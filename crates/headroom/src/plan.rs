@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use headroom_diag::render;
 use headroom_plan::text::money;
 use headroom_plan::{Mode, Plan};
-use headroom_solve::{Backend, Options};
+use headroom_solve::{emit, Backend, Options, Recorder};
+use std::time::Instant;
 
 use crate::exit::Exit;
 use crate::{DiagFormat, Inputs};
@@ -49,9 +50,28 @@ pub struct PlanArgs {
     /// kept as they are; later periods' orders may change.
     #[arg(long, value_name = "PERIOD", requires = "baseline")]
     pub freeze_through: Option<String>,
+    /// Also write the whole-machine model the solver gets to this file:
+    /// free MPS (`.mps`) or CPLEX LP (`.lp`), to solve with another solver
+    /// and compare. Written before solving, so also when planning fails.
+    #[arg(long, value_name = "FILE", value_parser = model_path)]
+    pub emit_model: Option<PathBuf>,
+    /// Write what planning cost to this JSON file: time to load, build,
+    /// solve, extract and verify; every model solved (variables,
+    /// constraints, non-zeros); peak memory. For benchmarks.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
+}
+
+/// A path ending in .mps or .lp, or a usage error.
+fn model_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match emit::Format::from_path(&path) {
+        Some(_) => Ok(path),
+        None => Err(format!("`{text}` must end in .mps (free MPS) or .lp (CPLEX LP)")),
+    }
 }
 
 /// A finite number ≥ 0, or a usage error.
@@ -67,7 +87,34 @@ fn backend_names() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: &PlanArgs) -> Exit {
+    let start = Instant::now();
+    let rec = Recorder::new();
+    let mut phases = Phases::default();
+    let exit = plan(args, &rec, &mut phases);
+    phases.total = start.elapsed().as_secs_f64();
+    if let Some(path) = &args.stats {
+        let text = stats_json(&phases, &rec, exit).into_bytes();
+        if let Err(e) = crate::output::write_files(&[(path.as_path(), &text)]) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Exit::InputError;
+        }
+    }
+    exit
+}
+
+/// Wall time of the phases of `plan` that are not solving, in seconds.
+#[derive(Default)]
+struct Phases {
+    load: f64,
+    verify: f64,
+    write: f64,
+    total: f64,
+}
+
+fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
+    let start = Instant::now();
     let loaded = args.inputs.load();
+    phases.load = start.elapsed().as_secs_f64();
     if loaded.org.is_none() || !loaded.diagnostics.list.is_empty() {
         print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
     }
@@ -101,7 +148,15 @@ pub fn run(args: &PlanArgs) -> Exit {
         time_limit_seconds: Some(args.time_limit),
         baseline,
     };
-    let plan = match headroom_solve::plan(org, &loaded.inputs_digest(), &options) {
+    if let Some(path) = &args.emit_model {
+        let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);
+        let text = headroom_solve::model_file(org, &options, format).into_bytes();
+        if let Err(e) = crate::output::write_files(&[(path.as_path(), &text)]) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Exit::InputError;
+        }
+    }
+    let plan = match headroom_solve::plan_recorded(org, &loaded.inputs_digest(), &options, rec) {
         Ok(plan) => plan,
         Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
             eprintln!("error: the intents cannot all be met; no plan was written");
@@ -121,7 +176,9 @@ pub fn run(args: &PlanArgs) -> Exit {
     };
     // The solver's plan must pass the independent check before anyone
     // orders hardware from it: a plan that does not is a bug.
+    let start = Instant::now();
     let violations = headroom_verify::verify(org, &plan);
+    phases.verify = start.elapsed().as_secs_f64();
     if !violations.is_empty() {
         eprintln!("internal error: the solver's plan fails verification; nothing was written:");
         for v in &violations {
@@ -129,18 +186,69 @@ pub fn run(args: &PlanArgs) -> Exit {
         }
         return Exit::Internal;
     }
+    let start = Instant::now();
     let mut files = vec![("plan.json", plan.to_json())];
     files.extend(headroom_plan::csv_tables(&plan));
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
         eprintln!("error: cannot write {}: {e}", args.output.display());
         return Exit::InputError;
     }
+    phases.write = start.elapsed().as_secs_f64();
     print!("{}", summary(&plan, &args.output));
     if plan.unmet.is_empty() {
         Exit::Success
     } else {
         Exit::IntentsNotMet
     }
+}
+
+/// The `--stats` document: headroom's own phases, every solve, and peak
+/// memory (Linux only; null elsewhere).
+fn stats_json(phases: &Phases, rec: &Recorder, exit: Exit) -> String {
+    let solves = rec.solves();
+    let sum = |f: fn(&headroom_solve::stats::SolveRecord) -> f64| solves.iter().map(f).sum::<f64>();
+    let extract: f64 = rec.phases().iter().filter(|(name, _)| *name == "extract").map(|(_, s)| s).sum();
+    let build = sum(|r| r.build_seconds);
+    let read = sum(|r| r.read_seconds);
+    let json = serde_json::json!({
+        "format_version": "1.0",
+        "exit_code": exit.code(),
+        "seconds": {
+            "total": phases.total,
+            "load": phases.load,
+            "build": build,
+            "handoff": sum(|r| r.handoff_seconds),
+            "solve": sum(|r| r.solve_seconds),
+            "read": read,
+            "extract": extract,
+            "verify": phases.verify,
+            "write": phases.write,
+            "own": phases.load + build + read + extract + phases.verify + phases.write,
+        },
+        "peak_memory_bytes": peak_memory_bytes(),
+        "solves": solves.iter().map(|r| serde_json::json!({
+            "purpose": r.purpose,
+            "integer": r.integer,
+            "variables": r.variables,
+            "constraints": r.constraints,
+            "nonzeros": r.nonzeros,
+            "build_seconds": r.build_seconds,
+            "handoff_seconds": r.handoff_seconds,
+            "solve_seconds": r.solve_seconds,
+            "read_seconds": r.read_seconds,
+        })).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn summary(plan: &Plan, dir: &std::path::Path) -> String {

@@ -2,9 +2,12 @@
 
 use std::collections::HashMap;
 
-use good_lp::{Solution, SolutionStatus, SolverModel, Variable, WithMipGap, WithTimeLimit};
+use good_lp::{IntoAffineExpression, Solution, SolutionStatus, SolverModel, Variable, WithMipGap, WithTimeLimit};
+
+use std::time::Instant;
 
 use crate::model::Model;
+use crate::stats::{Recorder, SolveRecord};
 
 /// A solver compiled into this build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +63,13 @@ impl Backend {
     }
 }
 
+/// A backend, and where to record what solving cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Using<'r> {
+    pub backend: Backend,
+    pub rec: &'r Recorder,
+}
+
 /// What a backend returns.
 pub struct Solved {
     pub values: HashMap<Variable, f64>,
@@ -85,6 +95,8 @@ pub enum Failure {
 }
 
 pub struct Settings {
+    /// Why the model is solved (for the record, see [`crate::stats`]).
+    pub purpose: &'static str,
     /// Stop once the solution is within this relative gap of the bound.
     pub mip_gap: f64,
     pub time_limit_seconds: Option<f64>,
@@ -94,17 +106,25 @@ pub struct Settings {
     pub duals: bool,
 }
 
-/// Solves the model. Its variables and constraints are handed to the
-/// backend; the rest of the model stays to read the solution against.
-pub fn solve(model: &mut Model, backend: Backend, settings: &Settings) -> Result<Solved, Failure> {
-    solve_from(model, backend, settings, None)
+impl Settings {
+    /// A linear program solved to optimality.
+    pub fn lp(purpose: &'static str) -> Settings {
+        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, duals: false }
+    }
 }
 
-/// As [`solve`], starting from known values of some variables (a feasible
-/// plan makes branch and bound prune from the start).
-pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
+/// The problem exactly as a backend gets it: good_lp's variables,
+/// objective and constraints.
+pub struct Prepared {
+    pub vars: good_lp::ProblemVariables,
+    pub objective: good_lp::Expression,
+    pub constraints: Vec<good_lp::Constraint>,
+}
+
+/// Takes the model's variables and constraints; the rest of the model
+/// stays to read the solution against.
+pub fn prepare(model: &mut Model) -> Prepared {
     let mut objective = model.objective();
-    let all = &model.all;
     let constraints = std::mem::take(&mut model.constraints);
     let mut vars = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new());
     // good_lp drops an objective's constant, so solvers would measure
@@ -116,11 +136,53 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
         let one = vars.add(good_lp::variable().min(1).max(1).name("objective_constant"));
         objective = objective - constant + constant * one;
     }
-    let problem = vars.minimise(objective);
+    Prepared { vars, objective, constraints }
+}
+
+/// Solves the model. Its variables and constraints are handed to the
+/// backend; the rest of the model stays to read the solution against.
+pub fn solve(model: &mut Model, using: Using, settings: &Settings) -> Result<Solved, Failure> {
+    solve_from(model, using, settings, None)
+}
+
+/// As [`solve`], starting from known values of some variables (a feasible
+/// plan makes branch and bound prune from the start).
+pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
+    let start = Instant::now();
+    let Prepared { vars, objective, constraints } = prepare(model);
+    let mut record = SolveRecord {
+        purpose: settings.purpose,
+        integer: vars.iter_variables_with_def().any(|(_, d)| d.is_integer()),
+        variables: vars.len(),
+        constraints: constraints.len(),
+        nonzeros: constraints.iter().map(|c| c.expression().linear_coefficients().count()).sum(),
+        build_seconds: model.build_seconds,
+        handoff_seconds: 0.0,
+        solve_seconds: 0.0,
+        read_seconds: 0.0,
+    };
+    let all = &model.all;
+    let result = solve_prepared(Prepared { vars, objective, constraints }, all, using.backend, settings, warm, start, &mut record);
+    using.rec.solve(record);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn solve_prepared(
+    prepared: Prepared,
+    all: &[Variable],
+    backend: Backend,
+    settings: &Settings,
+    warm: Option<Vec<(Variable, f64)>>,
+    start: Instant,
+    record: &mut SolveRecord,
+) -> Result<Solved, Failure> {
     let failure = |e: good_lp::ResolutionError| match e {
         good_lp::ResolutionError::Infeasible => Failure::Infeasible,
         other => Failure::Other(other.to_string()),
     };
+    let Prepared { vars, objective, constraints } = prepared;
+    let problem = vars.minimise(objective);
     match backend {
         Backend::Microlp => {
             let mut p = problem.using(good_lp::microlp).with_mip_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
@@ -133,10 +195,14 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
             for c in constraints {
                 p.add_constraint(c);
             }
-            let solution = p.solve().map_err(failure)?;
+            let solving = record.handoff(start);
+            let solution = p.solve().map_err(failure);
+            let reading = record.solved(solving);
+            let solution = solution?;
             let values = all.iter().map(|&v| (v, solution.value(v))).collect();
             let status = solution.status();
             let gap = solution.into_inner().gap().unwrap_or(0.0);
+            record.read(reading);
             Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), duals: None })
         }
         #[cfg(feature = "highs")]
@@ -150,7 +216,10 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
                 p = p.set_time_limit(limit);
             }
             let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
-            let mut solution = p.solve().map_err(failure)?;
+            let solving = record.handoff(start);
+            let solution = p.solve().map_err(failure);
+            let reading = record.solved(solving);
+            let mut solution = solution?;
             let values = all.iter().map(|&v| (v, solution.value(v))).collect();
             // HiGHS calls a MIP optimal once within its gap tolerance: only
             // a zero tolerance proves optimality.
@@ -160,6 +229,7 @@ pub fn solve_from(model: &mut Model, backend: Backend, settings: &Settings, warm
                 let dual = solution.compute_dual();
                 refs.iter().map(|r| good_lp::solvers::DualValues::dual(&dual, r.clone())).collect()
             });
+            record.read(reading);
             Ok(Solved { values, optimal, mip_gap: f64::INFINITY, duals })
         }
     }

@@ -14,7 +14,7 @@ use good_lp::Variable;
 use headroom_model::*;
 use headroom_plan::Explanation;
 
-use crate::backend::{self, Backend, Settings};
+use crate::backend::{self, Settings, Using};
 use crate::model::{Build, Kind, Model};
 
 /// Limits the existing fleet already breaks: no plan can help.
@@ -36,13 +36,13 @@ struct Run<'o> {
     values: std::collections::HashMap<Variable, f64>,
 }
 
-fn best_effort_lp<'o>(org: &'o Organisation, build: Build, backend: Backend) -> Option<Run<'o>> {
+fn best_effort_lp<'o>(org: &'o Organisation, build: Build, using: Using) -> Option<Run<'o>> {
     let mut model = Model::new(org, Build { best_effort: true, integer: false, ..build });
     if !model.impossible.is_empty() {
         return None;
     }
-    let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
-    let solved = backend::solve(&mut model, backend, &settings).ok()?;
+    let settings = Settings::lp("explain");
+    let solved = backend::solve(&mut model, using, &settings).ok()?;
     Some(Run { model, values: solved.values })
 }
 
@@ -73,8 +73,8 @@ fn serves(relaxed: &Option<Run>, key: &Key) -> bool {
     relaxed.as_ref().is_some_and(|run| !shortfalls(run).contains_key(key))
 }
 
-pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
-    let Some(base) = best_effort_lp(org, Build::default(), backend) else { return Vec::new() };
+pub fn explain(org: &Organisation, using: Using) -> Vec<Explanation> {
+    let Some(base) = best_effort_lp(org, Build::default(), using) else { return Vec::new() };
     let short = shortfalls(&base);
     if short.is_empty() {
         return vec![Explanation {
@@ -87,7 +87,7 @@ pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
         }];
     }
     let months = org.forecast.months_per_period();
-    let relax = |build: Build| best_effort_lp(org, build, backend);
+    let relax = |build: Build| best_effort_lp(org, build, using);
     let no_lead = relax(Build { no_lead_times: true, ..Build::default() });
     let no_power = relax(Build { no_power_caps: true, ..Build::default() });
     let no_space = relax(Build { no_space_caps: true, ..Build::default() });
@@ -141,7 +141,7 @@ pub fn explain(org: &Organisation, backend: Backend) -> Vec<Explanation> {
                 fixes.push(format!("the {kind} binds in {}: raising it would fix it ({limit})", join(&binding)));
             }
         }
-        fixes.extend(service_fixes(org, key, backend));
+        fixes.extend(service_fixes(org, key, using));
         out.push(Explanation { service: service.name.text.clone(), origin: Some(origin), from: period(first), to: period(last), message, fixes });
     }
     out
@@ -194,14 +194,14 @@ fn binding(run: &Run, eligible: &[ClusterId], periods: &Shortfall, kind: &str) -
 }
 
 /// Relaxations of the service's own intent that would serve the demand.
-fn service_fixes(org: &Organisation, key: &Key, backend: Backend) -> Vec<String> {
+fn service_fixes(org: &Organisation, key: &Key, using: Using) -> Vec<String> {
     let &(service_id, region, _) = key;
     let service = org.service(service_id);
     let mut fixes = Vec::new();
     let variant = |change: &dyn Fn(&mut Service)| {
         let mut relaxed = org.clone();
         change(&mut relaxed.services[service_id.index()]);
-        best_effort_lp(&relaxed, Build::default(), backend).map(|run| !shortfalls(&run).contains_key(key)).unwrap_or(false)
+        best_effort_lp(&relaxed, Build::default(), using).map(|run| !shortfalls(&run).contains_key(key)).unwrap_or(false)
     };
     if let (Some(limit), Some(region)) = (service.max_latency_ms, region) {
         // The smallest larger limit that reaches another region and serves

@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use headroom_model::Organisation;
 use headroom_plan::Growth;
 
-use crate::backend::{self, Backend, Settings};
+use crate::backend::{self, Settings, Using};
 use crate::extract::{round6, Decisions};
 use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
 
-pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, backend: Backend) -> Vec<Growth> {
+pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, using: Using) -> Vec<Growth> {
     let fixed: BTreeMap<_, f64> = found.orders.iter().map(|o| {
         let key = (o.cluster, o.machine_type, o.placed);
         (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
@@ -41,8 +41,8 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             // stays allowed, at a penalty far above what growth is worth, so
             // growth never buys more of it.
             let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(GrowthOf { region, inorganic }), ..build.clone() });
-            let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
-            let Ok(solved) = backend::solve(&mut model, backend, &settings) else { continue };
+            let settings = Settings::lp("growth");
+            let Ok(solved) = backend::solve(&mut model, using, &settings) else { continue };
             for t in 0..horizon {
                 let entry = out.entry((region.index(), t)).or_insert_with(|| Growth {
                     period: org.forecast.periods[t].to_string(),

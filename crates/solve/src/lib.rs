@@ -8,6 +8,7 @@
 //! time among those compiled in ([`Backend`]).
 
 mod backend;
+pub mod emit;
 pub mod baseline;
 mod explain;
 mod extract;
@@ -15,11 +16,14 @@ mod growth;
 pub mod model;
 mod search;
 mod shadow;
+pub mod stats;
 
 use headroom_model::Organisation;
 use headroom_plan::{Explanation, Mode, Plan, SolverInfo};
 
 pub use backend::Backend;
+use backend::Using;
+pub use stats::Recorder;
 use model::Build;
 
 /// The default relative gap: machine counts within 0.5 % of the best
@@ -71,21 +75,42 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Plans `org`. In strict mode, fails with explanations if the intents
-/// cannot all be met; in best-effort mode, returns a plan whose `unmet`
-/// and `explanations` say what is not served and why.
-pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Result<Plan, Error> {
-    let best_effort = options.mode == Mode::BestEffort;
-    let mut build = Build { best_effort, ..Build::default() };
+/// How `options` ask for the model to be built.
+fn build(options: &Options) -> Build {
+    let mut build = Build { best_effort: options.mode == Mode::BestEffort, ..Build::default() };
     if let Some(baseline) = &options.baseline {
         build.in_flight = baseline.in_flight.clone();
         build.fixed_orders = baseline.frozen.clone();
         build.stability = Some(baseline.stability.clone());
     }
-    let found = match search::whole_machines(org, &build, options) {
+    build
+}
+
+/// The whole-machine model that planning `org` with `options` solves (the
+/// one HiGHS gets directly; microlp first dives on its relaxation), as a
+/// model file, with its number of variables, constraints and non-zeros.
+pub fn model_file(org: &Organisation, options: &Options, format: emit::Format) -> String {
+    let mut model = model::Model::new(org, Build { integer: true, ..build(options) });
+    emit::write(&backend::prepare(&mut model), format)
+}
+
+/// Plans `org`. In strict mode, fails with explanations if the intents
+/// cannot all be met; in best-effort mode, returns a plan whose `unmet`
+/// and `explanations` say what is not served and why.
+pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Result<Plan, Error> {
+    plan_recorded(org, inputs_digest, options, &Recorder::new())
+}
+
+/// As [`plan`], recording every model built and solved, and how long each
+/// phase took, in `rec`.
+pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options, rec: &Recorder) -> Result<Plan, Error> {
+    let using = Using { backend: options.backend, rec };
+    let best_effort = options.mode == Mode::BestEffort;
+    let build = build(options);
+    let found = match search::whole_machines(org, &build, options, using) {
         Ok(found) => found,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
-        Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, options.backend))),
+        Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, using))),
         Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
         Err(backend::Failure::Other(m)) => return Err(Error::Solver(m)),
     };
@@ -97,14 +122,16 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
         variables: found.model.all.len(),
         constraints: found.model.constraint_count,
     };
+    let start = std::time::Instant::now();
     let mut plan = extract::extract(&found.model, &found.decisions, options.mode, info, inputs_digest);
+    rec.phase("extract", start.elapsed().as_secs_f64());
     if !plan.unmet.is_empty() {
-        plan.explanations = explain::explain(org, options.backend);
+        plan.explanations = explain::explain(org, using);
     }
     // Shadow prices are what a limit is worth, not what staying close to
     // a baseline is: the change penalty stays out of them.
     let physical = Build { stability: None, ..build };
-    plan.shadow_prices = shadow::prices(org, &physical, options.backend);
-    plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, options.backend);
+    plan.shadow_prices = shadow::prices(org, &physical, using);
+    plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, using);
     Ok(plan)
 }

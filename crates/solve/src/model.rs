@@ -176,10 +176,13 @@ pub struct Model<'o> {
     pub growth: Vec<Variable>,
     /// Limits that the existing fleet already breaks: no plan can meet them.
     pub impossible: Vec<String>,
+    /// How long building the model took.
+    pub build_seconds: f64,
 }
 
 impl<'o> Model<'o> {
     pub fn new(org: &'o Organisation, build: Build) -> Model<'o> {
+        let start = std::time::Instant::now();
         let reference: Vec<f64> = (0..org.resources.len())
             .map(|r| org.machine_types.iter().map(|m| m.capacity[r]).fold(0.0, f64::max))
             .map(|c| if c > 0.0 { c } else { 1.0 })
@@ -221,6 +224,7 @@ impl<'o> Model<'o> {
             change: Expression::default(),
             growth: Vec::new(),
             impossible: Vec::new(),
+            build_seconds: 0.0,
         };
         model.add_origins();
         model.add_capacity_variables();
@@ -233,6 +237,7 @@ impl<'o> Model<'o> {
         model.add_cluster_resources();
         model.add_stability();
         model.constraint_count = model.constraints.len();
+        model.build_seconds = start.elapsed().as_secs_f64();
         model
     }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use headroom_model::Organisation;
 
-use crate::backend::{self, Backend, Failure, Settings};
+use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
 use crate::model::{Build, Model, COST_SCALE};
 use crate::Options;
@@ -27,13 +27,13 @@ pub struct Found<'o> {
     pub gap: f64,
 }
 
-fn lp<'o>(org: &'o Organisation, build: &Build, backend: Backend) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
+fn lp<'o>(org: &'o Organisation, build: &Build, using: Using, purpose: &'static str) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
     let mut model = Model::new(org, Build { integer: false, ..build.clone() });
     if !model.impossible.is_empty() {
         return Err(Failure::Impossible(model.impossible));
     }
-    let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: false };
-    let solved = backend::solve(&mut model, backend, &settings)?;
+    let settings = Settings::lp(purpose);
+    let solved = backend::solve(&mut model, using, &settings)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
     Ok((model, solved, objective))
 }
@@ -46,8 +46,8 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
-pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options) -> Result<Found<'o>, Failure> {
-    let (model, solved, bound) = lp(org, build, options.backend)?;
+pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using) -> Result<Found<'o>, Failure> {
+    let (model, solved, bound) = lp(org, build, using, "relaxation")?;
     let integral = |model: &Model, solved: &backend::Solved| {
         model.orders.iter().all(|o| {
             let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
@@ -61,13 +61,13 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     // With a baseline, its own orders are a candidate: within the gap, a
     // search would otherwise stop at any plan as cheap, however far from
     // the baseline, since change penalties are far smaller than the gap.
-    let candidate = baseline_candidate(org, build, &model, options.backend, bound);
+    let candidate = baseline_candidate(org, build, &model, using, bound);
     let better = |found: Found<'o>, other: Option<Found<'o>>| match other {
         Some(o) if o.objective < found.objective - 1e-6 => o,
         _ => found,
     };
-    if options.backend.strong_mip() {
-        return match branch_and_bound(org, build, options, bound, candidate.as_ref()) {
+    if using.backend.strong_mip() {
+        return match branch_and_bound(org, build, options, using, bound, candidate.as_ref()) {
             Ok(found) => Ok(better(found, candidate)),
             Err(e) => candidate.ok_or(e),
         };
@@ -97,7 +97,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         if !any_fractional {
             continue;
         }
-        match lp(org, &Build { fixed_orders: fixed.clone(), ..build.clone() }, options.backend) {
+        match lp(org, &Build { fixed_orders: fixed.clone(), ..build.clone() }, using, "dive") {
             Ok((m, s, _)) => current = (m, s),
             Err(Failure::Infeasible) => {
                 // Rounding up broke a cap: the dive gives up, branch and
@@ -120,7 +120,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         return Ok(good_enough);
     }
 
-    match branch_and_bound(org, build, options, bound, best.as_ref()) {
+    match branch_and_bound(org, build, options, using, bound, best.as_ref()) {
         Ok(found) if best.as_ref().is_none_or(|b| found.objective < b.objective - 1e-6) => Ok(found),
         Ok(_) => best.ok_or(Failure::Infeasible),
         Err(e) => best.ok_or(e),
@@ -129,7 +129,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 
 /// The baseline's orders, fixed, with placements re-solved: a whole-machine
 /// plan if they still meet every intent.
-fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, backend: Backend, bound: f64) -> Option<Found<'o>> {
+fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, using: Using, bound: f64) -> Option<Found<'o>> {
     let stability = build.stability.as_ref()?;
     let fixed = model
         .orders
@@ -139,17 +139,17 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, b
             (key, stability.orders.get(&key).copied().unwrap_or(0.0))
         })
         .collect();
-    let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, backend).ok()?;
+    let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, using, "baseline").ok()?;
     let decisions = Decisions::read(&model, &solved.values);
     Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) })
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
-fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options, bound: f64, start: Option<&Found>) -> Result<Found<'o>, Failure> {
+fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, bound: f64, start: Option<&Found>) -> Result<Found<'o>, Failure> {
     let mut model = Model::new(org, Build { integer: true, ..build.clone() });
-    let settings = Settings { mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
+    let settings = Settings { purpose: "mip", mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
     let warm = start.map(|b| warm_start(&model, b));
-    let solved = backend::solve_from(&mut model, options.backend, &settings, warm)?;
+    let solved = backend::solve_from(&mut model, using, &settings, warm)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
     // Both the solver's own gap and the gap to the LP bound are proven
     // upper bounds on how far from optimal the plan is: keep the tighter.

@@ -4,19 +4,19 @@
 use headroom_model::Organisation;
 use headroom_plan::ShadowPrice;
 
-use crate::backend::{self, Backend, Settings};
+use crate::backend::{self, Settings, Using};
 use crate::model::{Build, LimitKind, Model, COST_SCALE};
 
 /// Shadow prices of binding power, space and delivery limits, or none if
 /// the backend gives no duals.
-pub fn prices(org: &Organisation, build: &Build, backend: Backend) -> Vec<ShadowPrice> {
-    if !backend.has_duals() {
+pub fn prices(org: &Organisation, build: &Build, using: Using) -> Vec<ShadowPrice> {
+    if !using.backend.has_duals() {
         return Vec::new();
     }
     let mut model = Model::new(org, Build { integer: false, ..build.clone() });
     let limits = model.limits.clone();
-    let settings = Settings { mip_gap: 0.0, time_limit_seconds: None, duals: true };
-    let Ok(solved) = backend::solve(&mut model, backend, &settings) else { return Vec::new() };
+    let settings = Settings { duals: true, ..Settings::lp("shadow prices") };
+    let Ok(solved) = backend::solve(&mut model, using, &settings) else { return Vec::new() };
     let Some(duals) = solved.duals else { return Vec::new() };
     let mut out = Vec::new();
     for limit in limits {
