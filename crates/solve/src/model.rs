@@ -498,6 +498,23 @@ impl<'o> Model<'o> {
                 let ys: Vec<Expression> = def.groups.iter().map(group_sum).collect();
                 let mut survivable: Expression = ys.iter().cloned().sum();
                 let tag = format!("{}|{}", self.origin_name(o), self.period_name(t));
+                if k == 1.0 {
+                    // N+1, the common case, needs no top-k terms: losing the
+                    // largest group leaves enough iff every group y_g ≤ w,
+                    // with w = Σ y − demand (+ unmet). One variable and G
+                    // two-term rows instead of G + 1 variables.
+                    let w = self.var(variable().min(0).name(format!("spare[{tag}]")));
+                    if let Some(unmet) = self.unmet[o][t] {
+                        survivable += unmet;
+                        self.penalty += penalty * unmet;
+                    }
+                    let demand = self.demand(o, t);
+                    self.add(constraint!(w == survivable - demand), || format!("cover[{tag}]"));
+                    for (g, y) in ys.into_iter().enumerate() {
+                        self.add(constraint!(y <= w), || format!("n1[{tag}|{g}]"));
+                    }
+                    continue;
+                }
                 if k > 0.0 {
                     let u = self.var(variable().min(0).name(format!("u[{tag}]")));
                     survivable -= k * u;
