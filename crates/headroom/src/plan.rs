@@ -50,6 +50,11 @@ pub struct PlanArgs {
     /// kept as they are; later periods' orders may change.
     #[arg(long, value_name = "PERIOD", requires = "baseline")]
     pub freeze_through: Option<String>,
+    /// Do not measure growth headroom (how far each region's demand can
+    /// grow on the plan's fleet): it costs two linear programs per region,
+    /// often more than the plan itself on large organisations.
+    #[arg(long)]
+    pub no_growth: bool,
     /// Also write the whole-machine model the solver gets to this file:
     /// free MPS (`.mps`) or CPLEX LP (`.lp`), to solve with another solver
     /// and compare. Written before solving, so also when planning fails.
@@ -147,6 +152,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         mip_gap: args.mip_gap,
         time_limit_seconds: Some(args.time_limit),
         baseline,
+        growth: !args.no_growth,
     };
     if let Some(path) = &args.emit_model {
         let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);

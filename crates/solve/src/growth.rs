@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use headroom_model::Organisation;
 use headroom_plan::Growth;
+use rayon::prelude::*;
 
 use crate::backend::{self, Settings, Using};
 use crate::extract::{round6, Decisions};
@@ -22,10 +23,11 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
         (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
     }).collect();
     let horizon = org.forecast.periods.len();
-    let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();
+    // One job per region and kind that has demand of that kind at all,
+    // with the periods in which it has.
+    let mut jobs = Vec::new();
     for region in org.region_ids() {
         for inorganic in [false, true] {
-            // Periods in which the region has demand of this kind at all.
             let has: Vec<bool> = (0..horizon)
                 .map(|t| {
                     found.origins.iter().any(|o| match &o.kind {
@@ -34,27 +36,37 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
                     })
                 })
                 .collect();
-            if !has.iter().any(|&h| h) {
-                continue;
+            if has.iter().any(|&h| h) {
+                jobs.push((GrowthOf { region, inorganic }, has));
             }
+        }
+    }
+    // The jobs are independent: solved in parallel, results in job order.
+    let solved: Vec<Option<Vec<f64>>> = jobs
+        .par_iter()
+        .map(|(of, _)| {
             // In best-effort mode demand may already be unmet: unmet demand
             // stays allowed, at a penalty far above what growth is worth, so
             // growth never buys more of it.
-            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(GrowthOf { region, inorganic }), ..build.clone() });
-            let settings = Settings::lp("growth");
-            let Ok(solved) = backend::solve(&mut model, using, &settings) else { continue };
-            for t in 0..horizon {
-                let entry = out.entry((region.index(), t)).or_insert_with(|| Growth {
-                    period: org.forecast.periods[t].to_string(),
-                    region: org.region(region).name.text.clone(),
-                    organic: None,
-                    inorganic: None,
-                    cap: GROWTH_CAP,
-                });
-                if has[t] {
-                    let g = round6(solved.values.get(&model.growth[t]).copied().unwrap_or(0.0)).clamp(0.0, GROWTH_CAP);
-                    *(if inorganic { &mut entry.inorganic } else { &mut entry.organic }) = Some(g);
-                }
+            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(*of), ..build.clone() });
+            let solved = backend::solve(&mut model, using, &Settings::lp("growth")).ok()?;
+            Some(model.growth.iter().map(|g| solved.values.get(g).copied().unwrap_or(0.0)).collect())
+        })
+        .collect();
+    let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();
+    for ((of, has), values) in jobs.iter().zip(solved) {
+        let Some(values) = values else { continue };
+        for t in 0..horizon {
+            let entry = out.entry((of.region.index(), t)).or_insert_with(|| Growth {
+                period: org.forecast.periods[t].to_string(),
+                region: org.region(of.region).name.text.clone(),
+                organic: None,
+                inorganic: None,
+                cap: GROWTH_CAP,
+            });
+            if has[t] {
+                let g = round6(values[t]).clamp(0.0, GROWTH_CAP);
+                *(if of.inorganic { &mut entry.inorganic } else { &mut entry.organic }) = Some(g);
             }
         }
     }

@@ -45,11 +45,13 @@ pub struct Options {
     pub time_limit_seconds: Option<f64>,
     /// A plan to stay close to ([`baseline::resolve`]).
     pub baseline: Option<baseline::Resolved>,
+    /// Measure growth headroom (two linear programs per region).
+    pub growth: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None }
+        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true }
     }
 }
 
@@ -107,8 +109,8 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     let using = Using { backend: options.backend, rec };
     let best_effort = options.mode == Mode::BestEffort;
     let build = build(options);
-    let found = match search::whole_machines(org, &build, options, using) {
-        Ok(found) => found,
+    let search::Searched { found, relaxation } = match search::whole_machines(org, &build, options, using) {
+        Ok(searched) => searched,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
         Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, using))),
         Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
@@ -131,7 +133,12 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     // Shadow prices are what a limit is worth, not what staying close to
     // a baseline is: the change penalty stays out of them.
     let physical = Build { stability: None, ..build };
-    plan.shadow_prices = shadow::prices(org, &physical, using);
-    plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, using);
+    plan.shadow_prices = match relaxation {
+        Some((limits, duals)) => shadow::from_duals(org, &limits, &duals),
+        None => shadow::prices(org, &physical, using),
+    };
+    if options.growth {
+        plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, using);
+    }
     Ok(plan)
 }

@@ -27,12 +27,31 @@ pub struct Found<'o> {
     pub gap: f64,
 }
 
+/// Whole machines, and the duals of the LP relaxation when the backend
+/// gives them and the model has no baseline (then they are the physical
+/// model's shadow prices, and no second LP is needed for them).
+pub struct Searched<'o> {
+    pub found: Found<'o>,
+    pub relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)>,
+}
+
+pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using) -> Result<Searched<'o>, Failure> {
+    let duals = using.backend.has_duals() && build.stability.is_none();
+    let (model, mut solved, bound) = lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") })?;
+    let relaxation = solved.duals.take().map(|d| (model.limits.clone(), d));
+    let found = search(org, build, options, using, model, solved, bound)?;
+    Ok(Searched { found, relaxation })
+}
+
 fn lp<'o>(org: &'o Organisation, build: &Build, using: Using, purpose: &'static str) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
+    lp_with(org, build, using, Settings::lp(purpose))
+}
+
+fn lp_with<'o>(org: &'o Organisation, build: &Build, using: Using, settings: Settings) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
     let mut model = Model::new(org, Build { integer: false, ..build.clone() });
     if !model.impossible.is_empty() {
         return Err(Failure::Impossible(model.impossible));
     }
-    let settings = Settings::lp(purpose);
     let solved = backend::solve(&mut model, using, &settings)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
     Ok((model, solved, objective))
@@ -46,8 +65,7 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
-pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using) -> Result<Found<'o>, Failure> {
-    let (model, solved, bound) = lp(org, build, using, "relaxation")?;
+fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, model: Model<'o>, solved: backend::Solved, bound: f64) -> Result<Found<'o>, Failure> {
     let integral = |model: &Model, solved: &backend::Solved| {
         model.orders.iter().all(|o| {
             let v = solved.values.get(&o.var).copied().unwrap_or(0.0);

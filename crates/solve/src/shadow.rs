@@ -5,7 +5,7 @@ use headroom_model::Organisation;
 use headroom_plan::ShadowPrice;
 
 use crate::backend::{self, Settings, Using};
-use crate::model::{Build, LimitKind, Model, COST_SCALE};
+use crate::model::{Build, LimitKind, LimitRef, Model, COST_SCALE};
 
 /// Shadow prices of binding power, space and delivery limits, or none if
 /// the backend gives no duals.
@@ -18,11 +18,18 @@ pub fn prices(org: &Organisation, build: &Build, using: Using) -> Vec<ShadowPric
     let settings = Settings { duals: true, ..Settings::lp("shadow prices") };
     let Ok(solved) = backend::solve(&mut model, using, &settings) else { return Vec::new() };
     let Some(duals) = solved.duals else { return Vec::new() };
+    from_duals(org, &limits, &duals)
+}
+
+/// Shadow prices of the binding limits among `limits`, from the duals of
+/// the LP relaxation's rows.
+pub fn from_duals(org: &Organisation, limits: &[LimitRef], duals: &[f64]) -> Vec<ShadowPrice> {
     let mut out = Vec::new();
     for limit in limits {
+        let Some(&dual) = duals.get(limit.constraint) else { continue };
         // A `≤` row's dual is the change in cost per unit more of its
         // right-hand side: negative when more would save money.
-        let value = -duals[limit.constraint] / COST_SCALE;
+        let value = -dual / COST_SCALE;
         if value.abs() < 1e-6 {
             continue;
         }
