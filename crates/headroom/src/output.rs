@@ -43,6 +43,20 @@ pub fn write_dir<N: AsRef<str>, C: AsRef<[u8]>>(dir: &Path, files: &[(N, C)]) ->
     Ok(())
 }
 
+/// Streams one file to a temporary sibling, then renames it into place.
+pub fn write_streamed(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let mut tmp = tempfile::Builder::new().prefix(".headroom-").tempfile_in(&parent)?;
+    write(&mut tmp)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes each file to a temporary sibling, then renames them all into
 /// place: a failed run leaves no file half-written.
 pub fn write_files(files: &[(&Path, &Vec<u8>)]) -> std::io::Result<()> {

@@ -156,8 +156,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     };
     if let Some(path) = &args.emit_model {
         let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);
-        let text = headroom_solve::model_file(org, &options, format).into_bytes();
-        if let Err(e) = crate::output::write_files(&[(path.as_path(), &text)]) {
+        if let Err(e) = crate::output::write_streamed(path, |out| headroom_solve::write_model(org, &options, format, out)) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Exit::InputError;
         }

@@ -9,7 +9,7 @@
 //! same bytes, and no precision is lost.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use good_lp::{IntoAffineExpression, Variable};
 
@@ -120,20 +120,22 @@ fn flatten(p: &Prepared) -> Flat {
     Flat { columns, objective, rows }
 }
 
-/// The prepared problem as a model file.
-pub fn write(p: &Prepared, format: Format) -> String {
+/// Writes the prepared problem as a model file to `out` (streamed: a
+/// large model's file is gigabytes).
+pub fn write(p: &Prepared, format: Format, out: &mut dyn Write) -> io::Result<()> {
     let flat = flatten(p);
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
     match format {
-        Format::Mps => mps(&flat),
-        Format::Lp => lp(&flat),
+        Format::Mps => mps(&flat, &mut out)?,
+        Format::Lp => lp(&flat, &mut out)?,
     }
+    out.flush()
 }
 
-fn mps(f: &Flat) -> String {
-    let mut out = String::new();
-    out.push_str("NAME headroom\nOBJSENSE\n    MIN\nROWS\n N  cost\n");
+fn mps(f: &Flat, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"NAME headroom\nOBJSENSE\n    MIN\nROWS\n N  cost\n")?;
     for r in &f.rows {
-        let _ = writeln!(out, " {}  {}", if r.equality { 'E' } else { 'L' }, r.name);
+        writeln!(out, " {}  {}", if r.equality { 'E' } else { 'L' }, r.name)?;
     }
     // Column-major: each column's entries, the objective first.
     let mut by_column: Vec<Vec<(&str, f64)>> = vec![Vec::new(); f.columns.len()];
@@ -145,99 +147,98 @@ fn mps(f: &Flat) -> String {
             by_column[j].push((&r.name, a));
         }
     }
-    out.push_str("COLUMNS\n");
+    out.write_all(b"COLUMNS\n")?;
     let mut in_integers = false;
     for (j, c) in f.columns.iter().enumerate() {
         if c.integer != in_integers {
-            let _ = writeln!(out, "    MARKER  'MARKER'  '{}'", if c.integer { "INTORG" } else { "INTEND" });
+            writeln!(out, "    MARKER  'MARKER'  '{}'", if c.integer { "INTORG" } else { "INTEND" })?;
             in_integers = c.integer;
         }
         if by_column[j].is_empty() {
             // A column in no row still exists (its bounds may matter).
-            let _ = writeln!(out, "    {}  cost  0", c.name);
+            writeln!(out, "    {}  cost  0", c.name)?;
         }
         for (row, a) in &by_column[j] {
-            let _ = writeln!(out, "    {}  {}  {}", c.name, row, num(*a));
+            writeln!(out, "    {}  {}  {}", c.name, row, num(*a))?;
         }
     }
     if in_integers {
-        out.push_str("    MARKER  'MARKER'  'INTEND'\n");
+        out.write_all(b"    MARKER  'MARKER'  'INTEND'\n")?;
     }
-    out.push_str("RHS\n");
+    out.write_all(b"RHS\n")?;
     for r in f.rows.iter().filter(|r| r.rhs != 0.0) {
-        let _ = writeln!(out, "    rhs  {}  {}", r.name, num(r.rhs));
+        writeln!(out, "    rhs  {}  {}", r.name, num(r.rhs))?;
     }
-    out.push_str("BOUNDS\n");
+    out.write_all(b"BOUNDS\n")?;
     for c in &f.columns {
         // Every bound is written, integer columns included: readers differ
         // on the default bounds of integer columns.
         let name = &c.name;
         match (c.min.is_finite(), c.max.is_finite()) {
             (true, true) if c.min == c.max => {
-                let _ = writeln!(out, " FX bnd  {name}  {}", num(c.min));
+                writeln!(out, " FX bnd  {name}  {}", num(c.min))?;
             }
             (true, true) => {
-                let _ = writeln!(out, " LO bnd  {name}  {}\n UP bnd  {name}  {}", num(c.min), num(c.max));
+                writeln!(out, " LO bnd  {name}  {}\n UP bnd  {name}  {}", num(c.min), num(c.max))?;
             }
             (true, false) => {
-                let _ = writeln!(out, " LO bnd  {name}  {}\n PL bnd  {name}", num(c.min));
+                writeln!(out, " LO bnd  {name}  {}\n PL bnd  {name}", num(c.min))?;
             }
             (false, true) => {
-                let _ = writeln!(out, " MI bnd  {name}\n UP bnd  {name}  {}", num(c.max));
+                writeln!(out, " MI bnd  {name}\n UP bnd  {name}  {}", num(c.max))?;
             }
             (false, false) => {
-                let _ = writeln!(out, " FR bnd  {name}");
+                writeln!(out, " FR bnd  {name}")?;
             }
         }
     }
-    out.push_str("ENDATA\n");
-    out
+    out.write_all(b"ENDATA\n")
 }
 
 /// `a x + b y − c z`, a few terms per line (LP readers limit line length).
-fn lp_terms(out: &mut String, terms: &[(usize, f64)], columns: &[Column]) {
+fn lp_terms(out: &mut dyn Write, terms: &[(usize, f64)], columns: &[Column]) -> io::Result<()> {
     if terms.is_empty() {
-        out.push_str(" 0");
+        out.write_all(b" 0")?;
     }
     for (k, &(j, a)) in terms.iter().enumerate() {
         if k > 0 && k % 8 == 0 {
-            out.push_str("\n   ");
+            out.write_all(b"\n   ")?;
         }
         let sign = if a < 0.0 { '-' } else { '+' };
-        let _ = write!(out, " {sign} {} {}", num(a.abs()), columns[j].name);
+        write!(out, " {sign} {} {}", num(a.abs()), columns[j].name)?;
     }
+    Ok(())
 }
 
-fn lp(f: &Flat) -> String {
-    let mut out = String::from("\\ headroom planning model\nMinimize\n cost:");
-    lp_terms(&mut out, &f.objective, &f.columns);
-    out.push_str("\nSubject To\n");
+fn lp(f: &Flat, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"\\ headroom planning model\nMinimize\n cost:")?;
+    lp_terms(out, &f.objective, &f.columns)?;
+    out.write_all(b"\nSubject To\n")?;
     for r in &f.rows {
-        let _ = write!(out, " {}:", r.name);
-        lp_terms(&mut out, &r.terms, &f.columns);
-        let _ = writeln!(out, " {} {}", if r.equality { "=" } else { "<=" }, num(r.rhs));
+        write!(out, " {}:", r.name)?;
+        lp_terms(out, &r.terms, &f.columns)?;
+        writeln!(out, " {} {}", if r.equality { "=" } else { "<=" }, num(r.rhs))?;
     }
-    out.push_str("Bounds\n");
+    out.write_all(b"Bounds\n")?;
     for c in &f.columns {
         let name = &c.name;
-        let _ = match (c.min.is_finite(), c.max.is_finite()) {
-            (true, true) if c.min == c.max => writeln!(out, " {name} = {}", num(c.min)),
-            (true, true) => writeln!(out, " {} <= {name} <= {}", num(c.min), num(c.max)),
-            (true, false) if c.min == 0.0 => Ok(()), // the default
-            (true, false) => writeln!(out, " {name} >= {}", num(c.min)),
-            (false, true) => writeln!(out, " -inf <= {name} <= {}", num(c.max)),
-            (false, false) => writeln!(out, " {name} free"),
-        };
+        match (c.min.is_finite(), c.max.is_finite()) {
+            (true, true) if c.min == c.max => writeln!(out, " {name} = {}", num(c.min))?,
+            (true, true) => writeln!(out, " {} <= {name} <= {}", num(c.min), num(c.max))?,
+            (true, false) if c.min == 0.0 => {} // the default
+            (true, false) => writeln!(out, " {name} >= {}", num(c.min))?,
+            (false, true) => writeln!(out, " -inf <= {name} <= {}", num(c.max))?,
+            (false, false) => writeln!(out, " {name} free")?,
+        }
     }
     let integers: Vec<&str> = f.columns.iter().filter(|c| c.integer).map(|c| c.name.as_str()).collect();
     if !integers.is_empty() {
-        out.push_str("General\n");
+        out.write_all(b"General\n")?;
         for chunk in integers.chunks(8) {
-            let _ = writeln!(out, " {}", chunk.join(" "));
+            writeln!(out, " {}", chunk.join(" "))?;
         }
     }
-    out.push_str("End\n");
-    out
+    out.write_all(b"End\n")
 }
 
 #[cfg(test)]
@@ -256,14 +257,18 @@ mod tests {
 
     #[test]
     fn mps_by_hand() {
-        let text = write(&small(), Format::Mps);
+        let mut bytes = Vec::new();
+        write(&small(), Format::Mps, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
         let expected = "NAME headroom\nOBJSENSE\n    MIN\nROWS\n N  cost\n L  cover(s)\n E  cover(s)~2\nCOLUMNS\n    MARKER  'MARKER'  'INTORG'\n    order(c1|m|2027Q1)  cost  3\n    order(c1|m|2027Q1)  cover(s)  -2\n    order(c1|m|2027Q1)  cover(s)~2  1\n    MARKER  'MARKER'  'INTEND'\n    z(s@eu__t|c1|2027Q1)  cost  0.5\n    z(s@eu__t|c1|2027Q1)  cover(s)  -1\n    z(s@eu__t|c1|2027Q1)  cover(s)~2  -1\n    objective_constant  cost  100\nRHS\n    rhs  cover(s)  -3\n    rhs  cover(s)~2  1\nBOUNDS\n LO bnd  order(c1|m|2027Q1)  0\n UP bnd  order(c1|m|2027Q1)  4\n LO bnd  z(s@eu__t|c1|2027Q1)  0\n PL bnd  z(s@eu__t|c1|2027Q1)\n FX bnd  objective_constant  1\nENDATA\n";
         assert_eq!(text, expected);
     }
 
     #[test]
     fn lp_by_hand() {
-        let text = write(&small(), Format::Lp);
+        let mut bytes = Vec::new();
+        write(&small(), Format::Lp, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
         let expected = "\\ headroom planning model\nMinimize\n cost: + 3 order(c1|m|2027Q1) + 0.5 z(s@eu__t|c1|2027Q1) + 100 objective_constant\nSubject To\n cover(s): - 2 order(c1|m|2027Q1) - 1 z(s@eu__t|c1|2027Q1) <= -3\n cover(s)~2: + 1 order(c1|m|2027Q1) - 1 z(s@eu__t|c1|2027Q1) = 1\nBounds\n 0 <= order(c1|m|2027Q1) <= 4\n objective_constant = 1\nGeneral\n order(c1|m|2027Q1)\nEnd\n";
         assert_eq!(text, expected);
     }

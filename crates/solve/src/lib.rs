@@ -90,10 +90,10 @@ fn build(options: &Options) -> Build {
 
 /// The whole-machine model that planning `org` with `options` solves (the
 /// one HiGHS gets directly; microlp first dives on its relaxation), as a
-/// model file, with its number of variables, constraints and non-zeros.
-pub fn model_file(org: &Organisation, options: &Options, format: emit::Format) -> String {
+/// model file written to `out`.
+pub fn write_model(org: &Organisation, options: &Options, format: emit::Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut model = model::Model::new(org, Build { integer: true, ..build(options) });
-    emit::write(&backend::prepare(&mut model), format)
+    emit::write(&backend::prepare(&mut model), format, out)
 }
 
 /// Plans `org`. In strict mode, fails with explanations if the intents
