@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use headroom_diag::render;
-use headroom_plan::text::money;
+use headroom_plan::text::{money, thousands};
 use headroom_plan::{Mode, Plan};
 use headroom_solve::{emit, Backend, Options, Recorder};
 use std::time::Instant;
@@ -154,6 +154,17 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         baseline,
         growth: !args.no_growth,
     };
+    if backend == Backend::Microlp {
+        let (variables, _) = headroom_solve::model_size(org, &options);
+        if variables > headroom_solve::MICROLP_PRACTICAL_VARIABLES {
+            eprintln!(
+                "note: this model has {} variables; the built-in solver (microlp) is practical up to about {}. \
+                 For models this size build headroom with HiGHS (`cargo build --release --features highs`, needs cmake) and plan with `--solver highs`.",
+                thousands(variables as u64),
+                thousands(headroom_solve::MICROLP_PRACTICAL_VARIABLES as u64)
+            );
+        }
+    }
     if let Some(path) = &args.emit_model {
         let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);
         if let Err(e) = crate::output::write_streamed(path, |out| headroom_solve::write_model(org, &options, format, out)) {

@@ -96,6 +96,18 @@ pub fn write_model(org: &Organisation, options: &Options, format: emit::Format, 
     emit::write(&backend::prepare(&mut model), format, out)
 }
 
+/// Models with more variables than this take microlp minutes or fail
+/// numerically (measured: see the README's benchmarks); HiGHS is then the
+/// backend to use.
+pub const MICROLP_PRACTICAL_VARIABLES: usize = 15_000;
+
+/// The number of variables and constraints of the model planning `org`
+/// with `options` solves.
+pub fn model_size(org: &Organisation, options: &Options) -> (usize, usize) {
+    let model = model::Model::new(org, build(options));
+    (model.all.len(), model.constraint_count)
+}
+
 /// Plans `org`. In strict mode, fails with explanations if the intents
 /// cannot all be met; in best-effort mode, returns a plan whose `unmet`
 /// and `explanations` say what is not served and why.
