@@ -43,14 +43,19 @@ pub fn write_dir<N: AsRef<str>, C: AsRef<[u8]>>(dir: &Path, files: &[(N, C)]) ->
     Ok(())
 }
 
-/// Streams one file to a temporary sibling, then renames it into place.
-pub fn write_streamed(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+/// A temporary file beside `path` (its directory created if missing).
+fn sibling(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let mut tmp = tempfile::Builder::new().prefix(".headroom-").tempfile_in(&parent)?;
+    tempfile::Builder::new().prefix(".headroom-").tempfile_in(&parent)
+}
+
+/// Streams one file to a temporary sibling, then renames it into place.
+pub fn write_streamed(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut tmp = sibling(path)?;
     write(&mut tmp)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -62,12 +67,7 @@ pub fn write_streamed(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io
 pub fn write_files(files: &[(&Path, &Vec<u8>)]) -> std::io::Result<()> {
     let mut staged = Vec::new();
     for (path, contents) in files {
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)?;
-        let mut tmp = tempfile::Builder::new().prefix(".headroom-").tempfile_in(&parent)?;
+        let mut tmp = sibling(path)?;
         tmp.write_all(contents)?;
         tmp.as_file().sync_all()?;
         staged.push((tmp, *path));
