@@ -111,6 +111,9 @@ pub fn run(args: &PlanArgs) -> Exit {
 #[derive(Default)]
 struct Phases {
     load: f64,
+    /// Writing the model file (`--emit-model`), not counted as own time:
+    /// it is asked for on top of planning.
+    emit: f64,
     verify: f64,
     write: f64,
     total: f64,
@@ -166,11 +169,13 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         }
     }
     if let Some(path) = &args.emit_model {
+        let start = Instant::now();
         let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);
         if let Err(e) = crate::output::write_streamed(path, |out| headroom_solve::write_model(org, &options, format, out)) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Exit::InputError;
         }
+        phases.emit = start.elapsed().as_secs_f64();
     }
     let plan = match headroom_solve::plan_recorded(org, &loaded.inputs_digest(), &options, rec) {
         Ok(plan) => plan,
@@ -232,6 +237,7 @@ fn stats_json(phases: &Phases, rec: &Recorder, exit: Exit) -> String {
         "seconds": {
             "total": phases.total,
             "load": phases.load,
+            "emit_model": phases.emit,
             "build": build,
             "handoff": sum(|r| r.handoff_seconds),
             "solve": sum(|r| r.solve_seconds),
