@@ -24,6 +24,7 @@ fn plan(orders: &[(&str, &str, u32)], allocations: &[(&str, &str, &str, f64)], c
         format_version: FORMAT_VERSION.into(),
         inputs_digest: "d".into(),
         mode: Mode::BestEffort,
+        scenario: None,
         solver: SolverInfo { backend: "microlp".into(), status: "optimal".into(), mip_gap: 0.0, objective: cost, variables: 1, constraints: 1 },
         periods,
         services: Vec::new(),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use headroom_diag::render;
 use headroom_plan::text::{money, thousands};
 use headroom_plan::{Mode, Plan};
+use headroom_model::scenario::Scenario;
+use headroom_model::Organisation;
 use headroom_solve::{emit, Backend, Options, Recorder};
 use std::time::Instant;
 
@@ -65,6 +67,13 @@ pub struct PlanArgs {
     /// constraints, non-zeros); peak memory. For benchmarks.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+    /// Also plan this what-if scenario (a `Scenario(...)` RON file), in
+    /// parallel with the plan as is; repeat for several. Each is written
+    /// to DIR/scenarios/NAME/ and compared in DIR/scenarios.json. The exit
+    /// code is that of the plan as is: a scenario that cannot be met is a
+    /// finding, not a failure.
+    #[arg(long = "scenario", value_name = "FILE")]
+    pub scenarios: Vec<PathBuf>,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
@@ -121,12 +130,16 @@ struct Phases {
 
 fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     let start = Instant::now();
-    let loaded = args.inputs.load();
+    let mut loaded = args.inputs.load();
+    // The digest of the organisation's own files: a plan is the same with
+    // or without scenarios beside it.
+    let digest = loaded.inputs_digest();
+    let scenarios = if args.scenarios.is_empty() { Some(Vec::new()) } else { headroom_load::load_scenarios(&mut loaded, &args.scenarios) };
     phases.load = start.elapsed().as_secs_f64();
     if loaded.org.is_none() || !loaded.diagnostics.list.is_empty() {
         print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
     }
-    let Some(org) = &loaded.org else {
+    let (Some(org), Some(scenarios)) = (&loaded.org, scenarios) else {
         eprintln!("error: the inputs have errors; nothing was planned");
         return Exit::InputError;
     };
@@ -177,7 +190,29 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         }
         phases.emit = start.elapsed().as_secs_f64();
     }
-    let plan = match headroom_solve::plan_recorded(org, &loaded.inputs_digest(), &options, rec) {
+    let changed: Vec<Organisation> = scenarios.iter().map(|s| s.apply(org)).collect();
+    let mut jobs: Vec<(&Organisation, &str)> = vec![(org, digest.as_str())];
+    jobs.extend(changed.iter().map(|o| (o, digest.as_str())));
+    let mut results = headroom_solve::plan_each(&jobs, &options, rec).into_iter();
+    let outcome = results.next().unwrap_or_else(|| Err(headroom_solve::Error::Solver("no result".into())));
+    let mut whatifs: Vec<WhatIf> = scenarios.iter().zip(&args.scenarios).zip(results).map(|((s, file), result)| WhatIf { scenario: s, file, result }).collect();
+    // Scenario plans pass the same independent check as the plan as is.
+    let start = Instant::now();
+    for (w, changed) in whatifs.iter_mut().zip(&changed) {
+        if let Ok(plan) = &mut w.result {
+            plan.scenario = Some(w.scenario.name.clone());
+            let violations = headroom_verify::verify(changed, plan);
+            if !violations.is_empty() {
+                eprintln!("internal error: the plan of scenario `{}` fails verification; nothing was written:", w.scenario.name);
+                for v in &violations {
+                    eprintln!("  [{}] {}", v.rule, v.message);
+                }
+                return Exit::Internal;
+            }
+        }
+    }
+    phases.verify = start.elapsed().as_secs_f64();
+    let plan = match outcome {
         Ok(plan) => plan,
         Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
             eprintln!("error: the intents cannot all be met; no plan was written");
@@ -188,6 +223,9 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
                 }
             }
             eprintln!("Run with --best-effort to plan what can be met.");
+            if !whatifs.is_empty() {
+                eprint!("{}", scenario_summary(None, &whatifs, None));
+            }
             return Exit::IntentsNotMet;
         }
         Err(headroom_solve::Error::Solver(message)) => {
@@ -199,7 +237,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     // orders hardware from it: a plan that does not is a bug.
     let start = Instant::now();
     let violations = headroom_verify::verify(org, &plan);
-    phases.verify = start.elapsed().as_secs_f64();
+    phases.verify += start.elapsed().as_secs_f64();
     if !violations.is_empty() {
         eprintln!("internal error: the solver's plan fails verification; nothing was written:");
         for v in &violations {
@@ -208,14 +246,27 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         return Exit::Internal;
     }
     let start = Instant::now();
-    let mut files = vec![("plan.json", plan.to_json())];
-    files.extend(headroom_plan::csv_tables(&plan));
+    let mut files: Vec<(String, String)> = vec![("plan.json".into(), plan.to_json())];
+    files.extend(headroom_plan::csv_tables(&plan).into_iter().map(|(name, text)| (name.to_owned(), text)));
+    if !whatifs.is_empty() {
+        files.push(("scenarios.json".into(), scenarios_json(&plan, &whatifs)));
+        for w in &whatifs {
+            if let Ok(p) = &w.result {
+                let dir = format!("scenarios/{}", w.scenario.name);
+                files.push((format!("{dir}/plan.json"), p.to_json()));
+                files.extend(headroom_plan::csv_tables(p).into_iter().map(|(name, text)| (format!("{dir}/{name}"), text)));
+            }
+        }
+    }
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
         eprintln!("error: cannot write {}: {e}", args.output.display());
         return Exit::InputError;
     }
     phases.write = start.elapsed().as_secs_f64();
     print!("{}", summary(&plan, &args.output));
+    if !whatifs.is_empty() {
+        print!("{}", scenario_summary(Some(&plan), &whatifs, Some(&args.output)));
+    }
     if plan.unmet.is_empty() {
         Exit::Success
     } else {
@@ -314,4 +365,89 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
     }
     out.push_str(&format!("Wrote {}/plan.json and CSV tables.\n", dir.display()));
     out
+}
+
+/// A what-if scenario and how planning it went.
+struct WhatIf<'a> {
+    scenario: &'a Scenario,
+    file: &'a PathBuf,
+    result: Result<Plan, headroom_solve::Error>,
+}
+
+/// Machines the plan orders.
+fn machines(plan: &Plan) -> u32 {
+    plan.orders.iter().map(|o| o.count).sum()
+}
+
+/// A signed amount of money: `+$1,200` or `-$300`.
+fn signed_money(x: f64) -> String {
+    let sign = if x < -0.005 { "-" } else { "+" };
+    format!("{sign}{}", money(x.abs()))
+}
+
+/// The scenarios beside the plan as is (if there is one), for people.
+fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Option<&std::path::Path>) -> String {
+    let mut out = format!("Scenarios{}:\n", if base.is_some() { " (change from the plan as is)" } else { "" });
+    let width = whatifs.iter().map(|w| w.scenario.name.len()).max().unwrap_or(0);
+    for w in whatifs {
+        let name = &w.scenario.name;
+        match &w.result {
+            Ok(p) => {
+                let (cost, count) = match base {
+                    Some(b) => (format!(" ({})", signed_money(p.cost.total - b.cost.total)), format!(" ({:+})", machines(p) as i64 - machines(b) as i64)),
+                    None => (String::new(), String::new()),
+                };
+                let unmet = if p.unmet.is_empty() { String::new() } else { format!("; unmet demand in {} service-period(s)", p.unmet.len()) };
+                let at = dir.map_or(String::new(), |d| format!("  → {}/scenarios/{name}/", d.display()));
+                out.push_str(&format!("  {name:<width$}  cost {}{cost}, orders {} machines{count}{unmet}{at}\n", money(p.cost.total), machines(p)));
+            }
+            Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
+                out.push_str(&format!("  {name:<width$}  the intents cannot all be met\n"));
+                for e in explanations {
+                    out.push_str(&format!("  {:width$}    - {}\n", "", e.message));
+                }
+            }
+            Err(headroom_solve::Error::Solver(message)) => out.push_str(&format!("  {name:<width$}  the solver failed: {message}\n")),
+        }
+    }
+    out
+}
+
+/// `scenarios.json`: each scenario's outcome and its change from the plan
+/// as is, for CI and bots.
+fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
+    let list: Vec<serde_json::Value> = whatifs
+        .iter()
+        .map(|w| {
+            let mut v = serde_json::json!({
+                "name": w.scenario.name,
+                "file": w.file.display().to_string(),
+                "description": w.scenario.description,
+            });
+            match &w.result {
+                Ok(p) => {
+                    v["status"] = "planned".into();
+                    v["plan"] = format!("scenarios/{}/plan.json", w.scenario.name).into();
+                    v["cost"] = p.cost.total.into();
+                    v["machines_ordered"] = machines(p).into();
+                    v["cost_change"] = (((p.cost.total - base.cost.total) * 100.0).round() / 100.0).into();
+                    v["machines_ordered_change"] = (machines(p) as i64 - machines(base) as i64).into();
+                    v["unmet"] = p.unmet.len().into();
+                }
+                Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
+                    v["status"] = "intents_not_met".into();
+                    v["explanations"] = explanations.iter().map(|e| serde_json::json!({ "message": e.message, "fixes": e.fixes })).collect::<Vec<_>>().into();
+                }
+                Err(headroom_solve::Error::Solver(message)) => {
+                    v["status"] = "solver_failed".into();
+                    v["message"] = message.clone().into();
+                }
+            }
+            v
+        })
+        .collect();
+    let json = serde_json::json!({ "format_version": "1.0", "base": { "cost": base.cost.total, "machines_ordered": machines(base) }, "scenarios": list });
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -16,6 +16,10 @@ pub struct VerifyArgs {
     pub plan: PathBuf,
     #[command(flatten)]
     pub inputs: Inputs,
+    /// The what-if scenario file the plan was made under (`plan
+    /// --scenario`): the plan is checked against the inputs it changes.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
@@ -45,16 +49,28 @@ pub fn run(args: &VerifyArgs) -> Exit {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
-    let loaded = args.inputs.load();
-    let Some(org) = &loaded.org else {
+    let mut loaded = args.inputs.load();
+    let digest = loaded.inputs_digest();
+    let scenario = match &args.scenario {
+        None => Some(None),
+        Some(path) => headroom_load::load_scenarios(&mut loaded, std::slice::from_ref(path)).map(|mut s| s.pop()),
+    };
+    let (Some(org), Some(scenario)) = (&loaded.org, scenario) else {
         print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
         eprintln!("error: the inputs have errors; the plan cannot be checked against them");
         return Exit::InputError;
     };
-    if plan.inputs_digest != loaded.inputs_digest() {
+    if plan.inputs_digest != digest {
         eprintln!("warning: the plan was made from other inputs than these (inputs digest differs)");
     }
-    let violations = headroom_verify::verify(org, &plan);
+    match (&plan.scenario, &scenario) {
+        (Some(made), None) => eprintln!("warning: the plan was made under scenario `{made}`; pass its file with --scenario to check it against the inputs it changes"),
+        (Some(made), Some(s)) if *made != s.name => eprintln!("warning: the plan was made under scenario `{made}`, not `{}`", s.name),
+        (None, Some(s)) => eprintln!("warning: the plan was made without a scenario; checking it against scenario `{}`", s.name),
+        _ => {}
+    }
+    let changed = scenario.as_ref().map(|s| s.apply(org));
+    let violations = headroom_verify::verify(changed.as_ref().unwrap_or(org), &plan);
     if violations.is_empty() {
         println!("ok: the plan meets every rule ({} orders, {} allocations checked)", plan.orders.len(), plan.allocations.len());
         return Exit::Success;

@@ -10,6 +10,7 @@ mod decode;
 mod forecast;
 mod raw;
 mod resolve;
+mod scenario;
 mod ron;
 mod validate;
 
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use headroom_diag::{Diagnostic, Diagnostics, SourceMap};
 use headroom_model::{Organisation, SourceId};
 
+pub use scenario::load_scenarios;
 pub use forecast::{frame_bytes, is_csv, is_parquet, Column, LoadedForecast};
 
 /// What to load.

@@ -11,6 +11,7 @@ mod forecast;
 mod graph;
 pub mod ids;
 mod org;
+pub mod scenario;
 pub mod period;
 pub mod span;
 

@@ -165,3 +165,89 @@ fn dependency_order_puts_dependents_first_and_finds_cycles() {
     let cycle = o.dependency_order().unwrap_err();
     assert_eq!(cycle, vec![ServiceId(0), ServiceId(1), ServiceId(2)]);
 }
+
+// What-if scenarios, applied to the same fixture.
+
+use headroom_model::scenario::{Change as What, Scenario};
+
+fn scenario(changes: Vec<What>) -> Scenario {
+    Scenario { name: "w".into(), description: None, changes }
+}
+
+#[test]
+fn a_demand_scenario_scales_organic_demand_of_the_regions_and_periods_named() {
+    // ×1.5 from 2027Q3 in region a only: 100 → 150 there; b stays 300.
+    let o = org(vec![service("s", vec![], vec![])]);
+    let w = scenario(vec![What::Demand { factor: 1.5, services: None, regions: Some(vec![RegionId(0)]), from: Some(p("2027Q3")) }]).apply(&o);
+    let d = w.direct_demand(ServiceId(0));
+    assert_eq!(d[0].organic, vec![100.0, 100.0, 150.0, 150.0]);
+    assert_eq!(d[1].organic, vec![300.0; 4]);
+    // The organisation itself is untouched.
+    assert_eq!(o.direct_demand(ServiceId(0))[0].organic, vec![100.0; 4]);
+}
+
+#[test]
+fn a_demand_scenario_for_one_service_leaves_a_service_sharing_its_series_alone() {
+    let mut b = service("b", vec![], vec![]);
+    b.demand = name("a");
+    let mut o = org(vec![service("a", vec![], vec![]), b]);
+    o.forecast.series.retain(|s| s.name == "a");
+    let w = scenario(vec![What::Demand { factor: 2.0, services: Some(vec![ServiceId(1)]), regions: None, from: None }]).apply(&o);
+    assert_eq!(w.direct_demand(ServiceId(0))[1].organic, vec![300.0; 4]);
+    assert_eq!(w.direct_demand(ServiceId(1))[1].organic, vec![600.0; 4]);
+    // Both named: one series, scaled once.
+    let w = scenario(vec![What::Demand { factor: 2.0, services: None, regions: None, from: None }]).apply(&o);
+    assert_eq!(w.direct_demand(ServiceId(0))[0].organic, vec![200.0; 4]);
+    assert_eq!(w.direct_demand(ServiceId(1))[0].organic, vec![200.0; 4]);
+    assert_eq!(w.forecast.series.len(), 1);
+}
+
+#[test]
+fn an_event_scenario_delays_scales_or_cancels_a_launch() {
+    // +400 from 2027Q2 (split 1:3), moved 6 months and doubled: +800 from 2027Q4.
+    let o = org(vec![service("s", vec![], vec![event("2027Q2", Effect::Add(400.0), 1, None)])]);
+    let w = scenario(vec![What::Event { service: ServiceId(0), event: "e".into(), delay_months: 6, scale: 2.0, cancel: false }]).apply(&o);
+    assert_eq!(w.direct_demand(ServiceId(0))[1].inorganic, vec![0.0, 0.0, 0.0, 600.0]);
+    // A multiplier's effect scales as its excess: ×1.5 at half is ×1.25.
+    let o = org(vec![service("s", vec![], vec![event("2027Q1", Effect::Multiply(1.5), 1, None)])]);
+    let w = scenario(vec![What::Event { service: ServiceId(0), event: "e".into(), delay_months: 0, scale: 0.5, cancel: false }]).apply(&o);
+    assert_eq!(w.direct_demand(ServiceId(0))[0].inorganic, vec![25.0; 4]);
+    let w = scenario(vec![What::Event { service: ServiceId(0), event: "e".into(), delay_months: 0, scale: 1.0, cancel: true }]).apply(&o);
+    assert_eq!(w.direct_demand(ServiceId(0))[0].inorganic, vec![0.0; 4]);
+}
+
+#[test]
+fn cluster_supply_and_price_scenarios_change_what_they_name() {
+    let mut o = org(vec![service("s", vec![], vec![])]);
+    let cluster = |n: &str| Cluster {
+        name: name(n),
+        region: RegionId(0),
+        failure_domain: DomainId(0),
+        power_cap_kw: Schedule { initial: 100.0, changes: vec![Change { from: p("2027Q4"), value: 300.0, span: Span::NONE }] },
+        space_cap: Schedule::constant(50.0),
+        fleet: vec![],
+        retirements: vec![],
+        orderable: vec![MachineTypeId(0)],
+        lead_time_months: 3,
+        max_deliveries_per_month: None,
+        utilisation_target: 0.8,
+    };
+    o.clusters = vec![cluster("x"), cluster("y")];
+    o.machine_types = vec![MachineType { name: name("m"), capacity: vec![1.0], capital_cost: 10.0, running_cost_per_month: 1.0, power_kw: 0.5 }];
+    let w = scenario(vec![
+        What::Cluster { cluster: ClusterId(0), from: Some(p("2027Q2")), power_cap_kw: Some(80.0), space_cap: None, can_order: Some(vec![]), lead_time_months: None, max_deliveries_per_month: Some(4) },
+        What::Cluster { cluster: ClusterId(1), from: None, power_cap_kw: None, space_cap: Some(20.0), can_order: None, lead_time_months: Some(9), max_deliveries_per_month: None },
+        What::LeadTime { add_months: 3, clusters: None },
+        What::MachineType { machine_type: MachineTypeId(0), capital_cost: Some(12.0), running_cost_per_month: None, power_kw: None },
+    ])
+    .apply(&o);
+    let (x, y) = (&w.clusters[0], &w.clusters[1]);
+    // From 2027Q2 on, 80 kW: the later change to 300 is replaced.
+    assert_eq!([p("2027Q1"), p("2027Q2"), p("2028Q1")].map(|q| x.power_cap_kw.at(q)), [100.0, 80.0, 80.0]);
+    assert_eq!([p("2027Q1"), p("2028Q1")].map(|q| y.power_cap_kw.at(q)), [100.0, 300.0]);
+    assert_eq!((x.space_cap.at(p("2027Q1")), y.space_cap.at(p("2027Q1"))), (50.0, 20.0));
+    assert!(x.orderable.is_empty());
+    assert_eq!((x.max_deliveries_per_month, y.max_deliveries_per_month), (Some(4), None));
+    assert_eq!((x.lead_time_months, y.lead_time_months), (6, 12));
+    assert_eq!((w.machine_types[0].capital_cost, w.machine_types[0].running_cost_per_month), (12.0, 1.0));
+}

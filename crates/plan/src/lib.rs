@@ -15,7 +15,7 @@ pub mod text;
 pub use tables::csv_tables;
 
 /// Version of the plan file format.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -24,6 +24,10 @@ pub struct Plan {
     /// plan was made from the inputs at hand.
     pub inputs_digest: String,
     pub mode: Mode,
+    /// The what-if scenario this plan was made under (`plan --scenario`),
+    /// if any: check it with `verify --scenario`. Since format 1.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
     pub solver: SolverInfo,
     /// Planning periods, in order.
     pub periods: Vec<String>,

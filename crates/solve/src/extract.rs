@@ -267,6 +267,7 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         format_version: plan::FORMAT_VERSION.to_owned(),
         inputs_digest: digest.to_owned(),
         mode,
+        scenario: None,
         solver,
         services: org
             .services

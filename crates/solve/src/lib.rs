@@ -115,6 +115,15 @@ pub fn plan(org: &Organisation, inputs_digest: &str, options: &Options) -> Resul
     plan_recorded(org, inputs_digest, options, &Recorder::new())
 }
 
+/// Plans several organisations at once — the organisation as it is and
+/// what-if scenarios of it — in parallel, each exactly as [`plan_recorded`]
+/// would alone. Results are in the order of `jobs`: `(organisation,
+/// inputs digest)`.
+pub fn plan_each(jobs: &[(&Organisation, &str)], options: &Options, rec: &Recorder) -> Vec<Result<Plan, Error>> {
+    use rayon::prelude::*;
+    jobs.par_iter().map(|(org, digest)| plan_recorded(org, digest, options, rec)).collect()
+}
+
 /// As [`plan`], recording every model built and solved, and how long each
 /// phase took, in `rec`.
 pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options, rec: &Recorder) -> Result<Plan, Error> {
