@@ -55,7 +55,7 @@ fn shortfalls(run: &Run) -> BTreeMap<Key, Shortfall> {
             Kind::Induced { from, .. } => Some(from),
         };
         for t in 0..run.model.horizon {
-            let Some(var) = run.model.unmet[o][t] else { continue };
+            let Some(var) = run.model.unmet(o, t) else { continue };
             let unmet = unit * run.values.get(&var).copied().unwrap_or(0.0);
             let demand = unit * run.model.demand(o, t).eval_with(&run.values);
             if unmet > 1e-6 * demand.max(1.0) {

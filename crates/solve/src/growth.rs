@@ -1,11 +1,13 @@
 //! Growth headroom: on the plan's fleet (orders fixed), how far can the
 //! demand of each region's users grow before some intent breaks?
 //!
-//! With orders fixed, periods no longer share anything, so one linear
-//! program per region and kind finds every period's largest growth at
-//! once: maximise Σ_t g[t], where demand from the region becomes
-//! base + g[t] × (its organic, or inorganic, part); placements are free to
-//! change, and demand induced on dependencies grows with them.
+//! With orders fixed, periods no longer share anything, so one small
+//! linear program per region, kind and period finds that period's largest
+//! growth: maximise g, where demand from the region becomes base + g ×
+//! (its organic, or inorganic, part); placements are free to change, and
+//! demand induced on dependencies grows with them. (One program over the
+//! whole horizon gives the same values — its objective Σ_t g[t] is
+//! separable — but costs far more: simplex time grows faster than size.)
 
 use std::collections::BTreeMap;
 
@@ -41,22 +43,28 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             }
         }
     }
-    // The jobs are independent: solved in parallel, results in job order.
-    let solved: Vec<Option<Vec<f64>>> = jobs
+    // One model per job and period with demand of that kind. The models
+    // are independent: solved in parallel, results in job order.
+    let periods: Vec<(usize, usize)> = jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
+    let solved: Vec<Option<f64>> = periods
         .par_iter()
-        .map(|(of, _)| {
+        .map(|&(j, t)| {
             // In best-effort mode demand may already be unmet: unmet demand
             // stays allowed, at a penalty far above what growth is worth, so
             // growth never buys more of it.
-            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(*of), ..build.clone() });
+            let of = jobs[j].0;
+            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(of), period: Some(t), ..build.clone() });
             let solved = backend::solve(&mut model, using, &Settings::lp("growth")).ok()?;
-            Some(model.growth.iter().map(|g| solved.values.get(g).copied().unwrap_or(0.0)).collect())
+            Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0)))
         })
         .collect();
+    let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.len()];
+    for (&(j, t), g) in periods.iter().zip(solved) {
+        values[j][t] = g;
+    }
     let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();
-    for ((of, has), values) in jobs.iter().zip(solved) {
-        let Some(values) = values else { continue };
-        for t in 0..horizon {
+    for ((of, _), values) in jobs.iter().zip(values) {
+        for (t, value) in values.into_iter().enumerate() {
             let entry = out.entry((of.region.index(), t)).or_insert_with(|| Growth {
                 period: org.forecast.periods[t].to_string(),
                 region: org.region(of.region).name.text.clone(),
@@ -64,8 +72,8 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
                 inorganic: None,
                 cap: GROWTH_CAP,
             });
-            if has[t] {
-                let g = round6(values[t]).clamp(0.0, GROWTH_CAP);
+            if let Some(g) = value {
+                let g = round6(g).clamp(0.0, GROWTH_CAP);
                 *(if of.inorganic { &mut entry.inorganic } else { &mut entry.organic }) = Some(g);
             }
         }

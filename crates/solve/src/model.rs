@@ -91,6 +91,9 @@ pub struct Build {
     /// Instead of the cheapest plan, find how far demand from a region can
     /// grow on a fixed fleet (see `growth.rs`).
     pub growth: Option<GrowthOf>,
+    /// Only this period: with every order fixed, periods share nothing,
+    /// so growth headroom solves one small model per period.
+    pub period: Option<usize>,
 }
 
 /// Which demand grows: users' demand from one region, organic (forecast)
@@ -140,6 +143,9 @@ pub struct Model<'o> {
     pub org: &'o Organisation,
     pub build: Build,
     pub horizon: usize,
+    /// The periods the model covers: the horizon, or one period
+    /// (`Build::period`). Per-period variables are indexed from its start.
+    pub window: std::ops::Range<usize>,
     pub months_per_period: u32,
     pub origins: Vec<OriginDef>,
     /// Units of demand that one unit of a service's capacity variables
@@ -152,7 +158,7 @@ pub struct Model<'o> {
     pub vars: ProblemVariables,
     /// Every variable, in creation order.
     pub all: Vec<Variable>,
-    /// z[origin][cluster index][period].
+    /// z[origin][cluster index][period − window start]; see [`Model::z`].
     pub z: Vec<Vec<Vec<Variable>>>,
     pub orders: Vec<OrderVar>,
     /// Where each cluster's orders lie in `orders` (they are made cluster
@@ -160,7 +166,7 @@ pub struct Model<'o> {
     order_ranges: Vec<std::ops::Range<usize>>,
     /// Machine types a cluster has or can order, ascending.
     pub cluster_types: Vec<Vec<MachineTypeId>>,
-    /// unmet[origin][period], in best-effort mode.
+    /// unmet[origin][period − window start], in best-effort mode.
     pub unmet: Vec<Vec<Option<Variable>>>,
     pub constraints: Vec<Constraint>,
     /// How many constraints the model has (they are handed to the backend
@@ -172,7 +178,8 @@ pub struct Model<'o> {
     pub penalty: Expression,
     /// The cost of leaving the baseline (with a baseline only).
     pub change: Expression,
-    /// g[t]: the share by which the chosen demand grows (growth only).
+    /// g[t − window start]: the share by which the chosen demand grows
+    /// (growth only).
     pub growth: Vec<Variable>,
     /// Limits that the existing fleet already breaks: no plan can meet them.
     pub impossible: Vec<String>,
@@ -199,10 +206,16 @@ impl<'o> Model<'o> {
                 }
             })
             .collect();
+        let horizon = org.forecast.periods.len();
+        let window = match build.period {
+            Some(t) => t.min(horizon)..(t + 1).min(horizon),
+            None => 0..horizon,
+        };
         let mut model = Model {
             org,
             build,
-            horizon: org.forecast.periods.len(),
+            horizon,
+            window,
             months_per_period: org.forecast.months_per_period(),
             unit,
             reference,
@@ -230,7 +243,7 @@ impl<'o> Model<'o> {
         model.add_capacity_variables();
         model.add_fleet();
         if model.build.growth.is_some() {
-            model.growth = (0..model.horizon).map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
+            model.growth = model.window.clone().map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
         }
         model.add_redundancy();
         model.add_spread();
@@ -311,15 +324,17 @@ impl<'o> Model<'o> {
             let mut per_cluster = Vec::new();
             for i in 0..self.origins[o].clusters.len() {
                 let c = self.origins[o].clusters[i];
-                let mut per_period = Vec::with_capacity(self.horizon);
-                for t in 0..self.horizon {
+                let mut per_period = Vec::with_capacity(self.window.len());
+                for t in self.window.clone() {
                     let name = format!("z[{}|{}|{}]", self.origin_name(o), self.org.cluster(c).name, self.period_name(t));
                     per_period.push(self.var(variable().min(0).name(name)));
                 }
                 per_cluster.push(per_period);
             }
             self.z.push(per_cluster);
-            let unmet = (0..self.horizon)
+            let unmet = self
+                .window
+                .clone()
                 .map(|t| {
                     self.build.best_effort.then(|| {
                         let name = format!("unmet[{}|{}]", self.origin_name(o), self.period_name(t));
@@ -331,13 +346,24 @@ impl<'o> Model<'o> {
         }
     }
 
+    /// The capacity variable of origin `o` in its `i`th cluster in period
+    /// `t` (within the window).
+    pub fn z(&self, o: usize, i: usize, t: usize) -> Variable {
+        self.z[o][i][t - self.window.start]
+    }
+
+    /// The unmet demand variable of origin `o` in period `t` (best effort).
+    pub fn unmet(&self, o: usize, t: usize) -> Option<Variable> {
+        self.unmet[o][t - self.window.start]
+    }
+
     /// x[s,c,t]: all capacity of service `s` in cluster `c` in period `t`,
     /// in units of `unit[s]`.
     pub fn x(&self, s: ServiceId, c: ClusterId, t: usize) -> Expression {
         let mut x = Expression::default();
         for &o in &self.by_service[s.index()] {
             if let Ok(i) = self.origins[o].clusters.binary_search(&c) {
-                x += self.z[o][i][t];
+                x += self.z(o, i, t);
             }
         }
         x
@@ -353,7 +379,7 @@ impl<'o> Model<'o> {
                 let mut d = Expression::from((organic[t] + inorganic[t]) / unit);
                 if let Some(g) = self.build.growth.filter(|g| Some(g.region) == def.region) {
                     let part = if g.inorganic { inorganic[t] } else { organic[t] };
-                    d += (part / unit) * self.growth[t];
+                    d += (part / unit) * self.growth[t - self.window.start];
                 }
                 d
             }
@@ -431,7 +457,7 @@ impl<'o> Model<'o> {
         }
         for c in org.cluster_ids() {
             let cluster = org.cluster(c);
-            for t in 0..self.horizon {
+            for t in self.window.clone() {
                 let period = org.forecast.periods[t];
                 let mut power = Expression::default();
                 let mut space = Expression::default();
@@ -493,8 +519,8 @@ impl<'o> Model<'o> {
             let k = self.org.service(def.service).redundancy.k as f64;
             let priority = self.org.service(def.service).priority;
             let penalty = COST_SCALE * self.unit_penalty(def.service, priority) * self.unit[def.service.index()];
-            for t in 0..self.horizon {
-                let group_sum = |g: &Vec<usize>| -> Expression { g.iter().map(|&i| Expression::from(self.z[o][i][t])).sum() };
+            for t in self.window.clone() {
+                let group_sum = |g: &Vec<usize>| -> Expression { g.iter().map(|&i| Expression::from(self.z(o, i, t))).sum() };
                 let ys: Vec<Expression> = def.groups.iter().map(group_sum).collect();
                 let mut survivable: Expression = ys.iter().cloned().sum();
                 let tag = format!("{}|{}", self.origin_name(o), self.period_name(t));
@@ -504,7 +530,7 @@ impl<'o> Model<'o> {
                     // with w = Σ y − demand (+ unmet). One variable and G
                     // two-term rows instead of G + 1 variables.
                     let w = self.var(variable().min(0).name(format!("spare[{tag}]")));
-                    if let Some(unmet) = self.unmet[o][t] {
+                    if let Some(unmet) = self.unmet(o, t) {
                         survivable += unmet;
                         self.penalty += penalty * unmet;
                     }
@@ -524,7 +550,7 @@ impl<'o> Model<'o> {
                         self.add(constraint!(e >= y - u), || format!("topk[{tag}|{g}]"));
                     }
                 }
-                if let Some(unmet) = self.unmet[o][t] {
+                if let Some(unmet) = self.unmet(o, t) {
                     survivable += unmet;
                     self.penalty += penalty * unmet;
                 }
@@ -567,7 +593,7 @@ impl<'o> Model<'o> {
         for s in org.service_ids() {
             let service = org.service(s);
             let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
-            for t in 0..self.horizon {
+            for t in self.window.clone() {
                 let total: Expression = clusters.iter().map(|&c| self.x(s, c, t)).sum();
                 if let Some(share) = service.max_cluster_share {
                     for &c in &clusters {
@@ -597,7 +623,7 @@ impl<'o> Model<'o> {
             if users.is_empty() {
                 continue;
             }
-            for t in 0..self.horizon {
+            for t in self.window.clone() {
                 for r in 0..org.resources.len() {
                     let mut need = Expression::default();
                     let mut any = false;
@@ -642,7 +668,7 @@ impl<'o> Model<'o> {
             let unit = self.unit[s.index()];
             let per_period = share * self.unit_machine_cost(s) / self.horizon.max(1) as f64;
             for c in org.cluster_ids() {
-                for t in 0..self.horizon {
+                for t in self.window.clone() {
                     let x = self.x(s, c, t);
                     let b = stability.capacity.get(&(s, c, t)).copied().unwrap_or(0.0) / unit;
                     if x.clone().linear_coefficients().next().is_none() {
