@@ -1,6 +1,6 @@
 //! The dependency graph between services.
 
-use crate::ids::ServiceId;
+use crate::ids::{ClusterId, RegionId, ServiceId};
 use crate::org::Organisation;
 
 impl Organisation {
@@ -51,5 +51,93 @@ impl Organisation {
         // Post-order puts dependencies first; dependents must come first.
         post.reverse();
         Ok(post)
+    }
+}
+
+/// Services and clusters that share no constraint with the rest of the
+/// organisation: no service of a part can place capacity in another
+/// part's clusters or depend on another part's services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Ascending.
+    pub services: Vec<ServiceId>,
+    /// Ascending.
+    pub clusters: Vec<ClusterId>,
+}
+
+impl Organisation {
+    /// The independent parts of the organisation, each to plan on its own
+    /// (in parallel): the connected components of the graph whose edges
+    /// join a service to every cluster that may serve any of its demand
+    /// (its users' or what its dependents induce) and to the services it
+    /// depends on. Clusters no service may use and services no cluster
+    /// may serve are one more part, if there are any. Ordered by their
+    /// first cluster (then service), so the split is deterministic.
+    pub fn parts(&self) -> Vec<Part> {
+        let (ns, nc) = (self.services.len(), self.clusters.len());
+        let mut parent: Vec<usize> = (0..ns + nc).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        let mut join = |a: usize, b: usize| {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        };
+        let mut linked = vec![false; ns + nc];
+        for s in self.service_ids() {
+            for d in self.direct_demand(s) {
+                for c in self.cluster_ids().filter(|&c| self.serves(s, d.region, c)) {
+                    join(s.index(), ns + c.index());
+                    linked[s.index()] = true;
+                    linked[ns + c.index()] = true;
+                }
+            }
+        }
+        for from in self.service_ids() {
+            let mut regions: Vec<RegionId> = self.cluster_ids().filter(|&c| self.may_use(from, c)).map(|c| self.cluster(c).region).collect();
+            regions.sort();
+            regions.dedup();
+            for dep in &self.service(from).dependencies {
+                join(from.index(), dep.service.index());
+                for &region in &regions {
+                    for c in self.cluster_ids().filter(|&c| self.serves_dependency(dep, region, c)) {
+                        join(dep.service.index(), ns + c.index());
+                        linked[dep.service.index()] = true;
+                        linked[ns + c.index()] = true;
+                    }
+                }
+            }
+        }
+        // Group by root, in order of each part's first cluster, then first
+        // service; unlinked items go to the last part.
+        let mut by_root: std::collections::BTreeMap<usize, Part> = std::collections::BTreeMap::new();
+        let mut rest = Part { services: Vec::new(), clusters: Vec::new() };
+        for c in self.cluster_ids() {
+            let node = ns + c.index();
+            if linked[node] {
+                by_root.entry(root(&mut parent, node)).or_insert_with(|| Part { services: Vec::new(), clusters: Vec::new() }).clusters.push(c);
+            } else {
+                rest.clusters.push(c);
+            }
+        }
+        for s in self.service_ids() {
+            let r = root(&mut parent, s.index());
+            match by_root.get_mut(&r) {
+                Some(part) => part.services.push(s),
+                None => rest.services.push(s),
+            }
+        }
+        let mut parts: Vec<Part> = by_root.into_values().collect();
+        parts.sort_by_key(|p| (p.clusters.first().copied(), p.services.first().copied()));
+        if !rest.services.is_empty() || !rest.clusters.is_empty() {
+            parts.push(rest);
+        }
+        parts
     }
 }

@@ -15,6 +15,7 @@ pub mod scenario;
 pub mod period;
 pub mod span;
 
+pub use graph::Part;
 pub use forecast::{DirectDemand, Forecast, Origin, Series};
 pub use ids::*;
 pub use org::*;

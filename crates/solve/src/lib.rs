@@ -130,7 +130,12 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     let using = Using { backend: options.backend, rec };
     let best_effort = options.mode == Mode::BestEffort;
     let build = build(options);
-    let search::Searched { found, relaxation } = match search::whole_machines(org, &build, options, using) {
+    // Independent parts of the organisation are solved on their own, in
+    // parallel. With a single part, as most organisations are, the model
+    // is the whole organisation's.
+    let parts = org.parts();
+    let searched = if parts.len() > 1 { search::by_parts(org, &build, options, using, &parts) } else { search::whole_machines(org, &build, options, using) };
+    let search::Searched { found, relaxation } = match searched {
         Ok(searched) => searched,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
         Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, using))),
@@ -142,8 +147,8 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         status: if found.gap <= 0.0 { "optimal".into() } else { "feasible".into() },
         mip_gap: (found.gap * 1e6).round() / 1e6,
         objective: (found.objective * 100.0).round() / 100.0,
-        variables: found.model.all.len(),
-        constraints: found.model.constraint_count,
+        variables: found.variables,
+        constraints: found.constraints,
     };
     let start = std::time::Instant::now();
     let mut plan = extract::extract(&found.model, &found.decisions, options.mode, info, inputs_digest);

@@ -94,6 +94,29 @@ pub struct Build {
     /// Only this period: with every order fixed, periods share nothing,
     /// so growth headroom solves one small model per period.
     pub period: Option<usize>,
+    /// Only this independent part of the organisation
+    /// (`Organisation::parts`); ids stay those of the whole organisation.
+    pub part: Option<std::sync::Arc<PartMask>>,
+}
+
+/// Which services and clusters an independent part holds, by index.
+#[derive(Clone, Debug)]
+pub struct PartMask {
+    pub services: Vec<bool>,
+    pub clusters: Vec<bool>,
+}
+
+impl PartMask {
+    pub fn new(org: &Organisation, part: &Part) -> PartMask {
+        let mut mask = PartMask { services: vec![false; org.services.len()], clusters: vec![false; org.clusters.len()] };
+        for s in &part.services {
+            mask.services[s.index()] = true;
+        }
+        for c in &part.clusters {
+            mask.clusters[c.index()] = true;
+        }
+        mask
+    }
 }
 
 /// Which demand grows: users' demand from one region, organic (forecast)
@@ -241,6 +264,7 @@ impl<'o> Model<'o> {
         };
         model.add_origins();
         model.add_capacity_variables();
+        model.add_orders();
         model.add_fleet();
         if model.build.growth.is_some() {
             model.growth = model.window.clone().map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
@@ -252,6 +276,25 @@ impl<'o> Model<'o> {
         model.constraint_count = model.constraints.len();
         model.build_seconds = start.elapsed().as_secs_f64();
         model
+    }
+
+    /// The model's demand origins and orders, without capacity variables
+    /// or constraints: what extraction reads decisions against, when they
+    /// were found part by part.
+    pub fn skeleton(org: &'o Organisation, build: Build) -> Model<'o> {
+        let mut model = Model::new(org, Build { part: Some(std::sync::Arc::new(PartMask { services: vec![false; org.services.len()], clusters: vec![false; org.clusters.len()] })), ..build.clone() });
+        model.build = build;
+        model.add_origins();
+        model.add_orders();
+        model
+    }
+
+    fn has_service(&self, s: ServiceId) -> bool {
+        self.build.part.as_ref().is_none_or(|p| p.services[s.index()])
+    }
+
+    fn has_cluster(&self, c: ClusterId) -> bool {
+        self.build.part.as_ref().is_none_or(|p| p.clusters[c.index()])
     }
 
     fn var(&mut self, def: good_lp::VariableDefinition) -> Variable {
@@ -281,13 +324,13 @@ impl<'o> Model<'o> {
     /// dependent service per region its capacity may sit in.
     fn add_origins(&mut self) {
         let org = self.org;
-        for s in org.service_ids() {
+        for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             for d in org.direct_demand(s) {
                 let clusters = org.cluster_ids().filter(|&c| org.serves(s, d.region, c)).collect();
                 self.push_origin(s, d.region, Kind::Direct { organic: d.organic, inorganic: d.inorganic }, clusters);
             }
         }
-        for from in org.service_ids() {
+        for from in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             let mut regions: Vec<RegionId> = org.cluster_ids().filter(|&c| org.may_use(from, c)).map(|c| org.cluster(c).region).collect();
             regions.sort();
             regions.dedup();
@@ -423,10 +466,11 @@ impl<'o> Model<'o> {
         self.order_ranges.get(c.index()).map_or(&[], |r| &self.orders[r.clone()])
     }
 
-    /// Orders, fleet cost, power, space and delivery limits (rules 7, 8).
-    fn add_fleet(&mut self) {
+    /// Order variables (rule 7) and capital cost.
+    fn add_orders(&mut self) {
         let org = self.org;
-        let months = self.months_per_period as f64;
+        self.cluster_types.clear();
+        self.order_ranges.clear();
         for c in org.cluster_ids() {
             let cluster = org.cluster(c);
             let mut types: Vec<MachineTypeId> = cluster.fleet.iter().map(|(m, _)| *m).chain(cluster.orderable.iter().copied()).collect();
@@ -436,7 +480,8 @@ impl<'o> Model<'o> {
             let lead = self.lead(c);
             let per_period = cluster.max_deliveries_per_period(self.months_per_period);
             let first = self.orders.len();
-            for &m in &cluster.orderable {
+            let orderable: &[MachineTypeId] = if self.has_cluster(c) { &cluster.orderable } else { &[] };
+            for &m in orderable {
                 for placed in 0..self.horizon.saturating_sub(lead) {
                     let mut def = variable().min(0).name(format!("order[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(placed)));
                     if let Some(limit) = per_period {
@@ -455,7 +500,13 @@ impl<'o> Model<'o> {
             }
             self.order_ranges.push(first..self.orders.len());
         }
-        for c in org.cluster_ids() {
+    }
+
+    /// Fleet cost, power, space and delivery limits (rules 7, 8).
+    fn add_fleet(&mut self) {
+        let org = self.org;
+        let months = self.months_per_period as f64;
+        for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
             for t in self.window.clone() {
                 let period = org.forecast.periods[t];
@@ -590,7 +641,7 @@ impl<'o> Model<'o> {
     /// share of the service's capacity.
     fn add_spread(&mut self) {
         let org = self.org;
-        for s in org.service_ids() {
+        for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             let service = org.service(s);
             let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
             for t in self.window.clone() {
@@ -617,7 +668,7 @@ impl<'o> Model<'o> {
     /// the fleet's capacity that the utilisation target allows.
     fn add_cluster_resources(&mut self) {
         let org = self.org;
-        for c in org.cluster_ids() {
+        for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
             let users: Vec<ServiceId> = org.service_ids().filter(|&s| self.by_service[s.index()].iter().any(|&o| self.origins[o].clusters.contains(&c))).collect();
             if users.is_empty() {
@@ -664,7 +715,7 @@ impl<'o> Model<'o> {
             self.add(constraint!(d >= b - o.var), || format!("order_change_down[{tag}]"));
             self.change += (share * org.machine_type(o.machine_type).capital_cost) * d;
         }
-        for s in org.service_ids() {
+        for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             let unit = self.unit[s.index()];
             let per_period = share * self.unit_machine_cost(s) / self.horizon.max(1) as f64;
             for c in org.cluster_ids() {

@@ -14,7 +14,7 @@ use headroom_model::Organisation;
 
 use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
-use crate::model::{Build, Model, COST_SCALE};
+use crate::model::{Build, Model, PartMask, COST_SCALE};
 use crate::Options;
 
 pub struct Found<'o> {
@@ -25,6 +25,16 @@ pub struct Found<'o> {
     pub objective: f64,
     /// Relative gap to the best bound (0: proven optimal).
     pub gap: f64,
+    /// Size of the whole-machine model(s) solved.
+    pub variables: usize,
+    pub constraints: usize,
+}
+
+impl<'o> Found<'o> {
+    fn new(model: Model<'o>, decisions: Decisions, objective: f64, gap: f64) -> Found<'o> {
+        let (variables, constraints) = (model.all.len(), model.constraint_count);
+        Found { model, decisions, objective, gap, variables, constraints }
+    }
 }
 
 /// Whole machines, and the duals of the LP relaxation when the backend
@@ -40,6 +50,63 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     let (model, mut solved, bound) = lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") })?;
     let relaxation = solved.duals.take().map(|d| (model.limits.clone(), d));
     let found = search(org, build, options, using, model, solved, bound)?;
+    Ok(Searched { found, relaxation })
+}
+
+/// As [`whole_machines`], one independent part of the organisation at a
+/// time, in parallel: the parts share no variable and no constraint, so
+/// the whole-organisation model is their block-diagonal union, its
+/// optimum the sum of theirs, and each part's decisions are the whole
+/// model's for its services and clusters. The gap of the sum is at most
+/// the largest part's.
+pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, parts: &[headroom_model::Part]) -> Result<Searched<'o>, Failure> {
+    use rayon::prelude::*;
+    let masks: Vec<std::sync::Arc<PartMask>> = parts.iter().map(|p| std::sync::Arc::new(PartMask::new(org, p))).collect();
+    let results: Vec<Result<Searched<'o>, Failure>> = masks.par_iter().map(|mask| whole_machines(org, &Build { part: Some(mask.clone()), ..build.clone() }, options, using)).collect();
+    // Limits no plan can keep, from every part; else the first failure.
+    let impossible: Vec<String> = results.iter().filter_map(|r| match r {
+        Err(Failure::Impossible(limits)) => Some(limits.clone()),
+        _ => None,
+    }).flatten().collect();
+    if !impossible.is_empty() {
+        return Err(Failure::Impossible(impossible));
+    }
+    let mut searched = Vec::with_capacity(results.len());
+    for r in results {
+        searched.push(r?);
+    }
+    let skeleton = Model::skeleton(org, build.clone());
+    let mut decisions = Decisions { orders: BTreeMap::new(), z: vec![Vec::new(); skeleton.origins.len()], unmet: vec![Vec::new(); skeleton.origins.len()] };
+    let (mut objective, mut gap, mut variables, mut constraints) = (0.0, 0.0f64, 0, 0);
+    let mut relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
+    for (mask, part) in masks.iter().zip(searched) {
+        let found = part.found;
+        // A part's origins are the whole model's origins of its services,
+        // in the same order.
+        let global: Vec<usize> = (0..skeleton.origins.len()).filter(|&o| mask.services[skeleton.origins[o].service.index()]).collect();
+        if global.len() != found.model.origins.len() {
+            return Err(Failure::Other(format!("internal: a part has {} demand origins, the organisation {} for its services", found.model.origins.len(), global.len())));
+        }
+        for (local, &o) in global.iter().enumerate() {
+            decisions.z[o] = found.decisions.z[local].clone();
+            decisions.unmet[o] = found.decisions.unmet[local].clone();
+        }
+        decisions.orders.extend(found.decisions.orders);
+        objective += found.objective;
+        gap = gap.max(found.gap);
+        variables += found.variables;
+        constraints += found.constraints;
+        relaxation = match (relaxation, part.relaxation) {
+            (Some((mut limits, mut duals)), Some((part_limits, part_duals))) => {
+                let offset = duals.len();
+                limits.extend(part_limits.into_iter().map(|l| crate::model::LimitRef { constraint: l.constraint + offset, ..l }));
+                duals.extend(part_duals);
+                Some((limits, duals))
+            }
+            _ => None,
+        };
+    }
+    let found = Found { model: skeleton, decisions, objective, gap, variables, constraints };
     Ok(Searched { found, relaxation })
 }
 
@@ -74,7 +141,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
     };
     if integral(&model, &solved) {
         let decisions = Decisions::read(&model, &solved.values);
-        return Ok(Found { model, decisions, objective: bound, gap: 0.0 });
+        return Ok(Found::new(model, decisions, bound, 0.0));
     }
     // With a baseline, its own orders are a candidate: within the gap, a
     // search would otherwise stop at any plan as cheap, however far from
@@ -131,7 +198,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
         let (model, solved) = current;
         let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
         let decisions = Decisions::read(&model, &solved.values);
-        let dive = Found { model, decisions, objective, gap: relative_gap(objective, bound) };
+        let dive = Found::new(model, decisions, objective, relative_gap(objective, bound));
         best = Some(better(dive, best));
     }
     if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
@@ -159,7 +226,7 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, u
         .collect();
     let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, using, "baseline").ok()?;
     let decisions = Decisions::read(&model, &solved.values);
-    Some(Found { model, decisions, objective, gap: relative_gap(objective, bound) })
+    Some(Found::new(model, decisions, objective, relative_gap(objective, bound)))
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
@@ -173,7 +240,7 @@ fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options,
     // upper bounds on how far from optimal the plan is: keep the tighter.
     let gap = if solved.optimal { 0.0 } else { solved.mip_gap.min(relative_gap(objective, bound)) };
     let decisions = Decisions::read(&model, &solved.values);
-    Ok(Found { model, decisions, objective, gap })
+    Ok(Found::new(model, decisions, objective, gap))
 }
 
 /// The dive's orders as starting values for the integer model's order
