@@ -133,7 +133,9 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     // Independent parts of the organisation are solved on their own, in
     // parallel. With a single part, as most organisations are, the model
     // is the whole organisation's.
+    let start = std::time::Instant::now();
     let parts = org.parts();
+    rec.phase("parts", start.elapsed().as_secs_f64());
     let searched = if parts.len() > 1 { search::by_parts(org, &build, options, using, &parts) } else { search::whole_machines(org, &build, options, using) };
     let search::Searched { found, relaxation } = match searched {
         Ok(searched) => searched,
