@@ -169,3 +169,27 @@ fn verify_refuses_files_that_are_not_plans() {
     let (code, _, stderr) = headroom(&["verify", out.path().join("missing").to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
 }
+
+#[test]
+fn demands_sharing_an_origin_are_split_back_by_demand() {
+    // tests/plan/users-and-dependents-share-an-origin: db's users (30) and
+    // web's induced demand (40) are covered together, 70 in each cluster,
+    // and reported apart, 30 : 40.
+    let case = workspace().join("tests/plan/users-and-dependents-share-an-origin");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (code, stdout, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let row = |via: Option<&str>| {
+        let rows = plan["headroom"].as_array().unwrap();
+        let h = rows.iter().find(|h| h["service"] == "db" && h["origin"]["via"].as_str() == via).unwrap();
+        ["organic", "induced", "capacity", "survivable", "headroom"].map(|k| h[k].as_f64().unwrap())
+    };
+    assert_eq!(row(None), [30.0, 0.0, 60.0, 30.0, 0.0]);
+    assert_eq!(row(Some("web")), [0.0, 40.0, 80.0, 40.0, 0.0]);
+    for (cluster, via, capacity) in [("c1", None, 30.0), ("c2", None, 30.0), ("c1", Some("web"), 40.0), ("c2", Some("web"), 40.0)] {
+        let found = plan["allocations"].as_array().unwrap().iter().any(|a| a["service"] == "db" && a["cluster"] == cluster && a["origin"]["via"].as_str() == via && a["capacity"] == capacity);
+        assert!(found, "no allocation of {capacity} to db in {cluster} via {via:?}");
+    }
+}

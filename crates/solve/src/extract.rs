@@ -82,11 +82,12 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
     let horizon = model.horizon;
     let months = model.months_per_period as f64;
     let periods: Vec<String> = (0..horizon).map(|t| model.period_name(t)).collect();
-    let origin_of = |o: usize| {
+    // The plan's origin of the `j`th demand of model origin `o`.
+    let origin_of = |o: usize, j: usize| {
         let def = &model.origins[o];
         plan::Origin {
             region: def.region.map(|r| org.region(r).name.text.clone()),
-            via: match def.kind {
+            via: match def.kinds[j] {
                 Kind::Direct { .. } => None,
                 Kind::Induced { from, .. } => Some(org.service(from).name.text.clone()),
             },
@@ -212,52 +213,79 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         by_period.push(plan::PeriodCost { period: periods[t].clone(), capital: round2(capital_t), running: round2(running_t) });
     }
 
+    // Rows per demand, keyed by the order demands were found in, then
+    // period: an origin's demands are split back apart, each with its
+    // share of the origin's capacity and unmet demand in proportion to
+    // its demand (N+k of the sum gives N+k of each share).
     let mut allocations = Vec::new();
     let mut headroom = Vec::new();
     let mut unmet = Vec::new();
     for (o, def) in model.origins.iter().enumerate() {
         let service = org.service(def.service);
         for t in 0..horizon {
-            for (i, &c) in def.clusters.iter().enumerate() {
-                if d.z[o][i][t] > 0.0 {
-                    allocations.push(plan::Allocation {
+            let demands: Vec<(f64, f64, f64)> = def
+                .kinds
+                .iter()
+                .map(|kind| match kind {
+                    Kind::Direct { organic, inorganic } => (organic[t], inorganic[t], 0.0),
+                    Kind::Induced { from, ratio } => {
+                        let from_x: f64 = org.cluster_ids().filter(|&c| Some(org.cluster(c).region) == def.region).map(|c| x[from.index()][c.index()][t]).sum();
+                        (0.0, 0.0, ratio * from_x)
+                    }
+                })
+                .collect();
+            let total: f64 = demands.iter().map(|(a, b, c)| a + b + c).sum();
+            for (j, &(organic, inorganic, induced)) in demands.iter().enumerate() {
+                let demand = organic + inorganic + induced;
+                let share = match (def.kinds.len(), total > 0.0) {
+                    (1, _) => 1.0,
+                    (_, true) => demand / total,
+                    // No demand at all: what capacity there is belongs to
+                    // the first.
+                    (_, false) => f64::from(j == 0),
+                };
+                let key = (def.found[j], t);
+                let z = |i: usize| if share == 1.0 { d.z[o][i][t] } else { round6(d.z[o][i][t] * share) };
+                for (i, &c) in def.clusters.iter().enumerate() {
+                    if z(i) > 0.0 {
+                        allocations.push((key, plan::Allocation {
+                            period: periods[t].clone(),
+                            service: service.name.text.clone(),
+                            origin: origin_of(o, j),
+                            cluster: org.cluster(c).name.text.clone(),
+                            capacity: z(i),
+                        }));
+                    }
+                }
+                let groups: Vec<f64> = def.groups.iter().map(|g| g.iter().map(|&i| z(i)).sum()).collect();
+                let capacity: f64 = groups.iter().sum();
+                let survivable = survivable(&groups, service.redundancy.k as usize);
+                if demand > 0.0 || capacity > 0.0 {
+                    headroom.push((key, plan::Headroom {
                         period: periods[t].clone(),
                         service: service.name.text.clone(),
-                        origin: origin_of(o),
-                        cluster: org.cluster(c).name.text.clone(),
-                        capacity: d.z[o][i][t],
-                    });
+                        origin: origin_of(o, j),
+                        organic: round6(organic),
+                        inorganic: round6(inorganic),
+                        induced: round6(induced),
+                        capacity: round6(capacity),
+                        survivable: round6(survivable),
+                        headroom: round6(survivable - demand),
+                    }));
                 }
-            }
-            let (organic, inorganic, induced) = match &def.kind {
-                Kind::Direct { organic, inorganic } => (organic[t], inorganic[t], 0.0),
-                Kind::Induced { from, ratio } => {
-                    let from_x: f64 = org.cluster_ids().filter(|&c| Some(org.cluster(c).region) == def.region).map(|c| x[from.index()][c.index()][t]).sum();
-                    (0.0, 0.0, ratio * from_x)
+                let short = if share == 1.0 { d.unmet[o][t] } else { round6(d.unmet[o][t] * share) };
+                if short > 0.0 {
+                    unmet.push((key, plan::Unmet { period: periods[t].clone(), service: service.name.text.clone(), origin: origin_of(o, j), demand: round6(demand), unmet: short }));
                 }
-            };
-            let groups: Vec<f64> = def.groups.iter().map(|g| g.iter().map(|&i| d.z[o][i][t]).sum()).collect();
-            let capacity: f64 = groups.iter().sum();
-            let survivable = survivable(&groups, service.redundancy.k as usize);
-            let demand = organic + inorganic + induced;
-            if demand > 0.0 || capacity > 0.0 {
-                headroom.push(plan::Headroom {
-                    period: periods[t].clone(),
-                    service: service.name.text.clone(),
-                    origin: origin_of(o),
-                    organic: round6(organic),
-                    inorganic: round6(inorganic),
-                    induced: round6(induced),
-                    capacity: round6(capacity),
-                    survivable: round6(survivable),
-                    headroom: round6(survivable - demand),
-                });
-            }
-            if d.unmet[o][t] > 0.0 {
-                unmet.push(plan::Unmet { period: periods[t].clone(), service: service.name.text.clone(), origin: origin_of(o), demand: round6(demand), unmet: d.unmet[o][t] });
             }
         }
     }
+    // Stable sorts: rows of one demand and period keep their cluster order.
+    fn rows<T>(mut keyed: Vec<((usize, usize), T)>) -> Vec<T> {
+        keyed.sort_by_key(|(key, _)| *key);
+        keyed.into_iter().map(|(_, row)| row).collect()
+    }
+    let (allocations, headroom, unmet) = (rows(allocations), rows(headroom), rows(unmet));
     let by_team = team_cost
         .into_iter()
         .map(|((t, team), cost)| plan::TeamCost { team, period: periods[t].clone(), cost: round2(cost) })

@@ -32,9 +32,9 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
         for inorganic in [false, true] {
             let has: Vec<bool> = (0..horizon)
                 .map(|t| {
-                    found.origins.iter().any(|o| match &o.kind {
-                        Kind::Direct { organic, inorganic: launches } if o.region == Some(region) => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
-                        _ => false,
+                    found.origins.iter().filter(|o| o.region == Some(region)).flat_map(|o| &o.kinds).any(|k| match k {
+                        Kind::Direct { organic, inorganic: launches } => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
+                        Kind::Induced { .. } => false,
                     })
                 })
                 .collect();

@@ -27,11 +27,22 @@ pub enum Kind {
 
 /// One demand origin of one service: what must be covered, and by which
 /// clusters.
+///
+/// Demands of a service from one region that the same clusters may serve
+/// — its users' and what each dependent there induces — are one origin:
+/// N+k of their sum is N+k of each (a plan for the sum, split in
+/// proportion to each demand, covers each), and one origin instead of
+/// several makes the model smaller. Extraction splits them back.
 #[derive(Clone, Debug)]
 pub struct OriginDef {
     pub service: ServiceId,
     pub region: Option<RegionId>,
-    pub kind: Kind,
+    /// What the demand is made of: users' demand first (if any), then
+    /// each dependent's induced demand, in the order they were found.
+    pub kinds: Vec<Kind>,
+    /// For each of `kinds`, its place among all demands of the model in
+    /// the order they were found (plan tables list demands in it).
+    pub found: Vec<usize>,
     /// Eligible clusters, ascending.
     pub clusters: Vec<ClusterId>,
     /// Indices into `clusters`, one list per failure group at the service's
@@ -178,6 +189,10 @@ pub struct Model<'o> {
     pub reference: Vec<f64>,
     /// Origins of each service.
     pub by_service: Vec<Vec<usize>>,
+    /// Origins by service, region and eligible clusters, while they are made.
+    origin_index: std::collections::HashMap<(ServiceId, Option<RegionId>, Vec<ClusterId>), usize>,
+    /// Demands found so far.
+    demands_found: usize,
     pub vars: ProblemVariables,
     /// Every variable, in creation order.
     pub all: Vec<Variable>,
@@ -244,6 +259,8 @@ impl<'o> Model<'o> {
             reference,
             origins: Vec::new(),
             by_service: vec![Vec::new(); org.services.len()],
+            origin_index: std::collections::HashMap::new(),
+            demands_found: 0,
             vars: ProblemVariables::new(),
             all: Vec::new(),
             z: Vec::new(),
@@ -341,22 +358,35 @@ impl<'o> Model<'o> {
                 }
             }
         }
+        // Done: the index only served to merge demands.
+        self.origin_index = std::collections::HashMap::new();
     }
 
     fn push_origin(&mut self, service: ServiceId, region: Option<RegionId>, kind: Kind, clusters: Vec<ClusterId>) {
+        let found = self.demands_found;
+        self.demands_found += 1;
+        let key = (service, region, clusters);
+        if let Some(&o) = self.origin_index.get(&key) {
+            self.origins[o].kinds.push(kind);
+            self.origins[o].found.push(found);
+            return;
+        }
+        let clusters = key.2.clone();
+        self.origin_index.insert(key, self.origins.len());
         let level = self.org.service(service).redundancy.level;
         let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (i, &c) in clusters.iter().enumerate() {
             groups.entry(self.org.group_of(c, level)).or_default().push(i);
         }
         self.by_service[service.index()].push(self.origins.len());
-        self.origins.push(OriginDef { service, region, kind, clusters, groups: groups.into_values().collect() });
+        self.origins.push(OriginDef { service, region, kinds: vec![kind], found: vec![found], clusters, groups: groups.into_values().collect() });
     }
 
     fn origin_name(&self, o: usize) -> String {
         let def = &self.origins[o];
         let region = def.region.map_or("anywhere", |r| self.org.region(r).name.as_str());
-        match def.kind {
+        // The first demand names the origin: no other origin has it.
+        match def.kinds[0] {
             Kind::Direct { .. } => format!("{}@{region}", self.org.service(def.service).name),
             Kind::Induced { from, .. } => format!("{}@{region}<-{}", self.org.service(def.service).name, self.org.service(from).name),
         }
@@ -415,9 +445,15 @@ impl<'o> Model<'o> {
     /// The demand an origin must cover in period `t`, in units of its
     /// service's `unit`.
     pub fn demand(&self, o: usize, t: usize) -> Expression {
+        (0..self.origins[o].kinds.len()).map(|j| self.kind_demand(o, j, t)).sum()
+    }
+
+    /// The `j`th demand of origin `o` in period `t`, in units of its
+    /// service's `unit`.
+    pub fn kind_demand(&self, o: usize, j: usize, t: usize) -> Expression {
         let def = &self.origins[o];
         let unit = self.unit[def.service.index()];
-        match &def.kind {
+        match &def.kinds[j] {
             Kind::Direct { organic, inorganic } => {
                 let mut d = Expression::from((organic[t] + inorganic[t]) / unit);
                 if let Some(g) = self.build.growth.filter(|g| Some(g.region) == def.region) {
