@@ -1,6 +1,6 @@
 """Solves a model file with HiGHS alone (highspy), with the options
 headroom gives HiGHS for its whole-machine model: one thread, no
-parallelism, relative MIP gap 0.5 %, no simplex scaling. Prints: seconds objective status.
+parallelism, relative MIP gap 0.5 %, no simplex scaling, Devex pricing. Prints: seconds objective status.
 
     python raw-highs.py MODEL.mps [TIME_LIMIT_SECONDS]
 """
@@ -15,6 +15,7 @@ h.setOptionValue("threads", 1)
 h.setOptionValue("parallel", "off")
 h.setOptionValue("mip_rel_gap", 0.005)
 h.setOptionValue("simplex_scale_strategy", 0)
+h.setOptionValue("simplex_dual_edge_weight_strategy", 1)
 if len(sys.argv) > 2:
     h.setOptionValue("time_limit", float(sys.argv[2]))
 if h.readModel(sys.argv[1]) != highspy.HighsStatus.kOk:
