@@ -18,13 +18,17 @@ pub struct SynthArgs {
     pub periods: usize,
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
+    /// Demand × this: at 1 the existing fleet suffices; around 3 small
+    /// organisations need orders (and larger ones may not fit their caps).
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub demand_scale: f64,
     /// Directory to write topology/, intents/ and data/ to (replaced whole).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
 }
 
 pub fn run(args: &SynthArgs) -> Exit {
-    let spec = headroom_synth::Spec { services: args.services, clusters: args.clusters, regions: args.regions, periods: args.periods, seed: args.seed };
+    let spec = headroom_synth::Spec { services: args.services, clusters: args.clusters, regions: args.regions, periods: args.periods, seed: args.seed, demand_scale: args.demand_scale };
     let files = match headroom_synth::generate(&spec) {
         Ok(files) => files,
         Err(why) => {

@@ -21,6 +21,12 @@ pub struct Spec {
     pub regions: usize,
     pub periods: usize,
     pub seed: u64,
+    /// Demand × this. At 1, demand fills about half of what the existing
+    /// fleet can give by the horizon's end and no machine needs ordering
+    /// (the solver's easy case); around 3, small organisations need
+    /// orders (branch and bound runs) and larger ones may need more than
+    /// their caps allow.
+    pub demand_scale: f64,
 }
 
 impl Spec {
@@ -28,6 +34,9 @@ impl Spec {
     pub fn check(&self) -> Result<(), String> {
         if self.regions == 0 || self.services == 0 || self.periods == 0 {
             return Err("services, regions and periods must be at least 1".into());
+        }
+        if !(self.demand_scale.is_finite() && self.demand_scale > 0.0) {
+            return Err(format!("demand scale {} must be a number > 0", self.demand_scale));
         }
         if self.clusters < 3 * self.regions {
             return Err(format!("{} clusters for {} regions: each region needs at least 3 clusters (N+2 across clusters)", self.clusters, self.regions));
@@ -216,7 +225,7 @@ pub fn generate(spec: &Spec) -> Result<Vec<(String, String)>, String> {
             for &r in &regions {
                 let share = weights[s] / total_weight * spec.regions as f64 / regions.len() as f64;
                 let fits = (0..3).map(|i| allocatable[r][i] / per_unit[i]).fold(f64::INFINITY, f64::min);
-                let base = 0.4 * share * fits / growth_total(growth).sqrt();
+                let base = 0.4 * spec.demand_scale * share * fits / growth_total(growth).sqrt();
                 for t in 0..spec.periods {
                     let noise = 1.0 + rng.range(-0.01, 0.01);
                     let _ = writeln!(forecast, "{},{},{},{:.1}", service(s), period(t), region(r), base * (1.0 + growth).powi(t as i32) * noise);
