@@ -254,7 +254,7 @@ fn resolve(org: &Organisation, path: &Path, id: headroom_model::SourceId, raw: &
                 };
                 let step = org.services[s].events[e].from.granularity().months();
                 let delay_months = delay_periods * months;
-                if delay_months % step != 0 {
+                if !delay_months.is_multiple_of(step) {
                     diags.push(
                         Diagnostic::error("bad-value", format!("event `{}` starts in a {}; a delay of {delay_periods} period(s) of {months} month(s) does not move it by whole {}s", event.text, org.services[s].events[e].from.granularity().name(), org.services[s].events[e].from.granularity().name()))
                             .label(*span, "delay not a whole number of the event's periods")
