@@ -71,18 +71,23 @@ impl Table {
         }
         // Items that had errors are still names the user wrote: suggest them.
         let known: Vec<&str> = self.names.iter().map(|n| n.text.as_str()).chain(self.broken.iter().map(String::as_str)).collect();
-        let help = match did_you_mean(&name.text, known.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if known.is_empty() => format!("no {} is defined", self.kind),
-            None if known.len() <= 12 => format!("the {} are {}", self.plural, list(&known)),
-            None => format!("there are {} {}; none is named like this", known.len(), self.plural),
-        };
-        diags.push(Diagnostic::error("unknown-name", format!("unknown {} `{}`", self.kind, name.text)).label(name.span, format!("no {} of this name", self.kind)).help(help));
+        diags.push(Diagnostic::error("unknown-name", format!("unknown {} `{}`", self.kind, name.text)).label(name.span, format!("no {} of this name", self.kind)).help(unknown_help(&name.text, self.kind, self.plural, &known)));
         None
     }
 
     pub fn names(&self) -> &[Name] {
         &self.names
+    }
+}
+
+/// What to say of a name that is not among `known` (of `kind`, `plural`
+/// when many): the closest name, or which names there are.
+pub fn unknown_help(name: &str, kind: &str, plural: &str, known: &[&str]) -> String {
+    match did_you_mean(name, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => format!("no {kind} is defined"),
+        None if known.len() <= 12 => format!("the {plural} are {}", list(known)),
+        None => format!("there are {} {plural}; none is named like this", known.len()),
     }
 }
 

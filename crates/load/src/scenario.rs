@@ -9,6 +9,7 @@ use headroom_model::scenario::{Change, Scenario};
 use headroom_model::{ClusterId, MachineTypeId, Name, Organisation, Period, RegionId, ServiceId, Span};
 
 use crate::decode::{list, Decoder, Fields, Partial};
+use crate::resolve::unknown_help;
 use crate::ron::{Kind, Value};
 use crate::Loaded;
 
@@ -187,12 +188,7 @@ fn lookup(name: &Name, kind: &str, plural: &str, known: &[&str], diags: &mut Vec
     if let Some(i) = known.iter().position(|k| *k == name.text) {
         return Some(i);
     }
-    let help = match did_you_mean(&name.text, known.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None if known.is_empty() => format!("no {kind} is defined"),
-        None if known.len() <= 12 => format!("the {plural} are {}", list(known)),
-        None => format!("there are {} {plural}; none is named like this", known.len()),
-    };
+    let help = unknown_help(&name.text, kind, plural, known);
     diags.push(Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text)).label(name.span, format!("no {kind} of this name")).help(help));
     None
 }
@@ -244,10 +240,10 @@ fn resolve(org: &Organisation, path: &Path, id: headroom_model::SourceId, raw: &
             RawChange::Event { service, event, delay_periods, scale, cancel, span } => lookup(service, "service", "services", &services, diags).and_then(|s| {
                 let events: Vec<&str> = org.services[s].events.iter().map(|e| e.name.text.as_str()).collect();
                 let Some(e) = events.iter().position(|e| *e == event.text) else {
-                    let help = match did_you_mean(&event.text, events.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if events.is_empty() => format!("`{}` has no events (launches) in its intent", service.text),
-                        None => format!("the events of `{}` are {}", service.text, list(&events)),
+                    let help = if events.is_empty() {
+                        format!("`{}` has no events (launches) in its intent", service.text)
+                    } else {
+                        unknown_help(&event.text, "event", &format!("events of `{}`", service.text), &events)
                     };
                     diags.push(Diagnostic::error("unknown-name", format!("service `{}` has no event `{}`", service.text, event.text)).label(event.span, "no event of this name").help(help));
                     return None;
