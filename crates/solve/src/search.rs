@@ -80,7 +80,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
     let (mut objective, mut gap, mut variables, mut constraints) = (0.0, 0.0f64, 0, 0);
     let mut relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
     for (mask, part) in masks.iter().zip(searched) {
-        let found = part.found;
+        let mut found = part.found;
         // A part's origins are the whole model's origins of its services,
         // in the same order.
         let global: Vec<usize> = (0..skeleton.origins.len()).filter(|&o| mask.services[skeleton.origins[o].service.index()]).collect();
@@ -88,8 +88,8 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
             return Err(Failure::Other(format!("internal: a part has {} demand origins, the organisation {} for its services", found.model.origins.len(), global.len())));
         }
         for (local, &o) in global.iter().enumerate() {
-            decisions.z[o] = found.decisions.z[local].clone();
-            decisions.unmet[o] = found.decisions.unmet[local].clone();
+            decisions.z[o] = std::mem::take(&mut found.decisions.z[local]);
+            decisions.unmet[o] = std::mem::take(&mut found.decisions.unmet[local]);
         }
         decisions.orders.extend(found.decisions.orders);
         objective += found.objective;
