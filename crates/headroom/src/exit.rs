@@ -14,6 +14,9 @@ pub enum Exit {
     IntentsNotMet = 3,
     /// `diff --detailed-exitcode`: the plans differ.
     Changes = 4,
+    /// An output cannot be written, or would replace an input of the run
+    /// or a directory headroom did not write: nothing was changed.
+    Output = 5,
     /// A bug in headroom: please report it.
     Internal = 70,
 }

@@ -89,6 +89,14 @@ pub fn run(args: &ForecastArgs) -> Exit {
         eprintln!("error: the output must be a .csv or .parquet file, not {}", args.output.display());
         return Exit::Usage;
     }
+    // Both outputs are checked before any work: never over the history.
+    let inputs = crate::output::Inputs::new([&args.history]);
+    let backtest_file = backtest_path(&args.output);
+    for file in [&args.output, &backtest_file] {
+        if let Err(why) = crate::output::check_file(file, &inputs) {
+            return crate::refused(file, why);
+        }
+    }
     let loaded = headroom_load::load_history(&args.history);
     if !loaded.diagnostics.list.is_empty() {
         print!("{}", render(&loaded.diagnostics.list, &loaded.sources, args.format.render()));
@@ -165,7 +173,6 @@ pub fn run(args: &ForecastArgs) -> Exit {
         ("smape_percent", Column::Number(candidates.iter().map(|(_, c)| (c.smape * 1e4).round() / 1e4).collect())),
         ("forecasts", Column::Count(candidates.iter().map(|(_, c)| c.forecasts as u64).collect())),
     ];
-    let backtest_file = backtest_path(&args.output);
     let bytes = headroom_load::frame_bytes(&args.output, frame).and_then(|f| Ok((f, headroom_load::frame_bytes(&backtest_file, backtest)?)));
     let (forecast_bytes, backtest_bytes) = match bytes {
         Ok(b) => b,
@@ -175,8 +182,7 @@ pub fn run(args: &ForecastArgs) -> Exit {
         }
     };
     if let Err(e) = crate::output::write_files(&[(&args.output, &forecast_bytes), (&backtest_file, &backtest_bytes)]) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
-        return Exit::InputError;
+        return crate::output_failed(&args.output, e);
     }
 
     let overall_mase = mean(rows.iter().filter_map(|r| r.forecast.backtest.as_ref().and_then(|b| b.mase)));

@@ -62,6 +62,27 @@ impl Inputs {
     pub fn load(&self) -> headroom_load::Loaded {
         headroom_load::load(&headroom_load::Options { root: self.root.clone(), forecasts: self.forecasts.clone() })
     }
+
+    /// Everything a run over these inputs reads, to keep outputs off it:
+    /// every file loaded, the input directories, and `extra` paths.
+    pub fn read_by_run(&self, loaded: &headroom_load::Loaded, extra: &[&std::path::Path]) -> output::Inputs {
+        let files = (0..loaded.sources.len()).filter_map(|i| loaded.sources.get(headroom_model::SourceId(i as u32))).map(|f| f.path.clone());
+        let dirs = ["topology", "intents", "data"].map(|d| self.root.join(d));
+        output::Inputs::new(files.chain(dirs).chain(self.forecasts.iter().cloned()).chain(extra.iter().map(|p| p.to_path_buf())))
+    }
+}
+
+/// Says why an output path was refused.
+pub fn refused(path: &std::path::Path, refused: output::Refused) -> Exit {
+    eprintln!("error: refusing to write `{}`: {}; nothing was written", path.display(), refused.why);
+    eprintln!("  hint: {}", refused.hint);
+    Exit::Output
+}
+
+/// Says why an output could not be written.
+pub fn output_failed(path: &std::path::Path, e: std::io::Error) -> Exit {
+    eprintln!("error: cannot write `{}`: {e}; nothing was changed there", path.display());
+    Exit::Output
 }
 
 /// How diagnostics are printed.

@@ -74,6 +74,9 @@ pub struct PlanArgs {
     /// finding, not a failure.
     #[arg(long = "scenario", value_name = "FILE")]
     pub scenarios: Vec<PathBuf>,
+    /// Replace the output directory even if headroom did not write it.
+    #[arg(long)]
+    pub force: bool,
     /// How to print input errors.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagFormat,
@@ -108,9 +111,11 @@ pub fn run(args: &PlanArgs) -> Exit {
     phases.total = start.elapsed().as_secs_f64();
     if let Some(path) = &args.stats {
         let text = stats_json(&phases, &rec, exit).into_bytes();
+        if exit == Exit::Output {
+            return exit; // an output was refused or failed: write no other
+        }
         if let Err(e) = crate::output::write_files(&[(path.as_path(), &text)]) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return Exit::InputError;
+            return crate::output_failed(path, e);
         }
     }
     exit
@@ -143,6 +148,17 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         eprintln!("error: the inputs have errors; nothing was planned");
         return Exit::InputError;
     };
+    // Every output path is checked before any work, so that a refused one
+    // leaves the others unwritten too.
+    let mut extra: Vec<&std::path::Path> = args.scenarios.iter().map(PathBuf::as_path).collect();
+    extra.extend(args.baseline.as_deref());
+    let inputs = args.inputs.read_by_run(&loaded, &extra);
+    let checked = crate::output::check_dir(&args.output, &inputs, args.force).map_err(|why| (&args.output, why)).and_then(|()| {
+        args.emit_model.iter().chain(&args.stats).try_for_each(|file| crate::output::check_file(file, &inputs).map_err(|why| (file, why)))
+    });
+    if let Err((path, why)) = checked {
+        return crate::refused(path, why);
+    }
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
@@ -185,8 +201,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         let start = Instant::now();
         let format = emit::Format::from_path(path).unwrap_or(emit::Format::Mps);
         if let Err(e) = crate::output::write_streamed(path, |out| headroom_solve::write_model(org, &options, format, out)) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return Exit::InputError;
+            return crate::output_failed(path, e);
         }
         phases.emit = start.elapsed().as_secs_f64();
     }
@@ -259,8 +274,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         }
     }
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
-        return Exit::InputError;
+        return crate::output_failed(&args.output, e);
     }
     phases.write = start.elapsed().as_secs_f64();
     print!("{}", summary(&plan, &args.output));

@@ -14,9 +14,15 @@ pub struct ReportArgs {
     /// Directory to write index.html and charts/ to (replaced whole).
     #[arg(short, long, default_value = "report", value_name = "DIR")]
     pub output: PathBuf,
+    /// Replace the output even if it is a directory headroom did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &ReportArgs) -> Exit {
+    if let Err(why) = crate::output::check_dir(&args.output, &crate::output::Inputs::new([&args.plan]), args.force) {
+        return crate::refused(&args.output, why);
+    }
     let plan = match read_plan_or_say(&args.plan) {
         Ok(plan) => plan,
         Err(exit) => return exit,
@@ -29,8 +35,7 @@ pub fn run(args: &ReportArgs) -> Exit {
         }
     };
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
-        return Exit::InputError;
+        return crate::output_failed(&args.output, e);
     }
     let charts = files.iter().filter(|(name, _)| name.ends_with(".svg")).count();
     println!("Wrote {}/index.html and {charts} charts (SVG and PNG) in {}/charts.", args.output.display(), args.output.display());

@@ -25,10 +25,16 @@ pub struct SynthArgs {
     /// Directory to write topology/, intents/ and data/ to (replaced whole).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+    /// Replace the output even if it is a directory headroom did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &SynthArgs) -> Exit {
     let spec = headroom_synth::Spec { services: args.services, clusters: args.clusters, regions: args.regions, periods: args.periods, seed: args.seed, demand_scale: args.demand_scale };
+    if let Err(why) = crate::output::check_dir(&args.output, &crate::output::Inputs::default(), args.force) {
+        return crate::refused(&args.output, why);
+    }
     let files = match headroom_synth::generate(&spec) {
         Ok(files) => files,
         Err(why) => {
@@ -37,8 +43,7 @@ pub fn run(args: &SynthArgs) -> Exit {
         }
     };
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
-        return Exit::InputError;
+        return crate::output_failed(&args.output, e);
     }
     println!(
         "Wrote {}: {} services, {} clusters in {} regions, {} quarters (seed {}).",
