@@ -6,7 +6,9 @@
 //! must match exactly, and assertions: `uses SERVICE CLUSTER` (some capacity
 //! there), `explains TEXT` (an explanation or fix says it) and `shadow
 //! CLUSTER LIMIT PERIOD VALUE` (a shadow price, checked when the backend
-//! gives duals). Every plan written is checked with `headroom verify`.
+//! gives duals) and `status STATUS` (the solver status the plan states:
+//! `optimal` only when proven). Every plan written is checked with
+//! `headroom verify`.
 
 use std::fs;
 use std::path::PathBuf;
@@ -56,7 +58,7 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 failures.push_str(&format!("--- {name}: verify failed:\n{vout}{verr}"));
             }
         }
-        let assertion = |l: &&str| ["uses ", "explains ", "shadow "].iter().any(|p| l.starts_with(p));
+        let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
         let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
         let mut want: Vec<String> = exact.iter().map(|s| s.to_string()).collect();
         want.sort();
@@ -87,6 +89,11 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 }
                 if !has_duals && !prices.is_empty() {
                     failures.push_str(&format!("--- {name}: a backend without duals listed shadow prices {prices:?}\n"));
+                }
+            }
+            if let (Some(status), Some(plan)) = (line.strip_prefix("status "), &plan) {
+                if plan["solver"]["status"] != status {
+                    failures.push_str(&format!("--- {name}: the plan says `{}` (gap {}), not `{status}`\n", plan["solver"]["status"], plan["solver"]["mip_gap"]));
                 }
             }
             if let Some(text) = line.strip_prefix("explains ") {

@@ -79,6 +79,9 @@ pub struct Solved {
     /// Relative gap between the solution and the solver's best bound, when
     /// the solver reports it (infinite when it does not).
     pub mip_gap: f64,
+    /// The solver's proven lower bound on the objective (in the model's
+    /// units), when it reports one.
+    pub bound: Option<f64>,
     /// Dual value of each constraint, where the backend gives them.
     pub duals: Option<Vec<f64>>,
 }
@@ -203,48 +206,109 @@ fn solve_prepared(
             let status = solution.status();
             let gap = solution.into_inner().gap().unwrap_or(0.0);
             record.read(reading);
-            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), duals: None })
+            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), bound: None, duals: None })
         }
         #[cfg(feature = "highs")]
-        Backend::Highs => {
-            use good_lp::solvers::highs::HighsParallelType;
-            use good_lp::SolutionWithDual;
-            let mut p = problem.using(good_lp::highs).set_threads(1).set_mip_rel_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
-            p.set_verbose(false);
-            p = p.set_parallel(HighsParallelType::Off);
-            // The model is scaled to keep its numbers near 1 (model.rs);
-            // HiGHS's own scaling on top of that cost 1.6× the simplex
-            // time on the medium benchmark's relaxation (37 s → 23 s off).
-            // Devex pricing beats dual steepest edge on these models
-            // (medium's relaxation 18.7 s → 15.6 s; small and the example
-            // unchanged).
-            p = p.set_option("simplex_scale_strategy", 0);
-            p = p.set_option("simplex_dual_edge_weight_strategy", 1);
-            // For linear programs presolve costs more than it saves
-            // (medium's relaxation 14.5 s → 12.5 s without); branch and
-            // bound needs it.
-            if !record.integer {
-                p = p.set_option("presolve", "off");
-            }
-            if let Some(limit) = settings.time_limit_seconds {
-                p = p.set_time_limit(limit);
-            }
-            let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
-            let solving = record.handoff(start);
-            let solution = p.solve().map_err(failure);
-            let reading = record.solved(solving);
-            let mut solution = solution?;
-            let values = all.iter().map(|&v| (v, solution.value(v))).collect();
-            // HiGHS calls a MIP optimal once within its gap tolerance: only
-            // a zero tolerance proves optimality.
-            let status = solution.status();
-            let optimal = matches!(status, SolutionStatus::Optimal) && settings.mip_gap == 0.0;
-            let duals = settings.duals.then(|| {
-                let dual = solution.compute_dual();
-                refs.iter().map(|r| good_lp::solvers::DualValues::dual(&dual, r.clone())).collect()
-            });
-            record.read(reading);
-            Ok(Solved { values, optimal, mip_gap: f64::INFINITY, duals })
+        Backend::Highs => with_highs::solve(problem, constraints, all, settings, warm, start, record),
+    }
+}
+
+/// HiGHS, driven through its own API once good_lp has built the problem:
+/// good_lp's `solve` hides the solver's proven bound, which the plan's
+/// gap needs.
+#[cfg(feature = "highs")]
+mod with_highs {
+    use std::collections::HashMap;
+    use std::time::Instant;
+
+    use good_lp::{SolverModel, Variable};
+    use highs::HighsModelStatus;
+
+    use super::{Failure, Settings, Solved};
+    use crate::stats::SolveRecord;
+
+    pub fn solve(
+        problem: good_lp::variable::UnsolvedProblem,
+        constraints: Vec<good_lp::Constraint>,
+        all: &[Variable],
+        settings: &Settings,
+        warm: Option<Vec<(Variable, f64)>>,
+        start: Instant,
+        record: &mut SolveRecord,
+    ) -> Result<Solved, Failure> {
+        let mut p = problem.using(good_lp::highs);
+        for c in constraints {
+            p.add_constraint(c);
         }
+        let mut model = p.try_into_inner().map_err(|e| Failure::Other(e.to_string()))?;
+        model.make_quiet();
+        // One thread: the same plan on every machine, and rayon runs
+        // independent solves side by side.
+        option(&mut model, "threads", 1i32)?;
+        option(&mut model, "parallel", "off")?;
+        option(&mut model, "mip_rel_gap", settings.mip_gap)?;
+        // The model is scaled to keep its numbers near 1 (model.rs);
+        // HiGHS's own scaling on top of that cost 1.6× the simplex time on
+        // the medium benchmark's relaxation (37 s → 23 s off). Devex
+        // pricing beats dual steepest edge on these models (medium's
+        // relaxation 18.7 s → 15.6 s; small and the example unchanged).
+        option(&mut model, "simplex_scale_strategy", 0i32)?;
+        option(&mut model, "simplex_dual_edge_weight_strategy", 1i32)?;
+        // For linear programs presolve costs more than it saves (medium's
+        // relaxation 14.5 s → 12.5 s without); branch and bound needs it.
+        if !record.integer {
+            option(&mut model, "presolve", "off")?;
+        }
+        if let Some(limit) = settings.time_limit_seconds {
+            option(&mut model, "time_limit", limit)?;
+        }
+        // good_lp makes variable i column i; `all` lists the model's
+        // variables in the order they were made (model.rs).
+        if let Some(warm) = warm {
+            let column: HashMap<Variable, usize> = all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+            let mut columns = vec![0.0; model.num_cols()];
+            for (v, x) in warm {
+                if let Some(c) = column.get(&v).and_then(|&i| columns.get_mut(i)) {
+                    *c = x;
+                }
+            }
+            model.try_set_solution(Some(&columns), None, None, None).map_err(|e| Failure::Other(format!("HiGHS refused the starting solution: {e:?}")))?;
+        }
+        let solving = record.handoff(start);
+        let solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
+        let reading = record.solved(solving);
+        let solved = solved?;
+        let timed_out = match solved.status() {
+            HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => false,
+            HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedIterationLimit | HighsModelStatus::ReachedSolutionLimit | HighsModelStatus::ReachedInterrupt | HighsModelStatus::ReachedMemoryLimit => true,
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Err(Failure::Infeasible),
+            other => return Err(Failure::Other(format!("HiGHS ended with status {other:?}"))),
+        };
+        if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+            return Err(Failure::Other(if timed_out { "the time limit passed before any solution was found".into() } else { "HiGHS found no solution".into() }));
+        }
+        let solution = solved.get_solution();
+        let columns = solution.columns();
+        if columns.len() < all.len() {
+            return Err(Failure::Other(format!("internal: HiGHS returned {} columns for {} variables", columns.len(), all.len())));
+        }
+        let values: HashMap<Variable, f64> = all.iter().zip(columns).map(|(&v, &x)| (v, x)).collect();
+        let duals = settings.duals.then(|| solution.dual_rows().to_vec());
+        // For a MIP, HiGHS's own gap and proven bound; an LP solved to
+        // optimality is its own bound.
+        let (mip_gap, bound) = if record.integer {
+            let gap = solved.mip_gap();
+            let bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite());
+            (if gap.is_finite() { gap.max(0.0) } else { f64::INFINITY }, bound)
+        } else {
+            (if timed_out { f64::INFINITY } else { 0.0 }, None)
+        };
+        let optimal = !timed_out && mip_gap == 0.0;
+        record.read(reading);
+        Ok(Solved { values, optimal, mip_gap, bound, duals })
+    }
+
+    fn option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), Failure> {
+        model.try_set_option(name, value).map_err(|e| Failure::Other(format!("HiGHS refused option {name}: {e:?}")))
     }
 }

@@ -23,7 +23,10 @@ pub struct Found<'o> {
     pub decisions: Decisions,
     /// Objective in dollars (penalties included).
     pub objective: f64,
-    /// Relative gap to the best bound (0: proven optimal).
+    /// The best proven lower bound on the objective, in dollars: the LP
+    /// relaxation's, or branch and bound's when that is higher.
+    pub bound: f64,
+    /// Relative gap to `bound` (0: proven optimal).
     pub gap: f64,
     /// Size of the whole-machine model(s) solved.
     pub variables: usize,
@@ -31,9 +34,17 @@ pub struct Found<'o> {
 }
 
 impl<'o> Found<'o> {
-    fn new(model: Model<'o>, decisions: Decisions, objective: f64, gap: f64) -> Found<'o> {
+    fn new(model: Model<'o>, decisions: Decisions, objective: f64, bound: f64) -> Found<'o> {
         let (variables, constraints) = (model.all.len(), model.constraint_count);
-        Found { model, decisions, objective, gap, variables, constraints }
+        Found { model, decisions, objective, bound, gap: relative_gap(objective, bound), variables, constraints }
+    }
+
+    /// A bound proven elsewhere (another search of the same model) holds
+    /// for this plan too.
+    fn proven(mut self, bound: f64) -> Found<'o> {
+        self.bound = self.bound.max(bound);
+        self.gap = relative_gap(self.objective, self.bound);
+        self
     }
 }
 
@@ -57,7 +68,8 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 /// time, in parallel: the parts share no variable and no constraint, so
 /// the whole-organisation model is their block-diagonal union, its
 /// optimum the sum of theirs, and each part's decisions are the whole
-/// model's for its services and clusters. The gap of the sum is at most
+/// model's for its services and clusters. The bound of the sum is the sum
+/// of theirs, so its gap is at most the largest part's.
 /// the largest part's.
 pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, parts: &[headroom_model::Part]) -> Result<Searched<'o>, Failure> {
     use rayon::prelude::*;
@@ -77,7 +89,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
     }
     let skeleton = Model::skeleton(org, build.clone());
     let mut decisions = Decisions { orders: BTreeMap::new(), z: vec![Vec::new(); skeleton.origins.len()], unmet: vec![Vec::new(); skeleton.origins.len()] };
-    let (mut objective, mut gap, mut variables, mut constraints) = (0.0, 0.0f64, 0, 0);
+    let (mut objective, mut bound, mut variables, mut constraints) = (0.0, 0.0, 0, 0);
     let mut relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
     for (mask, part) in masks.iter().zip(searched) {
         let mut found = part.found;
@@ -93,7 +105,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
         }
         decisions.orders.extend(found.decisions.orders);
         objective += found.objective;
-        gap = gap.max(found.gap);
+        bound += found.bound;
         variables += found.variables;
         constraints += found.constraints;
         relaxation = match (relaxation, part.relaxation) {
@@ -106,7 +118,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
             _ => None,
         };
     }
-    let found = Found { model: skeleton, decisions, objective, gap, variables, constraints };
+    let found = Found { model: skeleton, decisions, objective, bound, gap: relative_gap(objective, bound), variables, constraints };
     Ok(Searched { found, relaxation })
 }
 
@@ -141,7 +153,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
     };
     if integral(&model, &solved) {
         let decisions = Decisions::read(&model, &solved.values);
-        return Ok(Found::new(model, decisions, bound, 0.0));
+        return Ok(Found::new(model, decisions, bound, bound));
     }
     // With a baseline, its own orders are a candidate: within the gap, a
     // search would otherwise stop at any plan as cheap, however far from
@@ -153,7 +165,10 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
     };
     if using.backend.strong_mip() {
         return match branch_and_bound(org, build, options, using, bound, candidate.as_ref()) {
-            Ok(found) => Ok(better(found, candidate)),
+            Ok(found) => {
+                let proven = found.bound;
+                Ok(better(found, candidate).proven(proven))
+            }
             Err(e) => candidate.ok_or(e),
         };
     }
@@ -198,7 +213,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
         let (model, solved) = current;
         let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
         let decisions = Decisions::read(&model, &solved.values);
-        let dive = Found::new(model, decisions, objective, relative_gap(objective, bound));
+        let dive = Found::new(model, decisions, objective, bound);
         best = Some(better(dive, best));
     }
     if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
@@ -207,7 +222,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
 
     match branch_and_bound(org, build, options, using, bound, best.as_ref()) {
         Ok(found) if best.as_ref().is_none_or(|b| found.objective < b.objective - 1e-6) => Ok(found),
-        Ok(_) => best.ok_or(Failure::Infeasible),
+        Ok(found) => best.map(|b| b.proven(found.bound)).ok_or(Failure::Infeasible),
         Err(e) => best.ok_or(e),
     }
 }
@@ -226,7 +241,7 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, u
         .collect();
     let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, using, "baseline").ok()?;
     let decisions = Decisions::read(&model, &solved.values);
-    Some(Found::new(model, decisions, objective, relative_gap(objective, bound)))
+    Some(Found::new(model, decisions, objective, bound))
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
@@ -236,11 +251,16 @@ fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options,
     let warm = start.map(|b| warm_start(&model, b));
     let solved = backend::solve_from(&mut model, using, &settings, warm)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
-    // Both the solver's own gap and the gap to the LP bound are proven
-    // upper bounds on how far from optimal the plan is: keep the tighter.
-    let gap = if solved.optimal { 0.0 } else { solved.mip_gap.min(relative_gap(objective, bound)) };
+    // The best proven bound is the largest of the LP relaxation's, the
+    // solver's own from branch and bound, and what its own gap proves.
+    let proven = if solved.optimal {
+        objective
+    } else {
+        let from_gap = if solved.mip_gap.is_finite() { objective - solved.mip_gap * objective.abs() } else { f64::NEG_INFINITY };
+        solved.bound.map_or(f64::NEG_INFINITY, |b| b / COST_SCALE).max(from_gap)
+    };
     let decisions = Decisions::read(&model, &solved.values);
-    Ok(Found::new(model, decisions, objective, gap))
+    Ok(Found::new(model, decisions, objective, bound.max(proven)))
 }
 
 /// The dive's orders as starting values for the integer model's order
