@@ -57,3 +57,51 @@ fn impossible_sizes_are_usage_errors() {
     assert!(out.contains("at least 3 clusters"), "{out}");
     assert!(!tmp.path().join("x").exists());
 }
+
+/// The planted family is feasible by construction: re-planning exactly the
+/// planted orders meets every intent at exactly the planted cost, and the
+/// optimal plan costs no more. Its demand outgrows the fleet: orders are
+/// needed.
+#[test]
+fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (seed, tightness) in [("1", "0"), ("5", "0.5"), ("7", "1")] {
+        let root = tmp.path().join(format!("org{seed}"));
+        let (code, out) = synth(&root, &["--family", "planted", "--tightness", tightness, "--services", "10", "--clusters", "6", "--regions", "2", "--periods", "6", "--seed", seed]);
+        assert_eq!(code, 0, "{out}");
+        let (code, stdout, stderr) = headroom(&["check", "--root", root.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        let planted: serde_json::Value = serde_json::from_str(&fs::read_to_string(root.join("planted/plan.json")).unwrap()).unwrap();
+        let planted_cost = planted["cost"]["total"].as_f64().unwrap();
+        let last = planted["periods"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
+
+        let frozen = tmp.path().join(format!("frozen{seed}"));
+        let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", frozen.to_str().unwrap(), "--no-growth", "--baseline", root.join("planted").to_str().unwrap(), "--freeze-through", &last]);
+        assert_eq!(code, 0, "seed {seed}: the planted orders do not meet the intents:\n{stdout}{stderr}");
+        // Cost, stated gap to the proven bound, machines ordered.
+        let cost = |dir: &std::path::Path| -> (f64, f64, u64) {
+            let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+            (plan["cost"]["total"].as_f64().unwrap(), plan["solver"]["mip_gap"].as_f64().unwrap(), plan["orders"].as_array().unwrap().iter().map(|o| o["count"].as_u64().unwrap()).sum())
+        };
+        assert!((cost(&frozen).0 - planted_cost).abs() < 0.01, "seed {seed}: frozen {} planted {planted_cost}", cost(&frozen).0);
+
+        let plan = tmp.path().join(format!("plan{seed}"));
+        let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap(), "--no-growth"]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        // The plan is within its stated gap of the optimum, which is at
+        // most the planted cost.
+        let (total, gap, machines) = cost(&plan);
+        assert!(total * (1.0 - gap) <= planted_cost + 0.01, "seed {seed}: plan {total} (gap {gap}) above the planted {planted_cost}");
+        assert!(machines > 0, "seed {seed}: the planted family must need orders");
+        for dir in [&frozen, &plan] {
+            let (code, stdout, stderr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+            assert_eq!(code, 0, "{stdout}{stderr}");
+        }
+    }
+    // The same seed writes the same bytes.
+    let again = tmp.path().join("again");
+    synth(&again, &["--family", "planted", "--tightness", "0", "--services", "10", "--clusters", "6", "--regions", "2", "--periods", "6", "--seed", "1"]);
+    for file in ["topology/clusters.ron", "intents/t00.ron", "data/forecast.csv", "planted/plan.json"] {
+        assert_eq!(fs::read(again.join(file)).unwrap(), fs::read(tmp.path().join("org1").join(file)).unwrap(), "{file}");
+    }
+}

@@ -13,6 +13,8 @@
 
 use std::fmt::Write;
 
+mod planted;
+
 /// What to make.
 #[derive(Clone, Debug)]
 pub struct Spec {
@@ -48,6 +50,17 @@ impl Spec {
     }
 }
 
+/// Which kind of organisation to make.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Family {
+    /// Demand sized to the existing fleet (see [`Spec::demand_scale`]).
+    Easy,
+    /// Demand that outgrows the fleet, around a planted plan that meets
+    /// every intent (`planted.rs`); `tightness` (0 to 1) takes the slack
+    /// out of power, space and delivery limits.
+    Planted { tightness: f64 },
+}
+
 /// SplitMix64: small, fast, and the same on every machine.
 struct Rng(u64);
 
@@ -68,36 +81,41 @@ impl Rng {
     }
 }
 
-fn region(i: usize) -> String {
+pub(crate) fn region(i: usize) -> String {
     format!("r{i:02}")
 }
 
-fn cluster(i: usize) -> String {
+pub(crate) fn cluster(i: usize) -> String {
     format!("c{i:03}")
 }
 
-fn service(i: usize) -> String {
+pub(crate) fn service(i: usize) -> String {
     format!("s{i:04}")
 }
 
-fn period(t: usize) -> String {
+pub(crate) fn period(t: usize) -> String {
     format!("{}Q{}", 2027 + t / 4, t % 4 + 1)
 }
 
 /// Machine types: (name, cpu, ram, ssd, capital, running per month, kW).
-const TYPES: [(&str, f64, f64, f64, f64, f64, f64); 3] = [
+pub(crate) const TYPES: [(&str, f64, f64, f64, f64, f64, f64); 3] = [
     ("compute-old", 64.0, 256.0, 1.0, 14_000.0, 190.0, 0.55),
     ("compute", 96.0, 512.0, 2.0, 21_000.0, 210.0, 0.62),
     ("storage", 32.0, 384.0, 60.0, 34_000.0, 280.0, 0.78),
 ];
 
 /// The files of the organisation: (path relative to the root, contents).
-pub fn generate(spec: &Spec) -> Result<Vec<(String, String)>, String> {
-    spec.check()?;
-    let mut rng = Rng(spec.seed ^ 0x6865_6164_726F_6F6D);
-    let mut files = Vec::new();
+pub fn generate(spec: &Spec, family: Family) -> Result<Vec<(String, String)>, String> {
+    match family {
+        Family::Easy => easy(spec),
+        Family::Planted { tightness } => planted::generate(spec, tightness),
+    }
+}
 
-    // Network.
+/// Regions and latency growing with their distance: the file, and the
+/// latency between each two regions as written (1 ms within a region).
+fn network(spec: &Spec, rng: &mut Rng) -> (String, Vec<Vec<f64>>) {
+    let mut latency = vec![vec![1.0; spec.regions]; spec.regions];
     let mut net = String::from("// Synthetic: regions and latency.\nTopology(\n    regions: [\n");
     for r in 0..spec.regions {
         let _ = writeln!(net, "        Region(name: \"{}\"),", region(r));
@@ -107,12 +125,16 @@ pub fn generate(spec: &Spec) -> Result<Vec<(String, String)>, String> {
         for b in a + 1..spec.regions {
             let ms = 20.0 + 15.0 * (b - a) as f64 + rng.range(0.0, 10.0);
             let _ = writeln!(net, "            (\"{}\", \"{}\", {ms:.0}),", region(a), region(b));
+            let written: f64 = format!("{ms:.0}").parse().unwrap_or(ms);
+            (latency[a][b], latency[b][a]) = (written, written);
         }
     }
     net.push_str("        ],\n    ),\n)\n");
-    files.push(("topology/network.ron".to_owned(), net));
+    (net, latency)
+}
 
-    // Machines.
+/// Resources and machine types.
+fn machines() -> String {
     let mut machines = String::from("// Synthetic: resources and machine types.\nTopology(\n    resources: [\n        Resource(name: \"cpu\", unit: \"cores\"),\n        Resource(name: \"ram_gib\", unit: \"GiB\"),\n        Resource(name: \"ssd_tib\", unit: \"TiB\"),\n    ],\n    machine_types: [\n");
     for (name, cpu, ram, ssd, capital, running, kw) in TYPES {
         let _ = writeln!(
@@ -121,7 +143,14 @@ pub fn generate(spec: &Spec) -> Result<Vec<(String, String)>, String> {
         );
     }
     machines.push_str("    ],\n)\n");
-    files.push(("topology/machines.ron".to_owned(), machines));
+    machines
+}
+
+/// The easy family: demand sized to the existing fleet.
+fn easy(spec: &Spec) -> Result<Vec<(String, String)>, String> {
+    spec.check()?;
+    let mut rng = Rng(spec.seed ^ 0x6865_6164_726F_6F6D);
+    let mut files = vec![("topology/network.ron".to_owned(), network(spec, &mut rng).0), ("topology/machines.ron".to_owned(), machines())];
 
     // Clusters: round-robin over regions; within a region, two clusters
     // to a failure domain.
