@@ -3,7 +3,8 @@
 //! A case is a directory of files laid over the valid organisation in
 //! `tests/check/base/`, with optional `args` (extra flags, one per line)
 //! and `setup` (one action per line: `delete PATH`, `symlink LINK TARGET`,
-//! `write PATH TEXT`, `bytes PATH HEX`), and `expected`: the exit code and
+//! `write PATH TEXT`, `bytes PATH HEX`, `fifo PATH`, `bom PATH`: a byte-order
+//! mark before a file's text), and `expected`: the exit code and
 //! each diagnostic as `severity code location message`, then its other
 //! labelled places (`also`) and its help.
 //! Run with `BLESS=1` to rewrite `expected` files (review the diff!).
@@ -28,6 +29,11 @@ fn setup(dir: &Path, script: &str) {
             "delete" => fs::remove_file(&path).unwrap(),
             "symlink" => std::os::unix::fs::symlink(rest, &path).unwrap(),
             "write" => fs::write(&path, rest.replace("\\n", "\n")).unwrap(),
+            "fifo" => assert!(Command::new("mkfifo").arg(&path).status().unwrap().success()),
+            "bom" => {
+                let text = fs::read(&path).unwrap();
+                fs::write(&path, [&[0xEF, 0xBB, 0xBF][..], &text].concat()).unwrap();
+            }
             "bytes" => {
                 let bytes: Vec<u8> = (0..rest.len()).step_by(2).map(|i| u8::from_str_radix(&rest[i..i + 2], 16).unwrap()).collect();
                 fs::write(&path, bytes).unwrap();

@@ -178,6 +178,19 @@ fn verify_refuses_files_that_are_not_plans() {
 }
 
 #[test]
+fn a_plan_saved_with_a_byte_order_mark_still_reads() {
+    let case = workspace().join("tests/plan/dependency-chain");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (code, _, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let marked = out.path().join("marked.json");
+    fs::write(&marked, [&[0xEF, 0xBB, 0xBF][..], &fs::read(dir.join("plan.json")).unwrap()].concat()).unwrap();
+    let (code, stdout, stderr) = headroom(&["verify", marked.to_str().unwrap(), "--root", case.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
 fn demands_sharing_an_origin_are_split_back_by_demand() {
     // tests/plan/users-and-dependents-share-an-origin: db's users (30) and
     // web's induced demand (40) are covered together, 70 in each cluster,

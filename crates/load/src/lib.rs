@@ -75,7 +75,24 @@ pub fn load(options: &Options) -> Loaded {
     let forecast_files = if options.forecasts.is_empty() {
         data_files(root, &mut sources, &mut diags)
     } else {
-        options.forecasts.iter().filter_map(|p| add_file(p, p.display().to_string(), false, &mut sources, &mut diags)).collect()
+        // The same file twice is read once, and said once: (file, as
+        // first given, times given).
+        let mut seen: Vec<(PathBuf, &PathBuf, usize)> = Vec::new();
+        let mut ids = Vec::new();
+        for p in &options.forecasts {
+            let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+            if let Some((_, _, n)) = seen.iter_mut().find(|(k, _, _)| *k == key) {
+                *n += 1;
+                continue;
+            }
+            seen.push((key, p, 1));
+            ids.extend(add_file(p, p.display().to_string(), false, &mut sources, &mut diags));
+        }
+        for (_, path, n) in seen.iter().filter(|(_, _, n)| *n > 1) {
+            let id = sources.add(path, path.display().to_string(), None);
+            diags.push(Diagnostic::warning("repeated-input", format!("--forecast {} is given {n} times; it is read once", path.display())).file(id).help("give each forecast file once"));
+        }
+        ids
     };
 
     // Each file is decoded as far as it can be: a bad item is left out and
@@ -213,11 +230,21 @@ fn list_dir(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Dia
 /// Adds a file to the source map; with `text`, reads it as UTF-8 text.
 /// Reports and returns `None` if it cannot be read.
 fn add_file(path: &Path, name: String, text: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<SourceId> {
+    // Only regular files: opening a FIFO or a device would block or never end.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            let id = sources.add(path, name.clone(), None);
+            let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe, socket or device)" };
+            diags.push(Diagnostic::error("unreadable-path", format!("cannot read {name}: it is {what}")).file(id).help("inputs must be regular files; move it out of the input directory"));
+            return None;
+        }
+    }
     let content = if text { std::fs::read(path).map(Some) } else { std::fs::File::open(path).map(|_| None) };
     match content {
         Ok(None) => Some(sources.add(path, name, None)),
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
-            Ok(s) => Some(sources.add(path, name, Some(s))),
+            // A byte-order mark, as some editors write, is not part of the text.
+            Ok(s) => Some(sources.add(path, name, Some(s.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(s)))),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();

@@ -293,6 +293,8 @@ impl Plan {
 
     /// Reads a plan. A plan of another major format version is refused.
     pub fn from_json(text: &str) -> Result<Plan, ReadError> {
+        // A byte-order mark, as some editors write, is not part of the JSON.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         #[derive(Deserialize)]
         struct Version {
             format_version: Option<String>,
