@@ -25,7 +25,7 @@ fn plan(orders: &[(&str, &str, u32)], allocations: &[(&str, &str, &str, f64)], c
         inputs_digest: "d".into(),
         mode: Mode::BestEffort,
         scenario: None,
-        solver: SolverInfo { backend: "microlp".into(), status: "optimal".into(), mip_gap: 0.0, objective: cost, variables: 1, constraints: 1 },
+        solver: SolverInfo { backend: "microlp".into(), status: "optimal".into(), mip_gap: 0.0, objective: cost, variables: 1, constraints: 1, method: String::new() },
         periods,
         services: Vec::new(),
         cost: Cost { total: cost, capital: cost / 2.0, running: cost / 2.0, by_period: Vec::new(), by_team: Vec::new() },

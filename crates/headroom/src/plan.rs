@@ -29,6 +29,12 @@ pub struct PlanArgs {
     /// Solver backend, among those compiled in.
     #[arg(long, value_name = "NAME", value_parser = backend_names())]
     pub solver: Option<String>,
+    /// How linear programs are solved (HiGHS): `simplex`; `columns`,
+    /// column generation (exact); `ipm`, interior point without crossover,
+    /// with whole machines rounded up from it (large models that need
+    /// orders); `auto` picks by size.
+    #[arg(long, value_name = "METHOD", default_value = "auto", value_parser = ["auto", "simplex", "columns", "ipm"])]
+    pub lp: String,
     /// Accept whole-machine orders within this relative gap of the best
     /// bound on cost (0: prove optimality, which can take long).
     #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP", value_parser = non_negative)]
@@ -185,6 +191,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         time_limit_seconds: Some(args.time_limit),
         baseline,
         growth: !args.no_growth,
+        lp: headroom_solve::LpMethod::from_name(&args.lp).unwrap_or_default(),
     };
     if backend == Backend::Microlp {
         let (variables, _) = headroom_solve::model_size(org, &options);
@@ -325,6 +332,7 @@ fn stats_json(phases: &Phases, rec: &Recorder, exit: Exit) -> String {
             "handoff_seconds": r.handoff_seconds,
             "solve_seconds": r.solve_seconds,
             "read_seconds": r.read_seconds,
+            "method": r.method,
         })).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
@@ -357,12 +365,13 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
         money(plan.cost.running),
     );
     out.push_str(&format!(
-        "Solver: {}, {}{}; {} variables, {} constraints.\n",
+        "Solver: {}, {}{}; {} variables, {} constraints{}.\n",
         plan.solver.backend,
         plan.solver.status,
         if plan.solver.mip_gap > 0.0 { format!(" (gap {:.4} %)", plan.solver.mip_gap * 100.0) } else { String::new() },
         plan.solver.variables,
-        plan.solver.constraints
+        plan.solver.constraints,
+        if plan.solver.method.is_empty() { String::new() } else { format!("; {}", plan.solver.method) },
     ));
     for o in &plan.in_flight {
         out.push_str(&format!("  = {:>4} × {:<12} in {:<8} in flight (placed {}), serving from {}\n", o.count, o.machine_type, o.cluster, o.placed, o.arrives));

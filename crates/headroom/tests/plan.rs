@@ -58,6 +58,33 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 failures.push_str(&format!("--- {name}: verify failed:\n{vout}{verr}"));
             }
         }
+        // Column generation solves the same linear programs exactly: the
+        // same plan, number for number (with HiGHS; other backends ignore it).
+        let columns = out.path().join("columns");
+        let mut again = vec!["plan", "--root", case.to_str().unwrap(), "-o", columns.to_str().unwrap(), "--lp", "columns"];
+        again.extend(extra.lines().filter(|l| !l.is_empty()));
+        let (again_code, again_out, again_err) = headroom(&again);
+        // The same plan, but for how it was found.
+        let plan_of = |dir: &std::path::Path| {
+            fs::read_to_string(dir.join("plan.json")).ok().map(|t| {
+                let mut plan: serde_json::Value = serde_json::from_str(&t).unwrap();
+                plan["solver"]["method"] = serde_json::Value::Null;
+                plan
+            })
+        };
+        if again_code != code || plan_of(&dir) != plan_of(&columns) {
+            failures.push_str(&format!("--- {name}: --lp columns planned differently (exit {again_code}):\n{again_out}{again_err}\n"));
+        }
+        // From an interior point (rounded up, then branch and bound to a
+        // zero gap), the same optimum.
+        let ipm = out.path().join("ipm");
+        let mut from_ipm = vec!["plan", "--root", case.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm", "--mip-gap", "0"];
+        from_ipm.extend(extra.lines().filter(|l| !l.is_empty()));
+        let (ipm_code, ipm_out, ipm_err) = headroom(&from_ipm);
+        let total = |dir: &std::path::Path| fs::read_to_string(dir.join("plan.json")).ok().map(|t| num(&serde_json::from_str::<serde_json::Value>(&t).unwrap()["cost"]["total"]));
+        if ipm_code != code || total(&ipm) != total(&dir) {
+            failures.push_str(&format!("--- {name}: --lp ipm found {:?} (exit {ipm_code}), not {:?}:\n{ipm_out}{ipm_err}\n", total(&ipm), total(&dir)));
+        }
         let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
         let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
         let mut want: Vec<String> = exact.iter().map(|s| s.to_string()).collect();
@@ -212,4 +239,37 @@ fn demands_sharing_an_origin_are_split_back_by_demand() {
         let found = plan["allocations"].as_array().unwrap().iter().any(|a| a["service"] == "db" && a["cluster"] == cluster && a["origin"]["via"].as_str() == via && a["capacity"] == capacity);
         assert!(found, "no allocation of {capacity} to db in {cluster} via {via:?}");
     }
+}
+
+/// From an interior point, whole machines are rounded up; when the
+/// interior point's placements do not check out exactly, they are solved
+/// again period by period with the orders fixed. Both ways give a plan
+/// that verifies, at the same cost, within the gap.
+#[test]
+fn an_interior_point_plan_is_rounded_up_and_verifies() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let mut costs = Vec::new();
+    for solve_again in [false, true] {
+        let dir = out.path().join(format!("plan-{solve_again}"));
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
+        command.args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "ipm", "--no-growth"]).env("NO_COLOR", "1");
+        if solve_again {
+            command.env("HEADROOM_TEST_SOLVE_PLACEMENTS", "1");
+        }
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+        let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+        let solver = &plan["solver"];
+        assert!(solver["mip_gap"].as_f64().unwrap() <= 0.005, "{solver}");
+        if solver["backend"] == "highs" {
+            let how = if solve_again { "interior point; rounded up, placements solved again" } else { "interior point; rounded up" };
+            assert_eq!(solver["method"], how, "{stdout}");
+        }
+        let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+        assert_eq!(code, 0, "{vout}{verr}");
+        costs.push(plan["cost"]["total"].as_f64().unwrap());
+    }
+    assert_eq!(costs[0], costs[1]);
 }

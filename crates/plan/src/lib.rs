@@ -15,7 +15,7 @@ pub mod text;
 pub use tables::csv_tables;
 
 /// Version of the plan file format.
-pub const FORMAT_VERSION: &str = "1.2";
+pub const FORMAT_VERSION: &str = "1.3";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -100,6 +100,12 @@ pub struct SolverInfo {
     pub objective: f64,
     pub variables: usize,
     pub constraints: usize,
+    /// How the plan was found: the linear programs' method (`simplex`,
+    /// `column generation`, `interior point`), then how whole machines
+    /// were found (`integral`, `rounded up`, `dive`, `branch and bound`).
+    /// Format 1.3; empty in older plans.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub method: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,7 +67,47 @@ impl Backend {
 #[derive(Clone, Copy, Debug)]
 pub struct Using<'r> {
     pub backend: Backend,
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    pub lp: LpMethod,
     pub rec: &'r Recorder,
+}
+
+/// Beyond this many variables `LpMethod::Auto` solves linear programs
+/// with the interior point method. Measured on bench/scale: the planted
+/// medium organisation's relaxation (426,361 variables) took 352 s with
+/// it and did not finish in 900 s with dual simplex; the example (2,730)
+/// and the planted small one (12,123) are faster with simplex.
+pub const AUTO_IPM_VARIABLES: usize = 100_000;
+
+/// How linear programs are solved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LpMethod {
+    /// Interior point for models of more than [`AUTO_IPM_VARIABLES`]
+    /// variables (HiGHS), simplex otherwise.
+    #[default]
+    Auto,
+    /// One simplex solve of the whole model.
+    Simplex,
+    /// Column generation whatever the size (HiGHS; others ignore it).
+    Columns,
+    /// HiGHS's interior point method, without crossover (others ignore
+    /// it): far faster than simplex on large models that need orders.
+    Ipm,
+}
+
+impl LpMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            LpMethod::Auto => "auto",
+            LpMethod::Simplex => "simplex",
+            LpMethod::Columns => "columns",
+            LpMethod::Ipm => "ipm",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LpMethod> {
+        [LpMethod::Auto, LpMethod::Simplex, LpMethod::Columns, LpMethod::Ipm].into_iter().find(|m| m.name() == name)
+    }
 }
 
 /// What a backend returns.
@@ -84,6 +124,10 @@ pub struct Solved {
     pub bound: Option<f64>,
     /// Dual value of each constraint, where the backend gives them.
     pub duals: Option<Vec<f64>>,
+    /// How it was solved (see [`SolveRecord::method`]).
+    pub method: String,
+    /// The solution is a vertex (simplex), not an interior point.
+    pub vertex: bool,
 }
 
 /// Why a solve gave no solution.
@@ -163,9 +207,45 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
         handoff_seconds: 0.0,
         solve_seconds: 0.0,
         read_seconds: 0.0,
+        method: String::new(),
     };
+    let prepared = Prepared { vars, objective, constraints };
+    let lp = match using.lp {
+        LpMethod::Auto if record.variables > AUTO_IPM_VARIABLES => LpMethod::Ipm,
+        LpMethod::Auto => LpMethod::Simplex,
+        other => other,
+    };
+    let using = Using { lp, ..using };
+    record.method = if record.integer { "branch and bound" } else { "simplex" }.to_owned();
+    // Large linear programs: column generation, exact, on HiGHS.
+    #[cfg(feature = "highs")]
+    if using.backend == Backend::Highs && !record.integer && crate::columns::wanted(using.lp) {
+        match crate::columns::solve(&prepared, model, settings, start, &mut record) {
+            Ok(Some((solved, generated))) => {
+                record.method = format!("column generation: {} rounds, {} of {} capacity columns", generated.rounds, generated.active, generated.candidates);
+                using.rec.solve(record);
+                return Ok(Solved { method: "column generation".to_owned(), ..solved });
+            }
+            Ok(None) => record.method = "simplex (column generation did not settle)".to_owned(),
+            Err(e) => {
+                using.rec.solve(record);
+                return Err(e);
+            }
+        }
+    }
+    if !record.integer && using.lp == LpMethod::Ipm && using.backend != Backend::Microlp {
+        record.method = "interior point".to_owned();
+    }
     let all = &model.all;
-    let result = solve_prepared(Prepared { vars, objective, constraints }, all, using.backend, settings, warm, start, &mut record);
+    let result = solve_prepared(prepared, all, using, settings, warm, start, &mut record).map(|solved| Solved { method: record.method.clone(), ..solved });
+    // Without crossover, HiGHS's interior point method can stop short of a
+    // status (on degenerate models, where simplex is quick): simplex then.
+    if using.lp == LpMethod::Ipm && !record.integer && matches!(result, Err(Failure::Other(_))) {
+        using.rec.solve(record);
+        let simplex = Using { lp: LpMethod::Simplex, ..using };
+        let mut again = Model::new(model.org, model.build.clone());
+        return solve_from(&mut again, simplex, settings, None).map(|solved| Solved { method: "simplex (interior point did not finish)".to_owned(), ..solved });
+    }
     using.rec.solve(record);
     result
 }
@@ -174,7 +254,7 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
 fn solve_prepared(
     prepared: Prepared,
     all: &[Variable],
-    backend: Backend,
+    using: Using,
     settings: &Settings,
     warm: Option<Vec<(Variable, f64)>>,
     start: Instant,
@@ -186,7 +266,7 @@ fn solve_prepared(
     };
     let Prepared { vars, objective, constraints } = prepared;
     let problem = vars.minimise(objective);
-    match backend {
+    match using.backend {
         Backend::Microlp => {
             let mut p = problem.using(good_lp::microlp).with_mip_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
             if let Some(limit) = settings.time_limit_seconds {
@@ -206,10 +286,10 @@ fn solve_prepared(
             let status = solution.status();
             let gap = solution.into_inner().gap().unwrap_or(0.0);
             record.read(reading);
-            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), bound: None, duals: None })
+            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), bound: None, duals: None, method: String::new(), vertex: true })
         }
         #[cfg(feature = "highs")]
-        Backend::Highs => with_highs::solve(problem, constraints, all, settings, warm, start, record),
+        Backend::Highs => with_highs::solve(problem, constraints, all, using.lp, settings, warm, start, record),
     }
 }
 
@@ -227,10 +307,12 @@ mod with_highs {
     use super::{Failure, Settings, Solved};
     use crate::stats::SolveRecord;
 
+    #[allow(clippy::too_many_arguments)]
     pub fn solve(
         problem: good_lp::variable::UnsolvedProblem,
         constraints: Vec<good_lp::Constraint>,
         all: &[Variable],
+        lp: super::LpMethod,
         settings: &Settings,
         warm: Option<Vec<(Variable, f64)>>,
         start: Instant,
@@ -258,6 +340,10 @@ mod with_highs {
         // relaxation 14.5 s → 12.5 s without); branch and bound needs it.
         if !record.integer {
             option(&mut model, "presolve", "off")?;
+            if lp == super::LpMethod::Ipm {
+                option(&mut model, "solver", "ipm")?;
+                option(&mut model, "run_crossover", "off")?;
+            }
         }
         if let Some(limit) = settings.time_limit_seconds {
             option(&mut model, "time_limit", limit)?;
@@ -305,7 +391,7 @@ mod with_highs {
         };
         let optimal = !timed_out && mip_gap == 0.0;
         record.read(reading);
-        Ok(Solved { values, optimal, mip_gap, bound, duals })
+        Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex: lp != super::LpMethod::Ipm || record.integer })
     }
 
     fn option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), Failure> {

@@ -8,6 +8,8 @@
 //! time among those compiled in ([`Backend`]).
 
 mod backend;
+#[cfg(feature = "highs")]
+mod columns;
 pub mod emit;
 pub mod baseline;
 mod explain;
@@ -21,7 +23,7 @@ pub mod stats;
 use headroom_model::Organisation;
 use headroom_plan::{Explanation, Mode, Plan, SolverInfo};
 
-pub use backend::Backend;
+pub use backend::{Backend, LpMethod};
 use backend::Using;
 pub use stats::Recorder;
 use model::Build;
@@ -47,11 +49,13 @@ pub struct Options {
     pub baseline: Option<baseline::Resolved>,
     /// Measure growth headroom (two linear programs per region).
     pub growth: bool,
+    /// How linear programs are solved.
+    pub lp: LpMethod,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true }
+        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true, lp: LpMethod::Auto }
     }
 }
 
@@ -127,7 +131,7 @@ pub fn plan_each(jobs: &[(&Organisation, &str)], options: &Options, rec: &Record
 /// As [`plan`], recording every model built and solved, and how long each
 /// phase took, in `rec`.
 pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options, rec: &Recorder) -> Result<Plan, Error> {
-    let using = Using { backend: options.backend, rec };
+    let using = Using { backend: options.backend, lp: options.lp, rec };
     let best_effort = options.mode == Mode::BestEffort;
     let build = build(options);
     // Independent parts of the organisation are solved on their own, in
@@ -151,6 +155,7 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         objective: (found.objective * 100.0).round() / 100.0,
         variables: found.variables,
         constraints: found.constraints,
+        method: found.method.clone(),
     };
     let start = std::time::Instant::now();
     let mut plan = extract::extract(&found.model, &found.decisions, options.mode, info, inputs_digest);

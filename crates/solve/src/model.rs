@@ -211,6 +211,9 @@ pub struct Model<'o> {
     /// when it solves).
     pub constraint_count: usize,
     pub limits: Vec<LimitRef>,
+    /// Each origin's and period's cover row (rule 3: demand is covered
+    /// after losing k groups), by index into `constraints`.
+    pub cover: Vec<usize>,
     pub capital: Expression,
     pub running: Expression,
     pub penalty: Expression,
@@ -271,6 +274,7 @@ impl<'o> Model<'o> {
             constraints: Vec::new(),
             constraint_count: 0,
             limits: Vec::new(),
+            cover: Vec::new(),
             capital: Expression::default(),
             running: Expression::default(),
             penalty: Expression::default(),
@@ -622,7 +626,8 @@ impl<'o> Model<'o> {
                         self.penalty += penalty * unmet;
                     }
                     let demand = self.demand(o, t);
-                    self.add(constraint!(w == survivable - demand), || format!("cover[{tag}]"));
+                    let row = self.add(constraint!(w == survivable - demand), || format!("cover[{tag}]"));
+                    self.cover.push(row);
                     for (g, y) in ys.into_iter().enumerate() {
                         self.add(constraint!(y <= w), || format!("n1[{tag}|{g}]"));
                     }
@@ -642,7 +647,8 @@ impl<'o> Model<'o> {
                     self.penalty += penalty * unmet;
                 }
                 let demand = self.demand(o, t);
-                self.add(constraint!(survivable >= demand), || format!("cover[{tag}]"));
+                let row = self.add(constraint!(survivable >= demand), || format!("cover[{tag}]"));
+                self.cover.push(row);
             }
         }
     }

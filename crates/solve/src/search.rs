@@ -28,6 +28,9 @@ pub struct Found<'o> {
     pub bound: f64,
     /// Relative gap to `bound` (0: proven optimal).
     pub gap: f64,
+    /// How whole machines were found (`rounded up`, `branch and bound`,
+    /// ...), after the relaxation's method.
+    pub method: String,
     /// Size of the whole-machine model(s) solved.
     pub variables: usize,
     pub constraints: usize,
@@ -36,11 +39,16 @@ pub struct Found<'o> {
 impl<'o> Found<'o> {
     fn new(model: Model<'o>, decisions: Decisions, objective: f64, bound: f64) -> Found<'o> {
         let (variables, constraints) = (model.all.len(), model.constraint_count);
-        Found { model, decisions, objective, bound, gap: relative_gap(objective, bound), variables, constraints }
+        Found { model, decisions, objective, bound, gap: relative_gap(objective, bound), method: String::new(), variables, constraints }
     }
 
     /// A bound proven elsewhere (another search of the same model) holds
     /// for this plan too.
+    fn by(mut self, method: impl Into<String>) -> Found<'o> {
+        self.method = method.into();
+        self
+    }
+
     fn proven(mut self, bound: f64) -> Found<'o> {
         self.bound = self.bound.max(bound);
         self.gap = relative_gap(self.objective, self.bound);
@@ -60,8 +68,10 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     let duals = using.backend.has_duals() && build.stability.is_none();
     let (model, mut solved, bound) = lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") })?;
     let relaxation = solved.duals.take().map(|d| (model.limits.clone(), d));
+    let lp = solved.method.clone();
     let found = search(org, build, options, using, model, solved, bound)?;
-    Ok(Searched { found, relaxation })
+    let method = format!("{lp}; {}", found.method);
+    Ok(Searched { found: found.by(method), relaxation })
 }
 
 /// As [`whole_machines`], one independent part of the organisation at a
@@ -90,6 +100,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
     let skeleton = Model::skeleton(org, build.clone());
     let mut decisions = Decisions { orders: BTreeMap::new(), z: vec![Vec::new(); skeleton.origins.len()], unmet: vec![Vec::new(); skeleton.origins.len()] };
     let (mut objective, mut bound, mut variables, mut constraints) = (0.0, 0.0, 0, 0);
+    let mut methods: Vec<String> = Vec::new();
     let mut relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
     for (mask, part) in masks.iter().zip(searched) {
         let mut found = part.found;
@@ -106,6 +117,9 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
         decisions.orders.extend(found.decisions.orders);
         objective += found.objective;
         bound += found.bound;
+        if !methods.contains(&found.method) {
+            methods.push(found.method.clone());
+        }
         variables += found.variables;
         constraints += found.constraints;
         relaxation = match (relaxation, part.relaxation) {
@@ -118,7 +132,7 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
             _ => None,
         };
     }
-    let found = Found { model: skeleton, decisions, objective, bound, gap: relative_gap(objective, bound), variables, constraints };
+    let found = Found { model: skeleton, decisions, objective, bound, gap: relative_gap(objective, bound), method: methods.join(" | "), variables, constraints };
     Ok(Searched { found, relaxation })
 }
 
@@ -153,7 +167,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
     };
     if integral(&model, &solved) {
         let decisions = Decisions::read(&model, &solved.values);
-        return Ok(Found::new(model, decisions, bound, bound));
+        return Ok(Found::new(model, decisions, bound, bound).by("integral"));
     }
     // With a baseline, its own orders are a candidate: within the gap, a
     // search would otherwise stop at any plan as cheap, however far from
@@ -162,6 +176,16 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
     let better = |found: Found<'o>, other: Option<Found<'o>>| match other {
         Some(o) if o.objective < found.objective - 1e-6 => o,
         _ => found,
+    };
+    // From an interior point, whole machines by rounding up: often within
+    // the gap already, and otherwise where branch and bound starts.
+    let candidate = match (!solved.vertex).then(|| rounded_up(org, build, &model, &solved, bound, using)).flatten() {
+        Some(rounded) if rounded.gap <= options.mip_gap => return Ok(better(rounded, candidate)),
+        Some(rounded) => Some(match candidate {
+            Some(c) => better(c, Some(rounded)),
+            None => rounded,
+        }),
+        None => candidate,
     };
     if using.backend.strong_mip() {
         return match branch_and_bound(org, build, options, using, bound, candidate.as_ref()) {
@@ -213,7 +237,7 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
         let (model, solved) = current;
         let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
         let decisions = Decisions::read(&model, &solved.values);
-        let dive = Found::new(model, decisions, objective, bound);
+        let dive = Found::new(model, decisions, objective, bound).by("dive");
         best = Some(better(dive, best));
     }
     if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
@@ -225,6 +249,86 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
         Ok(found) => best.map(|b| b.proven(found.bound)).ok_or(Failure::Infeasible),
         Err(e) => best.ok_or(e),
     }
+}
+
+/// The relaxation's orders rounded up to whole machines. Cumulative orders
+/// of each cluster and type are rounded up, so each adds at most one
+/// machine. More machines only add capacity, so the relaxation's own
+/// placements still meet every rule unless rounding breaks a power, space
+/// or delivery limit — or the interior point's placements are off by more
+/// than the tolerances: every row is checked again. If one fails, the
+/// placements are solved again with the orders fixed: periods then share
+/// nothing, so one small simplex per period, in parallel (strict mode
+/// without a baseline, where the cost is that of the orders alone).
+fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &backend::Solved, bound: f64, using: Using) -> Option<Found<'o>> {
+    let mut values = solved.values.clone();
+    let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
+    orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
+    let mut last = None;
+    let (mut sum, mut rounded) = (0.0, 0.0);
+    let mut fixed = BTreeMap::new();
+    for o in orders {
+        if last != Some((o.cluster, o.machine_type)) {
+            (sum, rounded) = (0.0, 0.0);
+            last = Some((o.cluster, o.machine_type));
+        }
+        sum += values.get(&o.var).copied().unwrap_or(0.0).max(0.0);
+        let whole = (sum - 1e-6).ceil().max(rounded);
+        values.insert(o.var, whole - rounded);
+        fixed.insert((o.cluster, o.machine_type, o.placed), whole - rounded);
+        rounded = whole;
+    }
+    let mut check = Model::new(org, Build { integer: false, ..build.clone() });
+    let objective = check.objective().eval_with(&values) / COST_SCALE;
+    let prepared = backend::prepare(&mut check);
+    let holds = prepared.constraints.iter().all(|c| {
+        let e = c.expression().eval_with(&values);
+        if c.is_equality() {
+            e.abs() <= 1e-6
+        } else {
+            e <= 1e-6
+        }
+    });
+    // Tests set HEADROOM_TEST_SOLVE_PLACEMENTS to take the second way.
+    if holds && std::env::var_os("HEADROOM_TEST_SOLVE_PLACEMENTS").is_none() {
+        let decisions = Decisions::read(&check, &values);
+        return Some(Found::new(check, decisions, objective, bound).by("rounded up"));
+    }
+    if build.best_effort || build.stability.is_some() {
+        return None;
+    }
+    use rayon::prelude::*;
+    let simplex = Using { lp: crate::backend::LpMethod::Simplex, ..using };
+    let horizon = org.forecast.periods.len();
+    let periods: Vec<Option<(Model<'o>, backend::Solved)>> = (0..horizon)
+        .into_par_iter()
+        .map(|t| {
+            let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(t), ..build.clone() });
+            if !m.impossible.is_empty() {
+                return None;
+            }
+            let solved = backend::solve(&mut m, simplex, &Settings::lp("placements")).ok()?;
+            Some((m, solved))
+        })
+        .collect();
+    let skeleton = Model::skeleton(org, Build { integer: false, fixed_orders: fixed.clone(), ..build.clone() });
+    let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
+    for (t, period) in periods.into_iter().enumerate() {
+        let (m, solved) = period?;
+        let read = Decisions::read(&m, &solved.values);
+        for (o, clusters) in read.z.iter().enumerate() {
+            for (i, per_period) in clusters.iter().enumerate() {
+                // A period's model holds only its own period.
+                z[o][i][t] = per_period.first().copied().unwrap_or(0.0);
+            }
+        }
+    }
+    let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
+    let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
+    let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
+    let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, objective, bound).by("rounded up, placements solved again");
+    (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
+    Some(found)
 }
 
 /// The baseline's orders, fixed, with placements re-solved: a whole-machine
@@ -241,7 +345,7 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, u
         .collect();
     let (model, solved, objective) = lp(org, &Build { fixed_orders: fixed, ..build.clone() }, using, "baseline").ok()?;
     let decisions = Decisions::read(&model, &solved.values);
-    Some(Found::new(model, decisions, objective, bound))
+    Some(Found::new(model, decisions, objective, bound).by("the baseline's orders"))
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
@@ -260,7 +364,7 @@ fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options,
         solved.bound.map_or(f64::NEG_INFINITY, |b| b / COST_SCALE).max(from_gap)
     };
     let decisions = Decisions::read(&model, &solved.values);
-    Ok(Found::new(model, decisions, objective, bound.max(proven)))
+    Ok(Found::new(model, decisions, objective, bound.max(proven)).by("branch and bound"))
 }
 
 /// The dive's orders as starting values for the integer model's order

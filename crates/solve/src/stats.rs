@@ -24,6 +24,9 @@ pub struct SolveRecord {
     pub solve_seconds: f64,
     /// Reading the solution back (headroom's own time).
     pub read_seconds: f64,
+    /// How it was solved: `simplex`, `branch and bound`, or `column
+    /// generation` with its rounds and the capacity columns it used.
+    pub method: String,
 }
 
 impl SolveRecord {

@@ -116,6 +116,7 @@ pub fn generate(spec: &Spec, family: Family) -> Result<Vec<(String, String)>, St
 /// latency between each two regions as written (1 ms within a region).
 fn network(spec: &Spec, rng: &mut Rng) -> (String, Vec<Vec<f64>>) {
     let mut latency = vec![vec![1.0; spec.regions]; spec.regions];
+    let mut pairs = Vec::new();
     let mut net = String::from("// Synthetic: regions and latency.\nTopology(\n    regions: [\n");
     for r in 0..spec.regions {
         let _ = writeln!(net, "        Region(name: \"{}\"),", region(r));
@@ -125,11 +126,13 @@ fn network(spec: &Spec, rng: &mut Rng) -> (String, Vec<Vec<f64>>) {
         for b in a + 1..spec.regions {
             let ms = 20.0 + 15.0 * (b - a) as f64 + rng.range(0.0, 10.0);
             let _ = writeln!(net, "            (\"{}\", \"{}\", {ms:.0}),", region(a), region(b));
-            let written: f64 = format!("{ms:.0}").parse().unwrap_or(ms);
-            (latency[a][b], latency[b][a]) = (written, written);
+            pairs.push((a, b, format!("{ms:.0}").parse().unwrap_or(ms)));
         }
     }
     net.push_str("        ],\n    ),\n)\n");
+    for (a, b, ms) in pairs {
+        (latency[a][b], latency[b][a]) = (ms, ms);
+    }
     (net, latency)
 }
 

@@ -280,7 +280,7 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
         inputs_digest: String::new(),
         mode: Mode::Strict,
         scenario: None,
-        solver: SolverInfo { backend: "planted".into(), status: "feasible".into(), mip_gap: 0.0, objective: capital + running, variables: 0, constraints: 0 },
+        solver: SolverInfo { backend: "planted".into(), status: "feasible".into(), mip_gap: 0.0, objective: capital + running, variables: 0, constraints: 0, method: "planted".into() },
         periods: period_names,
         services: Vec::new(),
         cost: Cost { total: capital + running, capital, running, by_period: Vec::new(), by_team: Vec::new() },
