@@ -65,6 +65,9 @@ impl View {
         };
         let mut message = d.message.clone();
         let text = d.source.and_then(|s| sources.get(s)).and_then(|f| f.text.clone());
+        // Lines too long to show (miette cannot draw past 64 KiB, and no
+        // one reads them): the place is said in words instead.
+        let text = text.filter(|t| d.labels.iter().filter(|l| Some(l.span.source) == d.source).all(|l| longest_line_near(t, l.span.start as usize, l.span.end as usize) <= MAX_SHOWN_LINE));
         // Without a source line to show, say where in words.
         if d.source.is_some() && (text.is_none() || d.labels.is_empty()) {
             message.push_str(&format!("\n  --> {}", location(d, sources)));
@@ -100,6 +103,32 @@ impl View {
         }
         View { severity, code: d.code, message, help: d.help.clone(), source, labels, related }
     }
+}
+
+/// Longest source line that is shown in full; a diagnostic on a longer
+/// one gives its place in words.
+const MAX_SHOWN_LINE: usize = 2_000;
+
+/// The longest of the lines from two before `start` to two after `end`
+/// (the lines a diagnostic shows), in bytes.
+fn longest_line_near(text: &str, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (start, end) = (start.min(bytes.len()), end.min(bytes.len()).max(start.min(bytes.len())));
+    let mut from = start;
+    for _ in 0..3 {
+        from = bytes[..from].iter().rposition(|&b| b == b'\n').unwrap_or(0);
+        if from == 0 {
+            break;
+        }
+    }
+    let mut to = end;
+    for _ in 0..3 {
+        to = bytes[to..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| to + p + 1);
+        if to >= bytes.len() {
+            break;
+        }
+    }
+    bytes[from..to.min(bytes.len())].split(|&b| b == b'\n').map(<[u8]>::len).max().unwrap_or(0)
 }
 
 impl fmt::Debug for View {
@@ -299,6 +328,21 @@ mod tests {
             .label(Span::new(id, 19, 28), "no region of this name")
             .help("did you mean `us-east`?");
         (map, vec![d])
+    }
+
+    #[test]
+    fn a_line_too_long_to_show_is_placed_in_words() {
+        // miette panicked drawing past 64 KiB of one line.
+        let mut map = SourceMap::new();
+        let text = format!("Team(name: \"{}\", servicess: [])\n", "x".repeat(70_000));
+        let at = text.find("servicess").unwrap();
+        let id = map.add(Path::new("t/long.ron"), "t/long.ron", Some(text));
+        let d = Diagnostic::error("unknown-field", "unknown field `servicess`").label(Span::new(id, at, at + 9), "here");
+        let out = render(&[d], &map, Format::Human { color: false });
+        assert!(out.contains(&format!("t/long.ron:1:{}", at + 1)), "{}", &out[..out.len().min(500)]);
+        assert!(out.len() < 2_000, "the line is not shown");
+        // A short line next to it is still shown.
+        assert_eq!(longest_line_near("a\nbb\nccc\n", 2, 3), 3);
     }
 
     #[test]
