@@ -75,6 +75,7 @@ fn bad_histories_are_refused_with_their_place() {
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,lots\ns,2026Q3,r,13\n", "`lots` is not a number"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026-05,r,11\n", "mixed"),
         ("service,quarter,region,demand\ns,2026Q1,r,10\n", "no `period` column"),
+        ("service,period,region,demand,demand\ns,2026Q1,r,10,11\n", "the header names `demand` twice"),
     ];
     for (history, says) in cases {
         let (code, output, written) = forecast(history, &[]);
@@ -99,4 +100,22 @@ fn short_histories_error_or_fall_back_as_stated() {
     assert!(output.contains("p50, p90 and p95 equal the forecast"), "{output}");
     let (code, output, _) = forecast(three, &["--periods", "0"]);
     assert_eq!(code, 2, "{output}");
+}
+
+#[test]
+fn constant_and_all_zero_histories_write_no_nan_or_infinity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut history = String::from("service,period,region,demand\n");
+    for p in ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"] {
+        history.push_str(&format!("zero,{p},r,0\nflat,{p},r,5\n"));
+    }
+    let file = tmp.path().join("history.csv");
+    fs::write(&file, history).unwrap();
+    let out = tmp.path().join("forecast.csv");
+    let (code, stdout, stderr) = headroom(&["forecast", "--history", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for written in [out.clone(), tmp.path().join("backtest-forecast.csv")] {
+        let text = fs::read_to_string(&written).unwrap().to_lowercase();
+        assert!(!text.contains("nan") && !text.contains("inf"), "{}:\n{text}", written.display());
+    }
 }

@@ -195,7 +195,8 @@ pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bo
     Some(loaded)
 }
 
-/// A column of a frame to write.
+/// A column of a frame to write. A number that is not finite, or an
+/// empty text, is written as a missing value.
 pub enum Column {
     Text(Vec<String>),
     Number(Vec<f64>),
@@ -210,7 +211,8 @@ pub fn frame_bytes(path: &Path, columns: Vec<(&str, Column)>) -> Result<Vec<u8>,
         .map(|(name, c)| match c {
             // An empty text is a missing value: written as an empty field.
             Column::Text(v) => polars::prelude::Column::new(name.into(), v.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect::<Vec<_>>()),
-            Column::Number(v) => polars::prelude::Column::new(name.into(), v),
+            // NaN or infinity is no number: written as a missing value.
+            Column::Number(v) => polars::prelude::Column::new(name.into(), v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>()),
             Column::Count(v) => polars::prelude::Column::new(name.into(), v),
         })
         .collect();
@@ -255,6 +257,16 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
         }
     };
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    // A column named twice: which one is meant cannot be told.
+    let mut twice: Vec<String> = ctx.header.iter().enumerate().filter(|(i, h)| KNOWN.contains(&h.as_str()) && ctx.header[..*i].contains(h)).map(|(_, h)| h.clone()).collect();
+    twice.dedup();
+    if !twice.is_empty() {
+        for name in twice {
+            let d = Diagnostic::error("duplicate-column", format!("the header names `{name}` twice")).help(format!("keep one `{name}` column; rename or remove the other"));
+            diags.push(ctx.at(sources, 0, Some(name.as_str()), d));
+        }
+        return;
+    }
     let mut missing = false;
     for required in REQUIRED {
         if !names.iter().any(|n| n == required) {
