@@ -93,6 +93,17 @@ pub(crate) fn service(i: usize) -> String {
     format!("s{i:04}")
 }
 
+/// One or two distinct back ends, by index among `backends`, for a front
+/// end to depend on.
+fn pick_backends(rng: &mut Rng, backends: usize) -> Vec<usize> {
+    let first = rng.below(backends);
+    let mut targets = vec![first];
+    if backends > 1 && rng.below(2) == 0 {
+        targets.push((first + 1 + rng.below(backends - 1)) % backends);
+    }
+    targets
+}
+
 pub(crate) fn period(t: usize) -> String {
     format!("{}Q{}", 2027 + t / 4, t % 4 + 1)
 }
@@ -234,14 +245,8 @@ fn easy(spec: &Spec) -> Result<Vec<(String, String)>, String> {
                 1 + rng.below(10),
             );
             if s < first_backend {
-                // One or two distinct back ends.
-                let first = rng.below(backends);
-                let mut targets = vec![first];
-                if backends > 1 && rng.below(2) == 0 {
-                    targets.push((first + 1 + rng.below(backends - 1)) % backends);
-                }
                 text.push_str(", depends_on: [");
-                for target in targets {
+                for target in pick_backends(&mut rng, backends) {
                     let _ = write!(text, "Dependency(service: \"{}\", ratio: {:.2}, max_latency_ms: 5), ", service(first_backend + target), rng.range(0.05, 0.3));
                 }
                 text.push(']');

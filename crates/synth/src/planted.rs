@@ -116,13 +116,8 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
         );
         let mut depends_on = Vec::new();
         if s < first_backend {
-            let first = rng.below(backends);
-            let mut targets = vec![first];
-            if backends > 1 && rng.below(2) == 0 {
-                targets.push((first + 1 + rng.below(backends - 1)) % backends);
-            }
             text.push_str(", depends_on: [");
-            for target in targets {
+            for target in crate::pick_backends(&mut rng, backends) {
                 let (ratio, shown) = written(rng.range(0.05, 0.3), 2);
                 let _ = write!(text, "Dependency(service: \"{}\", ratio: {shown}, max_latency_ms: 5), ", service(first_backend + target));
                 depends_on.push((first_backend + target, ratio));
