@@ -47,6 +47,21 @@ fn a_small_synthetic_organisation_plans_and_verifies() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     let (code, stdout, stderr) = headroom(&["verify", plan.to_str().unwrap(), "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
+    // Its fleet serves everything: with the interior point method (HiGHS),
+    // that is found per period before any relaxation, at the same cost.
+    let ipm = tmp.path().join("ipm");
+    let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let read = |dir: &std::path::Path| serde_json::from_str::<serde_json::Value>(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let (a, b) = (read(&plan), read(&ipm));
+    assert_eq!(a["cost"]["total"], b["cost"]["total"]);
+    assert!(a["orders"].as_array().unwrap().is_empty());
+    if b["solver"]["backend"] == "highs" {
+        assert_eq!(b["solver"]["method"], "nothing to order");
+        assert_eq!(b["solver"]["status"], "optimal");
+    }
+    let (code, stdout, stderr) = headroom(&["verify", ipm.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
 }
 
 #[test]

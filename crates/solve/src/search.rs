@@ -65,6 +65,14 @@ pub struct Searched<'o> {
 }
 
 pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using) -> Result<Searched<'o>, Failure> {
+    // Large models: first, whether the fleet there is already serves
+    // everything. If so the plan is proven optimal, no limit binds (shadow
+    // prices are all zero), and the relaxation need not be solved at all.
+    if interior_point(org, build, using) {
+        if let Some(found) = nothing_to_order(org, build, using) {
+            return Ok(Searched { found, relaxation: Some((Vec::new(), Vec::new())) });
+        }
+    }
     let duals = using.backend.has_duals() && build.stability.is_none();
     let (model, mut solved, bound) = lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") })?;
     let relaxation = solved.duals.take().map(|d| (model.limits.clone(), d));
@@ -279,6 +287,7 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
         rounded = whole;
     }
     let mut check = Model::new(org, Build { integer: false, ..build.clone() });
+    fit_limits(&check, &solved.values, &mut values, &mut fixed);
     let objective = check.objective().eval_with(&values) / COST_SCALE;
     let prepared = backend::prepare(&mut check);
     let holds = prepared.constraints.iter().all(|c| {
@@ -297,6 +306,20 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
     if build.best_effort || build.stability.is_some() {
         return None;
     }
+    let (skeleton, decisions, _, _) = placements(org, build, &fixed, using)?;
+    let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
+    let mut found = Found::new(skeleton, decisions, objective, bound).by("rounded up, placements solved again");
+    (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
+    Some(found)
+}
+
+/// Placements for fixed orders: with every order fixed, periods share
+/// nothing, so one small simplex per period, in parallel. Returns the
+/// skeleton the decisions read against, the decisions, the running cost
+/// in dollars, and the periods' models' variables and rows added up;
+/// `None` if some period cannot be served.
+#[allow(clippy::type_complexity)]
+fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &BTreeMap<(headroom_model::ClusterId, headroom_model::MachineTypeId, usize), f64>, using: Using) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
     use rayon::prelude::*;
     let simplex = Using { lp: crate::backend::LpMethod::Simplex, ..using };
     let horizon = org.forecast.periods.len();
@@ -313,8 +336,11 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
         .collect();
     let skeleton = Model::skeleton(org, Build { integer: false, fixed_orders: fixed.clone(), ..build.clone() });
     let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
+    let (mut running, mut variables, mut constraints) = (0.0, 0, 0);
     for (t, period) in periods.into_iter().enumerate() {
         let (m, solved) = period?;
+        running += m.running.eval_with(&solved.values) / COST_SCALE;
+        (variables, constraints) = (variables + m.all.len(), constraints + m.constraint_count);
         let read = Decisions::read(&m, &solved.values);
         for (o, clusters) in read.z.iter().enumerate() {
             for (i, per_period) in clusters.iter().enumerate() {
@@ -325,10 +351,66 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
     }
     let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
-    let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
-    let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, objective, bound).by("rounded up, placements solved again");
-    (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
+    Some((skeleton, Decisions { orders, z, unmet }, running, (variables, constraints)))
+}
+
+/// Whether linear programs of this model go to the interior point method:
+/// asked for, or `auto` on a model of more than
+/// [`backend::AUTO_IPM_VARIABLES`] variables (counted without building
+/// its rows).
+fn interior_point(org: &Organisation, build: &Build, using: Using) -> bool {
+    use crate::backend::LpMethod;
+    match using.lp {
+        LpMethod::Ipm => using.backend.has_duals(),
+        LpMethod::Auto if using.backend.has_duals() => {
+            let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
+            let capacity: usize = skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum();
+            capacity + skeleton.orders.len() > backend::AUTO_IPM_VARIABLES
+        }
+        _ => false,
+    }
+}
+
+/// If the fleet there is serves every intent, ordering nothing is optimal:
+/// orders only add cost (capital, and running once they arrive). Tried on
+/// large models before their relaxation (strict mode, no baseline), it
+/// proves the plan in a few small simplex solves, one per period, where
+/// the whole model's relaxation takes minutes.
+pub fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, using: Using) -> Option<Found<'o>> {
+    if build.best_effort || build.stability.is_some() || !build.in_flight.is_empty() {
+        return None;
+    }
+    let probe = Model::skeleton(org, Build { integer: false, ..build.clone() });
+    let fixed = probe.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), 0.0)).collect();
+    let (skeleton, decisions, running, size) = placements(org, build, &fixed, using)?;
+    let mut found = Found::new(skeleton, decisions, running, running).by("nothing to order");
+    (found.variables, found.constraints) = size;
     Some(found)
+}
+
+/// Rounding up may break a power, space or delivery limit where the
+/// relaxation used it to the full: then, one machine at a time, the order
+/// rounded up the most that the limit counts is rounded down instead
+/// (the placements are solved again after).
+fn fit_limits(model: &Model, relaxed: &std::collections::HashMap<good_lp::Variable, f64>, values: &mut std::collections::HashMap<good_lp::Variable, f64>, fixed: &mut BTreeMap<(headroom_model::ClusterId, headroom_model::MachineTypeId, usize), f64>) {
+    use crate::model::LimitKind;
+    for _ in 0..100_000 {
+        let broken = model.limits.iter().find(|l| model.constraints[l.constraint].expression().eval_with(&*values) > 1e-6);
+        let Some(limit) = broken else { return };
+        let lead = model.lead(limit.cluster);
+        // Orders the limit counts: those arrived by its period (power,
+        // space), or arriving in it (deliveries).
+        let counted = |o: &&crate::model::OrderVar| match limit.kind {
+            LimitKind::Deliveries => o.placed + lead == limit.period,
+            _ => o.placed + lead <= limit.period,
+        };
+        let excess = |o: &crate::model::OrderVar| values.get(&o.var).copied().unwrap_or(0.0) - relaxed.get(&o.var).copied().unwrap_or(0.0);
+        let down = model.cluster_orders(limit.cluster).iter().filter(counted).filter(|o| values.get(&o.var).copied().unwrap_or(0.0) >= 1.0 && !model.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed))).max_by(|a, b| excess(a).total_cmp(&excess(b)).then(b.placed.cmp(&a.placed)));
+        let Some(o) = down else { return };
+        let n = values.get(&o.var).copied().unwrap_or(0.0) - 1.0;
+        values.insert(o.var, n);
+        fixed.insert((o.cluster, o.machine_type, o.placed), n);
+    }
 }
 
 /// The baseline's orders, fixed, with placements re-solved: a whole-machine
