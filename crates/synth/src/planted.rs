@@ -67,7 +67,7 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
     if !(0.0..=1.0).contains(&tightness) {
         return Err(format!("tightness {tightness} must be between 0 and 1"));
     }
-    let mut rng = Rng(spec.seed ^ 0x706C_616E_7465_64);
+    let mut rng = Rng(spec.seed ^ 0x0070_6C61_6E74_6564); // "planted"
     let slack = 0.5 * (1.0 - tightness);
     let periods = spec.periods;
     let (net, latency) = network(spec, &mut rng);
