@@ -273,3 +273,31 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
     }
     assert_eq!(costs[0], costs[1]);
 }
+
+/// A plan whose names headroom could not have written (edited by hand, or
+/// crafted) is refused before its names reach markdown, HTML, file names or
+/// CI annotations.
+#[test]
+fn an_edited_plan_with_a_name_headroom_cannot_write_is_refused() {
+    let case = workspace().join("tests/plan/dependency-chain");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (code, _, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    plan["orders"][0]["cluster"] = "c1\n```\n# injected".into();
+    let edited = out.path().join("edited.json");
+    fs::write(&edited, serde_json::to_string(&plan).unwrap()).unwrap();
+    let report = out.path().join("report");
+    for args in [
+        vec!["diff", dir.to_str().unwrap(), edited.to_str().unwrap(), "--format", "markdown"],
+        vec!["report", edited.to_str().unwrap(), "-o", report.to_str().unwrap()],
+        vec!["verify", edited.to_str().unwrap(), "--root", case.to_str().unwrap()],
+    ] {
+        let (code, stdout, stderr) = headroom(&args);
+        assert_eq!(code, 1, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains("not a name headroom writes"), "{stderr}");
+        assert!(!stdout.contains("# injected"), "{stdout}");
+    }
+    assert!(!report.exists());
+}

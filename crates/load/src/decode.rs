@@ -183,6 +183,18 @@ impl<'d> Decoder<'d> {
             self.error(v.span, "bad-value", format!("name `{}` has leading or trailing spaces", name.text), "spaces around the name", Some(format!("write \"{}\"", name.text.trim())));
             return None;
         }
+        if let Some((why, instead)) = Name::problem(&name.text) {
+            let shown: String = name.text.chars().take(Name::MAX_LEN).collect();
+            let more = if name.text.chars().count() > Name::MAX_LEN { "…" } else { "" };
+            self.error(
+                v.span,
+                "bad-name",
+                format!("name `{}{more}` {why}", shown.escape_debug()),
+                "not a name",
+                Some(format!("names use letters, digits, `-`, `_` and `.` (not first), at most {} characters: write \"{instead}\"", Name::MAX_LEN)),
+            );
+            return None;
+        }
         Some(name)
     }
 

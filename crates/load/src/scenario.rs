@@ -205,15 +205,11 @@ fn scenario_name(raw: &RawScenario, path: &Path, id: headroom_model::SourceId, d
         Some(n) => (n.text.clone(), n.span),
         None => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), Span::new(id, 0, 0)),
     };
-    let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if text.chars().all(fine) && !text.is_empty() && !text.starts_with('.') {
-        return Some(text);
-    }
-    let suggestion: String = text.chars().map(|c| if fine(c) { c } else { '-' }).collect::<String>().trim_start_matches('.').trim_matches('-').to_owned();
+    let Some((why, suggestion)) = Name::problem(&text) else { return Some(text) };
     diags.push(
-        Diagnostic::error("bad-value", format!("scenario name `{text}` cannot name a directory"))
+        Diagnostic::error("bad-value", format!("scenario name `{text}` cannot name a directory: it {why}"))
             .label(span, "not a directory name")
-            .help(format!("use letters, digits, `-`, `_` and `.` (not first), such as `name: \"{}\"`", if suggestion.is_empty() { "what-if" } else { &suggestion })),
+            .help(format!("use letters, digits, `-`, `_` and `.` (not first), such as `name: \"{suggestion}\"`")),
     );
     None
 }

@@ -21,6 +21,41 @@ impl Name {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// Names are at most this many characters.
+    pub const MAX_LEN: usize = 64;
+
+    /// Why `text` cannot be a name, and a name to write instead; `None` if
+    /// it can. Names reach file and directory names, markdown, HTML, CSV
+    /// and CI annotations, so they keep to ASCII letters, digits, `-`,
+    /// `_` and `.` (not first), at most [`Name::MAX_LEN`] characters.
+    pub fn problem(text: &str) -> Option<(String, String)> {
+        let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        let why = if text.is_empty() {
+            "is empty"
+        } else if !text.chars().all(fine) {
+            "has characters other than letters, digits, `-`, `_` and `.`"
+        } else if text.starts_with('.') {
+            "starts with `.`"
+        } else if text.chars().count() > Name::MAX_LEN {
+            "is longer than 64 characters"
+        } else {
+            return None;
+        };
+        // Each run of other characters becomes one `-`.
+        let mut dashed = String::new();
+        for c in text.chars() {
+            let c = if fine(c) { c } else { '-' };
+            if !(c == '-' && dashed.ends_with('-')) {
+                dashed.push(c);
+            }
+        }
+        let mut suggestion: String = dashed.trim_start_matches(['.', '-']).trim_end_matches('-').chars().take(Name::MAX_LEN).collect();
+        if suggestion.is_empty() {
+            suggestion = "name".to_owned();
+        }
+        Some((why.to_owned(), suggestion))
+    }
 }
 
 impl std::fmt::Display for Name {
