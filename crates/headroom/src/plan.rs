@@ -37,7 +37,7 @@ pub struct PlanArgs {
     pub lp: String,
     /// Accept whole-machine orders within this relative gap of the best
     /// bound on cost (0: prove optimality, which can take long).
-    #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP", value_parser = non_negative)]
+    #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP", value_parser = share)]
     pub mip_gap: f64,
     /// Stop branch and bound after this many seconds, keeping the best plan
     /// found and saying how far from optimal it may be.
@@ -51,7 +51,7 @@ pub struct PlanArgs {
     /// With --baseline: a machine ordered differently from the baseline
     /// costs this share of its capital cost; a machine's worth of capacity
     /// placed differently for one period, this share over the periods.
-    #[arg(long, default_value_t = headroom_solve::baseline::DEFAULT_CHANGE_PENALTY, value_name = "SHARE", value_parser = non_negative, requires = "baseline")]
+    #[arg(long, default_value_t = headroom_solve::baseline::DEFAULT_CHANGE_PENALTY, value_name = "SHARE", value_parser = share, requires = "baseline")]
     pub change_penalty: f64,
     /// With --baseline: the baseline's orders placed in or before this
     /// period are done (placed with vendors, or decided against) and are
@@ -94,6 +94,14 @@ fn model_path(text: &str) -> Result<PathBuf, String> {
     match emit::Format::from_path(&path) {
         Some(_) => Ok(path),
         None => Err(format!("`{text}` must end in .mps (free MPS) or .lp (CPLEX LP)")),
+    }
+}
+
+/// A number from 0 to 1, or a usage error.
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
     }
 }
 

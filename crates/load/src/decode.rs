@@ -217,9 +217,19 @@ impl<'d> Decoder<'d> {
     }
 
     pub fn non_negative(&mut self, v: &Value) -> Option<f64> {
+        self.between(v, 0.0, headroom_model::limits::MAX_QUANTITY)
+    }
+
+    /// A number from `lo` to `hi` (see `headroom_model::limits`).
+    pub fn between(&mut self, v: &Value, lo: f64, hi: f64) -> Option<f64> {
         let x = self.number(v)?;
-        if x < 0.0 {
-            self.error(v.span, "bad-value", format!("expected a number ≥ 0, found {x}"), "negative", None);
+        if x < lo {
+            let (what, label) = if lo == 0.0 { ("≥ 0".to_owned(), "negative") } else { (format!("≥ {lo:e}"), "too small") };
+            self.error(v.span, "bad-value", format!("expected a number {what}, found {x}"), label, None);
+            return None;
+        }
+        if x > hi {
+            self.error(v.span, "bad-value", format!("expected a number ≤ {hi:e}, found {x:e}"), "too large", Some("numbers this large are a typo or a mix-up of units; see the README's limits".to_owned()));
             return None;
         }
         Some(x)
@@ -239,7 +249,7 @@ impl<'d> Decoder<'d> {
     /// A whole number ≥ 0 that fits in `u32`.
     pub fn count(&mut self, v: &Value) -> Option<u32> {
         let x = self.number(v)?;
-        if x < 0.0 || x.fract() != 0.0 || x > u32::MAX as f64 {
+        if x < 0.0 || x.fract() != 0.0 || x > headroom_model::limits::MAX_QUANTITY.min(u32::MAX as f64) {
             self.error(v.span, "bad-value", format!("expected a whole number ≥ 0, found {x}"), "not a whole number ≥ 0", None);
             return None;
         }

@@ -350,6 +350,10 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
                     ok = false;
                 }
                 Some(text) => match text.parse::<f64>() {
+                    Ok(x) if x.is_finite() && x > headroom_model::limits::MAX_QUANTITY => {
+                        diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("bad-value", format!("demand can be at most {:e}, found {x:e}", headroom_model::limits::MAX_QUANTITY)).help("numbers this large are a typo or a mix-up of units; see the README's limits")));
+                        ok = false;
+                    }
                     Ok(x) if x.is_finite() && x >= 0.0 => cells[q.index()] = Some(x),
                     Ok(x) if x.is_finite() => {
                         diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("bad-value", format!("demand cannot be negative, found {x}"))));

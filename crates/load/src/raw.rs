@@ -299,7 +299,7 @@ fn service(d: &mut Decoder, v: &Value) -> Option<RawService> {
         max_region_share = d.opt(&f, "max_region_share", Decoder::share);
         max_cluster_share = d.opt(&f, "max_cluster_share", Decoder::share);
         depends_on = d.opt(&f, "depends_on", |d, v| d.list(v, dependency));
-        priority = d.opt(&f, "priority", Decoder::count);
+        priority = d.opt(&f, "priority", |d, v| d.between(v, 0.0, headroom_model::limits::MAX_PRIORITY as f64).and_then(|_| d.count(v)));
         events = d.opt(&f, "events", |d, v| d.list(v, event));
         quantile = d.opt(&f, "quantile", quantile);
     }?;
@@ -351,7 +351,7 @@ fn dependency(d: &mut Decoder, v: &Value) -> Option<RawDependency> {
     let f = d.fields(v, "Dependency", &["service", "ratio", "max_latency_ms"])?;
     let (service, ratio, max_latency_ms) = all! {
         service = d.req(&f, "service", |d, v| d.reference(v, "service"));
-        ratio = d.req(&f, "ratio", Decoder::non_negative);
+        ratio = d.req(&f, "ratio", |d, v| d.between(v, 0.0, headroom_model::limits::MAX_RATIO));
         max_latency_ms = d.opt(&f, "max_latency_ms", Decoder::non_negative);
     }?;
     Some(RawDependency { service, ratio, max_latency_ms, span: v.span })
@@ -362,8 +362,8 @@ fn event(d: &mut Decoder, v: &Value) -> Option<RawEvent> {
     let (name, from, add, multiply, ramp_periods, region) = all! {
         name = d.req(&f, "name", Decoder::name);
         from = d.req(&f, "from", Decoder::period);
-        add = d.opt(&f, "add", Decoder::number);
-        multiply = d.opt(&f, "multiply", Decoder::non_negative);
+        add = d.opt(&f, "add", |d, v| d.between(v, -headroom_model::limits::MAX_QUANTITY, headroom_model::limits::MAX_QUANTITY));
+        multiply = d.opt(&f, "multiply", |d, v| d.between(v, 0.0, headroom_model::limits::MAX_MULTIPLY));
         ramp_periods = d.opt(&f, "ramp_periods", Decoder::count);
         region = d.opt(&f, "region", |d, v| d.reference(v, "region"));
     }?;

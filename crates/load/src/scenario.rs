@@ -97,7 +97,7 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
     match kind.text.as_str() {
         "Demand" => {
             let f = d.fields(v, "Demand", &["multiply", "services", "regions", "from"])?;
-            let multiply = d.req(&f, "multiply", Decoder::non_negative);
+            let multiply = d.req(&f, "multiply", |d, v| d.between(v, 0.0, headroom_model::limits::MAX_MULTIPLY));
             let services = d.opt(&f, "services", |d, v| d.list(v, Decoder::name));
             let regions = d.opt(&f, "regions", |d, v| d.list(v, Decoder::name));
             let from = d.opt(&f, "from", Decoder::period);

@@ -10,6 +10,7 @@
 mod forecast;
 mod graph;
 pub mod ids;
+pub mod limits;
 mod org;
 pub mod scenario;
 pub mod period;

@@ -46,6 +46,13 @@ impl Spec {
         if self.periods > 400 {
             return Err("at most 400 periods".into());
         }
+        // Beyond these the files alone run to gigabytes.
+        if self.services > 100_000 || self.clusters > 10_000 || self.regions > 1_000 {
+            return Err(format!("at most 100,000 services, 10,000 clusters and 1,000 regions (asked for {}, {} and {})", self.services, self.clusters, self.regions));
+        }
+        if self.demand_scale > 1e6 {
+            return Err(format!("demand scale {:e} is over 1,000,000: demand would pass the largest number headroom accepts", self.demand_scale));
+        }
         Ok(())
     }
 }

@@ -1,0 +1,18 @@
+//! The ranges of numbers headroom accepts, in one place. The loader
+//! refuses anything outside them with the file, line and column, so that
+//! no number it accepts can make the solver fail (listed in the README).
+
+/// Any quantity (demand, costs, resources, caps, latency): at most 10^12.
+/// Larger numbers are typos or units mixed up, and in a linear program
+/// beside numbers near 1 they make the solver fail.
+pub const MAX_QUANTITY: f64 = 1e12;
+
+/// A dependency's ratio (units of the dependency per unit of the
+/// dependent): at most 1,000.
+pub const MAX_RATIO: f64 = 1e3;
+
+/// An event's or a scenario's demand multiplier: at most 1,000.
+pub const MAX_MULTIPLY: f64 = 1e3;
+
+/// A service's priority (best effort): at most 1,000.
+pub const MAX_PRIORITY: u32 = 1_000;
