@@ -67,12 +67,13 @@ fn period_index(org: &Organisation, name: &str) -> Option<usize> {
 
 /// Rule 7 and 8: orders, the fleet they make, deliveries, power and space.
 /// Returns machines[cluster][type][period].
-fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
+fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u64>>>> {
     let org = check.org;
     let horizon = org.forecast.periods.len();
     let months = org.forecast.months_per_period();
-    let mut arrived = vec![vec![vec![0u32; horizon]; org.machine_types.len()]; org.clusters.len()];
-    let mut deliveries = vec![vec![0u32; horizon]; org.clusters.len()];
+    // Counts add up in u64: a u32 sum wraps (two orders of 2^31 read as 0).
+    let mut arrived = vec![vec![vec![0u64; horizon]; org.machine_types.len()]; org.clusters.len()];
+    let mut deliveries = vec![vec![0u64; horizon]; org.clusters.len()];
     let mut ok = true;
     for o in &check.plan.orders {
         let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
@@ -96,8 +97,8 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
         if o.count == 0 {
             check.fail("orders", format!("order of 0 machines in `{}`", o.cluster));
         }
-        arrived[c.index()][m][arrives] += o.count;
-        deliveries[c.index()][arrives] += o.count;
+        arrived[c.index()][m][arrives] += u64::from(o.count);
+        deliveries[c.index()][arrives] += u64::from(o.count);
     }
     // Orders in flight were placed before the horizon: they must arrive
     // within it, one lead time after they were placed.
@@ -117,13 +118,13 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
         if placed >= org.forecast.periods[0] || placed.offset(lead) != org.forecast.periods[arrives] {
             check.fail("orders", format!("order in flight in `{}` placed {} arrives {}: it must be placed before the horizon, a lead time of {} months before it arrives", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
         }
-        arrived[c.index()][m][arrives] += o.count;
-        deliveries[c.index()][arrives] += o.count;
+        arrived[c.index()][m][arrives] += u64::from(o.count);
+        deliveries[c.index()][arrives] += u64::from(o.count);
     }
     if !ok {
         return None;
     }
-    let mut machines = vec![vec![vec![0u32; horizon]; org.machine_types.len()]; org.clusters.len()];
+    let mut machines = vec![vec![vec![0u64; horizon]; org.machine_types.len()]; org.clusters.len()];
     for c in org.cluster_ids() {
         let cluster = org.cluster(c);
         for m in 0..org.machine_types.len() {
@@ -132,18 +133,18 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
                 ordered += arrived[c.index()][m][t];
                 let id = MachineTypeId::from_index(m);
                 let base = cluster.existing(id) as i64 - cluster.retired_by(id, org.forecast.periods[t]) as i64;
-                machines[c.index()][m][t] = base.max(0) as u32 + ordered;
+                machines[c.index()][m][t] = base.max(0) as u64 + ordered;
             }
         }
         for t in 0..horizon {
             let period = org.forecast.periods[t];
             if let Some(limit) = cluster.max_deliveries_per_period(months) {
-                if deliveries[c.index()][t] > limit {
+                if deliveries[c.index()][t] > u64::from(limit) {
                     check.fail("deliveries", format!("`{}` receives {} machines in {period}, over its limit of {limit}", cluster.name, deliveries[c.index()][t]));
                 }
             }
             let power: f64 = (0..org.machine_types.len()).map(|m| org.machine_types[m].power_kw * machines[c.index()][m][t] as f64).sum();
-            let count: u32 = (0..org.machine_types.len()).map(|m| machines[c.index()][m][t]).sum();
+            let count: u64 = (0..org.machine_types.len()).map(|m| machines[c.index()][m][t]).sum();
             if exceeds(power, cluster.power_cap_kw.at(period)) {
                 check.fail("power", format!("`{}` draws {power:.3} kW in {period}, over its cap of {}", cluster.name, cluster.power_cap_kw.at(period)));
             }
@@ -162,7 +163,7 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u32>>>> {
             for t in 0..horizon {
                 let key = (org.cluster(c).name.text.clone(), org.machine_types[m].name.text.clone(), org.forecast.periods[t].to_string());
                 let have = machines[c.index()][m][t];
-                let says = stated.get(&key).copied().unwrap_or(0);
+                let says = u64::from(stated.get(&key).copied().unwrap_or(0));
                 if have != says {
                     check.fail("fleet", format!("`{}` has {have} `{}` in {}, the plan says {says}", key.0, key.1, key.2));
                 }
@@ -324,7 +325,7 @@ fn spread(check: &mut Check, x: &Capacity) {
 }
 
 /// Rule 6: what services need fits the allocatable share of the fleet.
-fn resources(check: &mut Check, x: &Capacity, machines: &[Vec<Vec<u32>>]) {
+fn resources(check: &mut Check, x: &Capacity, machines: &[Vec<Vec<u64>>]) {
     let org = check.org;
     for c in org.cluster_ids() {
         let cluster = org.cluster(c);
@@ -344,7 +345,7 @@ fn resources(check: &mut Check, x: &Capacity, machines: &[Vec<Vec<u32>>]) {
 }
 
 /// The plan's cost is what its orders and fleet cost.
-fn cost(check: &mut Check, machines: &[Vec<Vec<u32>>]) {
+fn cost(check: &mut Check, machines: &[Vec<Vec<u64>>]) {
     let org = check.org;
     let months = org.forecast.months_per_period() as f64;
     let mut capital = 0.0;

@@ -56,6 +56,16 @@ fn every_broken_rule_is_reported() {
         assert_caught(&org, &p, rule, "300 machines delivered at once");
     }
 
+    // Two orders of 2^31 machines add up to 2^32, which a u32 sum wraps to
+    // 0: the verifier counts in u64 and sees them.
+    let mut p = plan.clone();
+    for _ in 0..2 {
+        p.orders.push(Order { placed: "2027Q1".into(), arrives: "2027Q3".into(), cluster: "use1-a".into(), machine_type: "compute-v3".into(), count: 1 << 31 });
+    }
+    for rule in ["deliveries", "power", "space", "fleet"] {
+        assert_caught(&org, &p, rule, "two orders of 2^31 machines");
+    }
+
     let mut p = plan.clone();
     p.fleet[0].machines += 1;
     assert_caught(&org, &p, "fleet", "a fleet row that does not follow from the orders");
