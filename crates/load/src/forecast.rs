@@ -31,6 +31,8 @@ pub struct LoadedForecast {
     /// Region names by `RegionId` index: those given, then (when regions
     /// are open) any new ones in the order first read.
     pub regions: Vec<String>,
+    /// Where each series is first given.
+    pub series_at: BTreeMap<String, RowAt>,
 }
 
 const REQUIRED: [&str; 2] = ["service", "period"];
@@ -190,7 +192,7 @@ pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bo
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    let mut loaded = merge(rows, files, sources, diags)?;
+    let mut loaded = merge(rows, &regions, files, sources, diags)?;
     loaded.regions = regions.into_iter().map(|(name, _)| name).collect();
     Some(loaded)
 }
@@ -383,7 +385,7 @@ fn csv_header(path: &Path) -> Vec<String> {
     csv_fields(line).iter().map(|&(s, e)| line[s..e].trim().trim_matches('"').to_owned()).collect()
 }
 
-fn merge(rows: Vec<Row>, files: &[SourceId], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let Some(first) = rows.first() else {
         let mut d = Diagnostic::error("empty-forecast", "the forecast has no rows").help("add one row per service, region and period");
@@ -416,7 +418,10 @@ fn merge(rows: Vec<Row>, files: &[SourceId], sources: &mut SourceMap, diags: &mu
         }
         let key = (row.series.clone(), row.region, row.period);
         if let Some(first) = cells.get(&key) {
-            let region = row.region.map_or(String::new(), |_| " and region".to_owned());
+            let region = row.region.map_or(String::new(), |r| match regions.iter().find(|(_, id)| *id == r) {
+                Some((name, _)) => format!(" in region `{name}`"),
+                None => " in its region".to_owned(),
+            });
             let mut d = Diagnostic::error("duplicate-row", format!("a second row for service `{}`{region} in {}", row.series, row.period))
                 .help(format!("first given in {} row {}; keep one", sources.display(first.at.source), first.at.row));
             d = point(row.at, None, d, sources);
@@ -450,6 +455,9 @@ fn merge(rows: Vec<Row>, files: &[SourceId], sources: &mut SourceMap, diags: &mu
                 .help("give every row of a service a region, or none");
             diags.push(point(with_region, Some("region"), d, sources));
             continue;
+        }
+        if let Some(at) = origins.values().next().and_then(|rows| rows.first()).map(|r| r.at) {
+            out.series_at.insert(name.clone(), at);
         }
         let mut series = Series { name: name.clone(), origins: Vec::new() };
         let mut quantiles: Vec<Quantile> = Quantile::ALL.to_vec();
@@ -522,5 +530,24 @@ mod tests {
         assert_eq!(records, vec![(0, 3), (5, 13), (14, 14), (15, 17)]);
         assert_eq!(csv_fields(&text[5..13]), vec![(0, 6), (7, 8)]);
         assert_eq!(csv_fields("3,"), vec![(0, 1), (2, 2)]);
+    }
+}
+
+/// Warns of each forecast series no service uses: a typo in a service's
+/// name or `demand` leaves that demand unplanned without a word.
+pub fn warn_unused(loaded: &LoadedForecast, used: &[&str], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) {
+    let mut files: BTreeMap<SourceId, FileCtx> = BTreeMap::new();
+    for series in &loaded.forecast.series {
+        if used.contains(&series.name.as_str()) {
+            continue;
+        }
+        let Some(&at) = loaded.series_at.get(&series.name) else { continue };
+        let help = match did_you_mean(&series.name, used.iter().copied()) {
+            Some(name) => format!("did you mean `{name}`? A service plans the series its `demand` names (by default, its own name)"),
+            None => "a service plans the series its `demand` names (by default, its own name); remove the rows if no service needs them".to_owned(),
+        };
+        let d = Diagnostic::warning("unused-series", format!("no service plans forecast series `{}`", series.name)).help(help);
+        let file = files.entry(at.source).or_insert_with(|| FileCtx::new(at.source, sources));
+        diags.push(file.at(sources, at.row, Some("service"), d));
     }
 }

@@ -113,6 +113,12 @@ pub fn load(options: &Options) -> Loaded {
         .collect();
     let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), &mut sources, &mut diags);
     let intents = resolve::intents(&teams, intents_readable, intents_ok, &partial, &topo, forecast.as_ref(), &mut diags);
+    // Only when everything else reads cleanly: a service whose definition
+    // has an error is missing here, and its series is not unused.
+    if let (Some(f), Some((_, services)), false) = (&forecast, &intents, diags.iter().any(Diagnostic::is_error)) {
+        let used: Vec<&str> = services.iter().map(|s| s.demand.text.as_str()).collect();
+        forecast::warn_unused(f, &used, &mut sources, &mut diags);
+    }
 
     let errors = diags.iter().any(Diagnostic::is_error);
     let org = match (errors, topo.model, intents, forecast) {
