@@ -238,3 +238,16 @@ fn diff_and_baseline_refuse_bad_arguments() {
     assert_eq!(code, 1, "{stderr}");
     assert!(!tmp.path().join("p").exists());
 }
+
+#[test]
+fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = workspace().join("tests/plan/dependency-chain");
+    let foreign = tmp.path().join("foreign");
+    let (code, _, stderr) = headroom(&["plan", "--root", other.to_str().unwrap(), "-o", foreign.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let root = example(tmp.path());
+    let (code, _, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", tmp.path().join("p").to_str().unwrap(), "--baseline", foreign.to_str().unwrap(), "--no-growth"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("is it a plan of another organisation?"), "{stderr}");
+}

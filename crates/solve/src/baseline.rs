@@ -68,8 +68,10 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
         }
     }
     let mut capacity = BTreeMap::new();
+    let mut unknown = 0;
     for a in &baseline.allocations {
         let (Some(s), Some(c), Ok(p)) = (org.service_by_name(&a.service), org.cluster_by_name(&a.cluster), parse(&a.period)) else {
+            unknown += 1;
             continue;
         };
         if let Some(t) = index(p) {
@@ -97,5 +99,16 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     }
     notes.sort();
     notes.dedup();
+    // A baseline of another organisation (or one far out of date) gives
+    // no stability: say so rather than replan against a few stray names.
+    if unknown * 2 > baseline.allocations.len() {
+        notes.insert(
+            0,
+            format!(
+                "the baseline places capacity of {unknown} of its {} allocations in services or clusters this organisation does not have: is it a plan of another organisation?",
+                baseline.allocations.len()
+            ),
+        );
+    }
     Ok(Resolved { in_flight, frozen, stability: Stability { orders, capacity, change_penalty }, notes })
 }
