@@ -17,6 +17,9 @@ pub enum Exit {
     /// An output cannot be written, or would replace an input of the run
     /// or a directory headroom did not write: nothing was changed.
     Output = 5,
+    /// `--time-limit` passed before any plan was found; nothing was
+    /// written. More time (or a smaller model) may find one.
+    TimeLimit = 6,
     /// A bug in headroom: please report it.
     Internal = 70,
 }

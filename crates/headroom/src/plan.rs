@@ -258,6 +258,11 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
             }
             return Exit::IntentsNotMet;
         }
+        Err(headroom_solve::Error::TimeLimit) => {
+            eprintln!("error: the time limit ({} s) passed before any plan was found; nothing was written", args.time_limit);
+            eprintln!("Raise --time-limit, or see the README's \"At scale\" for what makes large organisations slow.");
+            return Exit::TimeLimit;
+        }
         Err(headroom_solve::Error::Solver(message)) => {
             eprintln!("error: the solver failed: {message}");
             return Exit::Internal;
@@ -440,6 +445,7 @@ fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Option<&std::p
                     out.push_str(&format!("  {:width$}    - {}\n", "", e.message));
                 }
             }
+            Err(headroom_solve::Error::TimeLimit) => out.push_str(&format!("  {name:<width$}  the time limit passed before any plan was found\n")),
             Err(headroom_solve::Error::Solver(message)) => out.push_str(&format!("  {name:<width$}  the solver failed: {message}\n")),
         }
     }
@@ -470,6 +476,9 @@ fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
                 Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
                     v["status"] = "intents_not_met".into();
                     v["explanations"] = explanations.iter().map(|e| serde_json::json!({ "message": e.message, "fixes": e.fixes })).collect::<Vec<_>>().into();
+                }
+                Err(headroom_solve::Error::TimeLimit) => {
+                    v["status"] = "time_limit".into();
                 }
                 Err(headroom_solve::Error::Solver(message)) => {
                     v["status"] = "solver_failed".into();

@@ -301,3 +301,21 @@ fn an_edited_plan_with_a_name_headroom_cannot_write_is_refused() {
     }
     assert!(!report.exists());
 }
+
+/// `--time-limit 0` leaves branch and bound no time: the plan is still
+/// made (a dive, or the relaxation's orders rounded up), says its gap and
+/// verifies. It exited 70, an internal error, with HiGHS.
+#[test]
+fn no_time_for_branch_and_bound_still_plans_with_its_gap() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    for case in ["tests/plan/whole-machines-above-the-lp-bound", "."] {
+        let dir = out.path().join(case.replace('/', "-"));
+        let (code, stdout, stderr) = headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0", "--no-growth"]);
+        assert_eq!(code, 0, "{case}: {stdout}{stderr}");
+        let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+        assert!(plan["solver"]["status"] == "optimal" || plan["solver"]["mip_gap"].as_f64().unwrap() > 0.0, "{}", plan["solver"]);
+        let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.join(case).to_str().unwrap()]);
+        assert_eq!(code, 0, "{vout}{verr}");
+    }
+}

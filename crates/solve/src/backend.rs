@@ -136,8 +136,9 @@ pub enum Failure {
     Infeasible,
     /// Limits the existing fleet already breaks, found while building.
     Impossible(Vec<String>),
-    /// Anything else the backend reports (unbounded, a time limit with no
-    /// solution, an internal error).
+    /// The time limit passed before any solution was found.
+    TimeLimit,
+    /// Anything else the backend reports (unbounded, an internal error).
     Other(String),
 }
 
@@ -262,6 +263,8 @@ fn solve_prepared(
 ) -> Result<Solved, Failure> {
     let failure = |e: good_lp::ResolutionError| match e {
         good_lp::ResolutionError::Infeasible => Failure::Infeasible,
+        // microlp's word for a time limit hit before any solution.
+        good_lp::ResolutionError::Other(m) if m.starts_with("Time limit reached") => Failure::TimeLimit,
         other => Failure::Other(other.to_string()),
     };
     let Prepared { vars, objective, constraints } = prepared;
@@ -371,7 +374,7 @@ mod with_highs {
             other => return Err(Failure::Other(format!("HiGHS ended with status {other:?}"))),
         };
         if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-            return Err(Failure::Other(if timed_out { "the time limit passed before any solution was found".into() } else { "HiGHS found no solution".into() }));
+            return Err(if timed_out { Failure::TimeLimit } else { Failure::Other("HiGHS found no solution".into()) });
         }
         let solution = solved.get_solution();
         let columns = solution.columns();

@@ -65,8 +65,10 @@ pub enum Error {
     /// Strict mode: no plan meets every intent. Each explanation says which
     /// intent and which limits.
     IntentsNotMet(Vec<Explanation>),
-    /// The backend failed (a time limit with no solution, a numerical
-    /// failure); not the inputs' fault.
+    /// `--time-limit` passed before any plan was found: not a bug, and not
+    /// the inputs' fault; more time may find one.
+    TimeLimit,
+    /// The backend failed (a numerical failure); not the inputs' fault.
     Solver(String),
 }
 
@@ -74,6 +76,7 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::IntentsNotMet(e) => write!(f, "{} intent(s) cannot be met", e.len()),
+            Error::TimeLimit => write!(f, "the time limit passed before any plan was found"),
             Error::Solver(m) => write!(f, "the solver failed: {m}"),
         }
     }
@@ -146,6 +149,7 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),
         Err(backend::Failure::Infeasible) if !best_effort => return Err(Error::IntentsNotMet(explain::explain(org, using))),
         Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
+        Err(backend::Failure::TimeLimit) => return Err(Error::TimeLimit),
         Err(backend::Failure::Other(m)) => return Err(Error::Solver(m)),
     };
     let info = SolverInfo {

@@ -201,7 +201,13 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
                 let proven = found.bound;
                 Ok(better(found, candidate).proven(proven))
             }
-            Err(e) => candidate.ok_or(e),
+            // Out of time with nothing better: the relaxation's orders
+            // rounded up still make a plan, with its gap stated.
+            Err(e) => match candidate {
+                Some(c) => Ok(c),
+                None if solved.vertex => rounded_up(org, build, &model, &solved, bound, using).ok_or(e),
+                None => Err(e),
+            },
         };
     }
 
