@@ -309,8 +309,8 @@ fn an_edited_plan_with_a_name_headroom_cannot_write_is_refused() {
 fn no_time_for_branch_and_bound_still_plans_with_its_gap() {
     let root = workspace();
     let out = tempfile::tempdir().unwrap();
-    for case in ["tests/plan/whole-machines-above-the-lp-bound", "."] {
-        let dir = out.path().join(case.replace('/', "-"));
+    for (case, name) in [("tests/plan/whole-machines-above-the-lp-bound", "small"), (".", "example")] {
+        let dir = out.path().join(name);
         let (code, stdout, stderr) = headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0", "--no-growth"]);
         assert_eq!(code, 0, "{case}: {stdout}{stderr}");
         let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
