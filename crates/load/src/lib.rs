@@ -72,6 +72,9 @@ pub fn load(options: &Options) -> Loaded {
 
     let topology_files = ron_files(root, "topology", &mut sources, &mut diags);
     let intent_files = ron_files(root, "intents", &mut sources, &mut diags);
+    let all_read = |files: &Option<(Vec<SourceId>, bool)>| files.as_ref().is_some_and(|(_, all)| *all);
+    let (topology_read, intents_read) = (all_read(&topology_files), all_read(&intent_files));
+    let (topology_files, intent_files) = (topology_files.map(|(ids, _)| ids), intent_files.map(|(ids, _)| ids));
     let forecast_files = if options.forecasts.is_empty() {
         data_files(root, &mut sources, &mut diags)
     } else {
@@ -102,6 +105,8 @@ pub fn load(options: &Options) -> Loaded {
     let mut partial = decode::Partial::default();
     let (topologies, topo_readable, topo_ok) = parse_all(topology_files, &sources, &mut diags, &mut partial, raw::topology);
     let (teams, intents_readable, intents_ok) = parse_all(intent_files, &sources, &mut diags, &mut partial, raw::team);
+    let (topo_readable, topo_ok) = (topo_readable && topology_read, topo_ok && topology_read);
+    let (intents_readable, intents_ok) = (intents_readable && intents_read, intents_ok && intents_read);
 
     let topo = resolve::topology(&topologies, topo_readable, topo_ok, &partial, &mut diags);
     let regions: Vec<(String, headroom_model::RegionId)> = topo
@@ -166,7 +171,10 @@ fn display(root: &Path, rel: &Path) -> String {
 /// The `.ron` files of `root/dir`, sorted, each added to the source map
 /// with its text. `None` if the directory is missing or unreadable, or
 /// holds no `.ron` file (reported).
-fn ron_files(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Vec<SourceId>> {
+/// The `.ron` files of `root/dir` that could be read, and whether all
+/// could: one that cannot (not UTF-8, a pipe) defines names nobody can
+/// see, like one that does not parse, so lookups of them stay quiet.
+fn ron_files(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<(Vec<SourceId>, bool)> {
     let entries = list_dir(root, dir, sources, diags)?;
     let rons: Vec<PathBuf> = entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "ron")).collect();
     if rons.is_empty() {
@@ -176,11 +184,14 @@ fn ron_files(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Di
         return None;
     }
     let mut ids = Vec::new();
+    let mut unread = false;
     for path in rons {
         let name = display(root, &Path::new(dir).join(path.file_name().unwrap_or_default()));
-        ids.extend(add_file(&path, name, true, sources, diags));
+        let id = add_file(&path, name, true, sources, diags);
+        unread |= id.is_none();
+        ids.extend(id);
     }
-    Some(ids)
+    Some((ids, !unread))
 }
 
 /// The forecast files of `root/data`: `forecast*.csv` and `forecast*.parquet`.
