@@ -39,8 +39,9 @@ pub struct PlanArgs {
     /// bound on cost (0: prove optimality, which can take long).
     #[arg(long, default_value_t = headroom_solve::DEFAULT_MIP_GAP, value_name = "GAP", value_parser = share)]
     pub mip_gap: f64,
-    /// Stop branch and bound after this many seconds, keeping the best plan
-    /// found and saying how far from optimal it may be.
+    /// Planning ends after this many seconds, whatever it is doing:
+    /// branch and bound keeps the best plan found and says how far from
+    /// optimal it may be; with no plan yet, the run exits 6.
     #[arg(long, default_value_t = headroom_solve::DEFAULT_TIME_LIMIT_SECONDS, value_name = "SECONDS", value_parser = non_negative)]
     pub time_limit: f64,
     /// A plan to stay close to (a plan.json file or a plan directory): its
@@ -149,6 +150,7 @@ struct Phases {
 
 fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     let start = Instant::now();
+    let started = start;
     let mut loaded = args.inputs.load();
     // The digest of the organisation's own files: a plan is the same with
     // or without scenarios beside it.
@@ -200,6 +202,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         baseline,
         growth: !args.no_growth,
         lp: headroom_solve::LpMethod::from_name(&args.lp).unwrap_or_default(),
+        deadline: Some(started + std::time::Duration::from_secs_f64(args.time_limit)),
     };
     if backend == Backend::Microlp {
         let (variables, _) = headroom_solve::model_size(org, &options);

@@ -302,20 +302,18 @@ fn an_edited_plan_with_a_name_headroom_cannot_write_is_refused() {
     assert!(!report.exists());
 }
 
-/// `--time-limit 0` leaves branch and bound no time: the plan is still
-/// made (a dive, or the relaxation's orders rounded up), says its gap and
-/// verifies. It exited 70, an internal error, with HiGHS.
+/// `--time-limit` bounds the whole run: with no time at all, no plan is
+/// found, and the run says so with its own exit code (it exited 70, an
+/// internal error, with HiGHS) and writes nothing.
 #[test]
-fn no_time_for_branch_and_bound_still_plans_with_its_gap() {
+fn a_time_limit_passed_before_any_plan_exits_6_and_writes_nothing() {
     let root = workspace();
     let out = tempfile::tempdir().unwrap();
     for (case, name) in [("tests/plan/whole-machines-above-the-lp-bound", "small"), (".", "example")] {
         let dir = out.path().join(name);
-        let (code, stdout, stderr) = headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0", "--no-growth"]);
-        assert_eq!(code, 0, "{case}: {stdout}{stderr}");
-        let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
-        assert!(plan["solver"]["status"] == "optimal" || plan["solver"]["mip_gap"].as_f64().unwrap() > 0.0, "{}", plan["solver"]);
-        let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.join(case).to_str().unwrap()]);
-        assert_eq!(code, 0, "{vout}{verr}");
+        let (code, stdout, stderr) = headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0"]);
+        assert_eq!(code, 6, "{case}: {stdout}{stderr}");
+        assert!(stderr.contains("the time limit (0 s) passed before any plan was found"), "{stderr}");
+        assert!(!dir.exists());
     }
 }

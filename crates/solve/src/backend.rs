@@ -69,6 +69,9 @@ pub struct Using<'r> {
     pub backend: Backend,
     #[cfg_attr(not(feature = "highs"), allow(dead_code))]
     pub lp: LpMethod,
+    /// When the whole run must end (`--time-limit`): every solve gets the
+    /// time left, and none starts after it.
+    pub deadline: Option<Instant>,
     pub rec: &'r Recorder,
 }
 
@@ -142,6 +145,7 @@ pub enum Failure {
     Other(String),
 }
 
+#[derive(Clone)]
 pub struct Settings {
     /// Why the model is solved (for the record, see [`crate::stats`]).
     pub purpose: &'static str,
@@ -197,6 +201,15 @@ pub fn solve(model: &mut Model, using: Using, settings: &Settings) -> Result<Sol
 /// plan makes branch and bound prune from the start).
 pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
     let start = Instant::now();
+    let mut settings = settings.clone();
+    if let Some(deadline) = using.deadline {
+        let left = deadline.saturating_duration_since(start).as_secs_f64();
+        if left <= 0.0 {
+            return Err(Failure::TimeLimit);
+        }
+        settings.time_limit_seconds = Some(settings.time_limit_seconds.map_or(left, |limit| limit.min(left)));
+    }
+    let settings = &settings;
     let Prepared { vars, objective, constraints } = prepare(model);
     let mut record = SolveRecord {
         purpose: settings.purpose,

@@ -51,11 +51,15 @@ pub struct Options {
     pub growth: bool,
     /// How linear programs are solved.
     pub lp: LpMethod,
+    /// When planning must end, whatever it is doing (`--time-limit`
+    /// bounds the whole run). Branch and bound stops there with the best
+    /// plan found; with none, planning fails with [`Error::TimeLimit`].
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true, lp: LpMethod::Auto }
+        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true, lp: LpMethod::Auto, deadline: None }
     }
 }
 
@@ -134,7 +138,7 @@ pub fn plan_each(jobs: &[(&Organisation, &str)], options: &Options, rec: &Record
 /// As [`plan`], recording every model built and solved, and how long each
 /// phase took, in `rec`.
 pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options, rec: &Recorder) -> Result<Plan, Error> {
-    let using = Using { backend: options.backend, lp: options.lp, rec };
+    let using = Using { backend: options.backend, lp: options.lp, deadline: options.deadline, rec };
     let best_effort = options.mode == Mode::BestEffort;
     let build = build(options);
     // Independent parts of the organisation are solved on their own, in
