@@ -24,7 +24,7 @@ pub struct Resolved {
     /// Orders of periods whose ordering is done (`--freeze-through`):
     /// every order of these periods, fixed to the baseline's count (0 where
     /// it ordered nothing).
-    pub frozen: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+    pub frozen: crate::model::OrderCounts,
     pub stability: Stability,
     /// Parts of the baseline that no longer apply (a cluster or service
     /// that is gone), for the user to know.

@@ -77,6 +77,10 @@ pub struct LimitRef {
     pub constraint: usize,
 }
 
+/// Machines ordered, by cluster, machine type and the period they are
+/// placed in.
+pub type OrderCounts = BTreeMap<(ClusterId, MachineTypeId, usize), f64>;
+
 /// How the model is built: the mode, and relaxations used to explain why
 /// intents cannot be met.
 #[derive(Clone, Debug, Default)]
@@ -94,7 +98,7 @@ pub struct Build {
     /// Orders arrive in the period they are placed.
     pub no_lead_times: bool,
     /// Orders fixed to a number of machines: (cluster, type, placed).
-    pub fixed_orders: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+    pub fixed_orders: OrderCounts,
     /// Orders placed before the horizon that arrive within it.
     pub in_flight: Vec<InFlight>,
     /// A baseline plan to stay close to.
@@ -158,7 +162,7 @@ pub struct InFlight {
 #[derive(Clone, Debug, Default)]
 pub struct Stability {
     /// Machines ordered: (cluster, type, placed).
-    pub orders: BTreeMap<(ClusterId, MachineTypeId, usize), f64>,
+    pub orders: OrderCounts,
     /// Capacity of each service per cluster and period, in units of demand.
     pub capacity: BTreeMap<(ServiceId, ClusterId, usize), f64>,
     /// A machine ordered differently costs this share of its capital cost;

@@ -14,7 +14,7 @@ use headroom_model::Organisation;
 
 use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
-use crate::model::{Build, Model, PartMask, COST_SCALE};
+use crate::model::{Build, Model, OrderCounts, PartMask, COST_SCALE};
 use crate::Options;
 
 pub struct Found<'o> {
@@ -68,8 +68,8 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     // Large models: first, whether the fleet there is already serves
     // everything. If so the plan is proven optimal, no limit binds (shadow
     // prices are all zero), and the relaxation need not be solved at all.
-    if interior_point(org, build, using) {
-        if let Some(found) = nothing_to_order(org, build, using) {
+    if let Some(skeleton) = interior_point(org, build, using) {
+        if let Some(found) = nothing_to_order(org, build, skeleton, using) {
             return Ok(Searched { found, relaxation: Some((Vec::new(), Vec::new())) });
         }
     }
@@ -312,7 +312,7 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
     if build.best_effort || build.stability.is_some() {
         return None;
     }
-    let (skeleton, decisions, _, _) = placements(org, build, &fixed, using)?;
+    let (skeleton, decisions, _, _) = placements(org, build, &fixed, None, using)?;
     let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
     let mut found = Found::new(skeleton, decisions, objective, bound).by("rounded up, placements solved again");
     (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
@@ -320,12 +320,12 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
 }
 
 /// Placements for fixed orders: with every order fixed, periods share
-/// nothing, so one small simplex per period, in parallel. Returns the
-/// skeleton the decisions read against, the decisions, the running cost
-/// in dollars, and the periods' models' variables and rows added up;
-/// `None` if some period cannot be served.
-#[allow(clippy::type_complexity)]
-fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &BTreeMap<(headroom_model::ClusterId, headroom_model::MachineTypeId, usize), f64>, using: Using) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
+/// nothing, so one small simplex per period, in parallel. `skeleton` is
+/// the model the decisions are read against (built if not given). Returns
+/// it, the decisions, the running cost in dollars, and the periods'
+/// models' variables and rows added up; `None` if some period cannot be
+/// served.
+fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &OrderCounts, skeleton: Option<Model<'o>>, using: Using) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
     use rayon::prelude::*;
     let simplex = Using { lp: crate::backend::LpMethod::Simplex, ..using };
     let horizon = org.forecast.periods.len();
@@ -340,7 +340,7 @@ fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &BTreeMap<(headro
             Some((m, solved))
         })
         .collect();
-    let skeleton = Model::skeleton(org, Build { integer: false, fixed_orders: fixed.clone(), ..build.clone() });
+    let skeleton = skeleton.unwrap_or_else(|| Model::skeleton(org, Build { integer: false, ..build.clone() }));
     let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
     let (mut running, mut variables, mut constraints) = (0.0, 0, 0);
     for (t, period) in periods.into_iter().enumerate() {
@@ -360,21 +360,18 @@ fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &BTreeMap<(headro
     Some((skeleton, Decisions { orders, z, unmet }, running, (variables, constraints)))
 }
 
-/// Whether linear programs of this model go to the interior point method:
-/// asked for, or `auto` on a model of more than
-/// [`backend::AUTO_IPM_VARIABLES`] variables (counted without building
-/// its rows).
-fn interior_point(org: &Organisation, build: &Build, using: Using) -> bool {
+/// The model's skeleton if its linear programs go to the interior point
+/// method: asked for, or `auto` on a model of more than
+/// [`backend::AUTO_IPM_VARIABLES`] variables (counted on the skeleton,
+/// without building rows).
+fn interior_point<'o>(org: &'o Organisation, build: &Build, using: Using) -> Option<Model<'o>> {
     use crate::backend::LpMethod;
-    match using.lp {
-        LpMethod::Ipm => using.backend.has_duals(),
-        LpMethod::Auto if using.backend.has_duals() => {
-            let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
-            let capacity: usize = skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum();
-            capacity + skeleton.orders.len() > backend::AUTO_IPM_VARIABLES
-        }
-        _ => false,
+    if !using.backend.has_duals() || !matches!(using.lp, LpMethod::Ipm | LpMethod::Auto) {
+        return None;
     }
+    let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
+    let capacity: usize = skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum();
+    (using.lp == LpMethod::Ipm || capacity + skeleton.orders.len() > backend::AUTO_IPM_VARIABLES).then_some(skeleton)
 }
 
 /// If the fleet there is serves every intent, ordering nothing is optimal:
@@ -382,13 +379,12 @@ fn interior_point(org: &Organisation, build: &Build, using: Using) -> bool {
 /// large models before their relaxation (strict mode, no baseline), it
 /// proves the plan in a few small simplex solves, one per period, where
 /// the whole model's relaxation takes minutes.
-pub fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, using: Using) -> Option<Found<'o>> {
+fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o>, using: Using) -> Option<Found<'o>> {
     if build.best_effort || build.stability.is_some() || !build.in_flight.is_empty() {
         return None;
     }
-    let probe = Model::skeleton(org, Build { integer: false, ..build.clone() });
-    let fixed = probe.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), 0.0)).collect();
-    let (skeleton, decisions, running, size) = placements(org, build, &fixed, using)?;
+    let fixed = skeleton.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), 0.0)).collect();
+    let (skeleton, decisions, running, size) = placements(org, build, &fixed, Some(skeleton), using)?;
     let mut found = Found::new(skeleton, decisions, running, running).by("nothing to order");
     (found.variables, found.constraints) = size;
     Some(found)
@@ -398,7 +394,7 @@ pub fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, using: Using) 
 /// relaxation used it to the full: then, one machine at a time, the order
 /// rounded up the most that the limit counts is rounded down instead
 /// (the placements are solved again after).
-fn fit_limits(model: &Model, relaxed: &std::collections::HashMap<good_lp::Variable, f64>, values: &mut std::collections::HashMap<good_lp::Variable, f64>, fixed: &mut BTreeMap<(headroom_model::ClusterId, headroom_model::MachineTypeId, usize), f64>) {
+fn fit_limits(model: &Model, relaxed: &std::collections::HashMap<good_lp::Variable, f64>, values: &mut std::collections::HashMap<good_lp::Variable, f64>, fixed: &mut OrderCounts) {
     use crate::model::LimitKind;
     for _ in 0..100_000 {
         let broken = model.limits.iter().find(|l| model.constraints[l.constraint].expression().eval_with(&*values) > 1e-6);
