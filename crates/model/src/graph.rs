@@ -52,6 +52,28 @@ impl Organisation {
         post.reverse();
         Ok(post)
     }
+
+    /// An upper estimate of each service's largest demand in one period:
+    /// its users' demand, plus what its dependents' largest demand induces
+    /// (their capacity exceeds their demand under N+k, so this sets a
+    /// scale, not a bound). Induced demand is left out if there is a cycle.
+    pub fn peak_demand(&self) -> Vec<f64> {
+        let mut peak: Vec<f64> = self
+            .service_ids()
+            .map(|s| {
+                let direct = self.direct_demand(s);
+                (0..self.forecast.periods.len()).map(|t| direct.iter().map(|d| d.total(t)).sum::<f64>()).fold(0.0, f64::max)
+            })
+            .collect();
+        if let Ok(order) = self.dependency_order() {
+            for s in order {
+                for dep in &self.service(s).dependencies {
+                    peak[dep.service.index()] += dep.ratio * peak[s.index()];
+                }
+            }
+        }
+        peak
+    }
 }
 
 /// Services and clusters that share no constraint with the rest of the

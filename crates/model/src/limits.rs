@@ -16,3 +16,9 @@ pub const MAX_MULTIPLY: f64 = 1e3;
 
 /// A service's priority (best effort): at most 1,000.
 pub const MAX_PRIORITY: u32 = 1_000;
+
+/// A service's largest demand in one period may need at most this many of
+/// the machines with the most of a resource it needs: more is a unit mixed
+/// up (per-unit needs in cores where the machine counts millicores), and
+/// beyond it the solver's numbers leave the range it can trust.
+pub const MAX_MACHINES_FOR_ONE_SERVICE: f64 = 1e9;

@@ -232,6 +232,12 @@ pub struct Model<'o> {
     pub build_seconds: f64,
 }
 
+/// A capacity variable counts at most this many times a service's peak
+/// demand, so that its demand in the model's units is at least 1/1,000
+/// and a solver's absolute tolerance (1e-7) stays far below what
+/// verification allows.
+const MAX_UNIT_OVER_PEAK: f64 = 1e3;
+
 impl<'o> Model<'o> {
     pub fn new(org: &'o Organisation, build: Build) -> Model<'o> {
         let start = std::time::Instant::now();
@@ -239,15 +245,21 @@ impl<'o> Model<'o> {
             .map(|r| org.machine_types.iter().map(|m| m.capacity[r]).fold(0.0, f64::max))
             .map(|c| if c > 0.0 { c } else { 1.0 })
             .collect();
+        let peak = org.peak_demand();
         let unit = org
             .services
             .iter()
-            .map(|s| {
+            .zip(&peak)
+            .map(|(s, &peak)| {
                 let fill = s.per_unit.iter().zip(&reference).filter(|(need, _)| **need > 0.0).map(|(need, cap)| cap / need).fold(f64::INFINITY, f64::min);
-                if fill.is_finite() {
-                    fill
+                let fill = if fill.is_finite() { fill } else { 1.0 };
+                // A service whose whole demand is a sliver of one machine
+                // (a per_unit of 1e-12) would have demand rows far below the
+                // solver's feasibility tolerance, met by placing nothing.
+                if peak > 0.0 {
+                    fill.min(MAX_UNIT_OVER_PEAK * peak)
                 } else {
-                    1.0
+                    fill
                 }
             })
             .collect();
