@@ -249,8 +249,12 @@ impl<'d> Decoder<'d> {
     /// A whole number ≥ 0 that fits in `u32`.
     pub fn count(&mut self, v: &Value) -> Option<u32> {
         let x = self.number(v)?;
-        if x < 0.0 || x.fract() != 0.0 || x > headroom_model::limits::MAX_QUANTITY.min(u32::MAX as f64) {
+        if x < 0.0 || x.fract() != 0.0 {
             self.error(v.span, "bad-value", format!("expected a whole number ≥ 0, found {x}"), "not a whole number ≥ 0", None);
+            return None;
+        }
+        if x > u32::MAX as f64 {
+            self.error(v.span, "bad-value", format!("a count can be at most {}, found {x}", u32::MAX), "too large", Some("numbers this large are a typo or a mix-up of units; see the README's limits".into()));
             return None;
         }
         Some(x as u32)

@@ -16,7 +16,9 @@ pub fn validate(org: &Organisation, diags: &mut Vec<Diagnostic>) {
         redundancy(org, s, diags);
         spread(org, s, diags);
         resources(org, s, diags);
+        events(org, s, diags);
     }
+    size(org, diags);
 }
 
 fn cycles(org: &Organisation, diags: &mut Vec<Diagnostic>) {
@@ -169,6 +171,57 @@ fn resources(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
                     .label(service.name.span, "this service")
                     .help("let a cluster order a machine type that provides it, or allow more clusters"),
             );
+        }
+    }
+}
+
+/// An event that removes more demand than there is: a sign or a digit
+/// typed wrong, which the plan would otherwise hide by stopping at zero.
+fn events(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
+    let Some((t, region, before, change)) = org.below_zero(s) else { return };
+    let service = org.service(s);
+    let period = org.forecast.periods[t];
+    let place = match region {
+        Some(r) => format!(" in `{}`", org.regions[r.index()].name),
+        None => String::new(),
+    };
+    let mut d = Diagnostic::error(
+        "event-below-zero",
+        format!("the events of `{}` take its demand below zero{place} in {period}: {before:.3} without them, {change:+.3} by them", service.name),
+    )
+    .help("an event that removes demand may remove at most what is forecast: check the sign and the number of digits of `add`");
+    for event in &service.events {
+        if matches!(event.effect, Effect::Add(x) if x < 0.0) && event.ramp_share(period) > 0.0 {
+            d = d.label(event.span, format!("`{}` removes demand", event.name));
+        }
+    }
+    diags.push(d);
+}
+
+/// Demand that no fleet within the limits could serve: a unit mixed up.
+fn size(org: &Organisation, diags: &mut Vec<Diagnostic>) {
+    let peak = org.peak_demand();
+    for s in org.service_ids() {
+        let service = org.service(s);
+        for (r, &need) in service.per_unit.iter().enumerate() {
+            let largest = org.machine_types.iter().map(|m| m.capacity[r]).fold(0.0, f64::max);
+            let machines = peak[s.index()] * need / largest;
+            if need > 0.0 && largest > 0.0 && machines > headroom_model::limits::MAX_MACHINES_FOR_ONE_SERVICE {
+                diags.push(
+                    Diagnostic::error(
+                        "demand-too-large",
+                        format!(
+                            "`{}` needs {machines:.3e} of the machines with the most `{}` at its peak (at most {:e} are planned)",
+                            service.name,
+                            org.resources[r].name,
+                            headroom_model::limits::MAX_MACHINES_FOR_ONE_SERVICE
+                        ),
+                    )
+                    .label(service.name.span, "this service")
+                    .help("check the units of `per_unit`, of the machine types' resources and of the forecast"),
+                );
+                break;
+            }
         }
     }
 }

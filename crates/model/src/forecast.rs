@@ -75,8 +75,33 @@ impl Organisation {
     /// without one it is split over the origins in proportion to their
     /// organic demand in that period (evenly if all are zero).
     /// `Multiply(f)` adds `(f − 1) ×` organic demand, ramped, to every
-    /// origin (or the one named). Events never make demand negative.
+    /// origin (or the one named). Events never make demand negative
+    /// (the loader refuses events that would: [`Self::below_zero`]).
     pub fn direct_demand(&self, s: ServiceId) -> Vec<DirectDemand> {
+        let mut out = self.direct_demand_unclamped(s);
+        for d in &mut out {
+            for t in 0..d.organic.len() {
+                if d.organic[t] + d.inorganic[t] < 0.0 {
+                    d.inorganic[t] = -d.organic[t];
+                }
+            }
+        }
+        out
+    }
+
+    /// The first period and origin in which service `s`'s events would take
+    /// its demand below zero: (period index, region, demand without events,
+    /// what the events change). `None` if they never do.
+    pub fn below_zero(&self, s: ServiceId) -> Option<(usize, Option<RegionId>, f64, f64)> {
+        let out = self.direct_demand_unclamped(s);
+        (0..self.forecast.periods.len()).find_map(|t| {
+            out.iter()
+                .find(|d| d.organic[t] + d.inorganic[t] < -1e-9 * d.organic[t].abs().max(1.0))
+                .map(|d| (t, d.region, d.organic[t], d.inorganic[t]))
+        })
+    }
+
+    fn direct_demand_unclamped(&self, s: ServiceId) -> Vec<DirectDemand> {
         let service = self.service(s);
         let horizon = self.forecast.periods.len();
         let q = service.quantile.index();
@@ -129,13 +154,6 @@ impl Organisation {
                             out[i].inorganic[t] += share * (f - 1.0) * out[i].organic[t];
                         }
                     }
-                }
-            }
-        }
-        for d in &mut out {
-            for t in 0..horizon {
-                if d.organic[t] + d.inorganic[t] < 0.0 {
-                    d.inorganic[t] = -d.organic[t];
                 }
             }
         }
