@@ -4,19 +4,22 @@
 //! It shares the model's definitions (which clusters may serve which
 //! demand, a service's direct demand) but none of the solver's code: the
 //! fleet, demand induced by dependents, survivable capacity, resource use
-//! and cost are all recomputed here from the plan's orders and allocations.
+//! and cost are all recomputed here from the plan's orders and allocations,
+//! and every table the plan states is compared with them (`stated.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use headroom_model::*;
 use headroom_plan::{Mode, Plan};
 
+mod stated;
+
 /// One broken rule, in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
     /// Which rule: `periods`, `orders`, `deliveries`, `fleet`, `power`,
     /// `space`, `allocation`, `redundancy`, `spread`, `resources`, `cost`,
-    /// `unmet`.
+    /// `unmet`, `tables` (a stated number differs from the verifier's).
     pub rule: &'static str,
     pub message: String,
 }
@@ -50,14 +53,17 @@ pub fn verify(org: &Organisation, plan: &Plan) -> Vec<Violation> {
         check.fail("periods", format!("the plan covers {:?}, the inputs' horizon is {:?}", plan.periods, horizon));
         return check.out;
     }
-    let Some(machines) = fleet(&mut check) else { return check.out };
+    let Some(fleet) = fleet(&mut check) else { return check.out };
     let x = allocations(&mut check);
-    if let Some((x, z)) = x {
-        redundancy(&mut check, &x, &z);
-        spread(&mut check, &x);
-        resources(&mut check, &x, &machines);
+    if let Some((x, z)) = &x {
+        let demand = demands(org, x);
+        redundancy(&mut check, &demand, z);
+        spread(&mut check, x);
+        resources(&mut check, x, &fleet.machines);
+        stated::demand_tables(&mut check, &demand, z);
     }
-    cost(&mut check, &machines);
+    cost(&mut check, &fleet.machines);
+    stated::fleet_tables(&mut check, &fleet, x.as_ref().map(|(x, _)| x));
     check.out
 }
 
@@ -65,9 +71,15 @@ fn period_index(org: &Organisation, name: &str) -> Option<usize> {
     org.forecast.periods.iter().position(|p| p.to_string() == name)
 }
 
+/// Machines per cluster, type and period, and deliveries per cluster and
+/// period, as the verifier counts them.
+pub(crate) struct Fleet {
+    pub machines: Vec<Vec<Vec<u64>>>,
+    pub deliveries: Vec<Vec<u64>>,
+}
+
 /// Rule 7 and 8: orders, the fleet they make, deliveries, power and space.
-/// Returns machines[cluster][type][period].
-fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u64>>>> {
+fn fleet(check: &mut Check) -> Option<Fleet> {
     let org = check.org;
     let horizon = org.forecast.periods.len();
     let months = org.forecast.months_per_period();
@@ -170,19 +182,48 @@ fn fleet(check: &mut Check) -> Option<Vec<Vec<Vec<u64>>>> {
             }
         }
     }
-    Some(machines)
+    Some(Fleet { machines, deliveries })
 }
 
 /// Where demand comes from, as the verifier keys it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct OriginKey {
+pub(crate) struct OriginKey {
     service: ServiceId,
     region: Option<RegionId>,
     via: Option<ServiceId>,
 }
 
-type Capacity = Vec<Vec<Vec<f64>>>;
-type ByOrigin = BTreeMap<OriginKey, BTreeMap<ClusterId, Vec<f64>>>;
+/// Each origin's demand per period: organic, inorganic (events), induced
+/// (by a dependent's capacity).
+type Demand = BTreeMap<OriginKey, Vec<[f64; 3]>>;
+
+/// Rule 2's demand: users' demand per region, and what each dependent's
+/// capacity in a region induces there.
+fn demands(org: &Organisation, x: &Capacity) -> Demand {
+    let horizon = org.forecast.periods.len();
+    let mut demand: Demand = BTreeMap::new();
+    for s in org.service_ids() {
+        for d in org.direct_demand(s) {
+            demand.insert(OriginKey { service: s, region: d.region, via: None }, (0..horizon).map(|t| [d.organic[t], d.inorganic[t], 0.0]).collect());
+        }
+    }
+    for from in org.service_ids() {
+        for dep in &org.service(from).dependencies {
+            for r in org.region_ids() {
+                let induced: Vec<[f64; 3]> = (0..horizon)
+                    .map(|t| [0.0, 0.0, dep.ratio * org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[from.index()][c.index()][t]).sum::<f64>()])
+                    .collect();
+                if induced.iter().any(|d| d[2] > 0.0) {
+                    demand.insert(OriginKey { service: dep.service, region: Some(r), via: Some(from) }, induced);
+                }
+            }
+        }
+    }
+    demand
+}
+
+pub(crate) type Capacity = Vec<Vec<Vec<f64>>>;
+pub(crate) type ByOrigin = BTreeMap<OriginKey, BTreeMap<ClusterId, Vec<f64>>>;
 
 /// Rule 1: every allocation is for a known origin, in a cluster that may
 /// serve it. Returns x[service][cluster][period] and z by origin.
@@ -233,27 +274,9 @@ fn allocations(check: &mut Check) -> Option<(Capacity, ByOrigin)> {
 
 /// Rules 2, 3 and 5: after losing its k largest groups, each origin's
 /// capacity covers its demand (less what the plan declares unmet).
-fn redundancy(check: &mut Check, x: &Capacity, z: &ByOrigin) {
+fn redundancy(check: &mut Check, demand: &Demand, z: &ByOrigin) {
     let org = check.org;
     let horizon = org.forecast.periods.len();
-    let mut demand: BTreeMap<OriginKey, Vec<f64>> = BTreeMap::new();
-    for s in org.service_ids() {
-        for d in org.direct_demand(s) {
-            demand.insert(OriginKey { service: s, region: d.region, via: None }, (0..horizon).map(|t| d.total(t)).collect());
-        }
-    }
-    for from in org.service_ids() {
-        for dep in &org.service(from).dependencies {
-            for r in org.region_ids() {
-                let induced: Vec<f64> =
-                    (0..horizon).map(|t| dep.ratio * org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[from.index()][c.index()][t]).sum::<f64>()).collect();
-                if induced.iter().any(|&d| d > 0.0) {
-                    *demand.entry(OriginKey { service: dep.service, region: Some(r), via: Some(from) }).or_insert_with(|| vec![0.0; horizon]) =
-                        induced;
-                }
-            }
-        }
-    }
     let mut unmet: HashMap<(String, headroom_plan::Origin, String), f64> = HashMap::new();
     for u in &check.plan.unmet {
         if check.plan.mode == Mode::Strict {
@@ -261,7 +284,7 @@ fn redundancy(check: &mut Check, x: &Capacity, z: &ByOrigin) {
         }
         unmet.insert((u.service.clone(), u.origin.clone(), u.period.clone()), u.unmet);
     }
-    for (key, need) in &demand {
+    for (key, need) in demand {
         let service = org.service(key.service);
         let level = service.redundancy.level;
         let k = service.redundancy.k as usize;
@@ -270,31 +293,39 @@ fn redundancy(check: &mut Check, x: &Capacity, z: &ByOrigin) {
             via: key.via.map(|v| org.service(v).name.text.clone()),
         };
         for t in 0..horizon {
-            let mut groups: BTreeMap<u32, f64> = BTreeMap::new();
-            if let Some(by_cluster) = z.get(key) {
-                for (&c, per_period) in by_cluster {
-                    *groups.entry(org.group_of(c, level)).or_default() += per_period[t];
-                }
-            }
-            let mut sizes: Vec<f64> = groups.into_values().collect();
-            sizes.sort_by(|a, b| b.total_cmp(a));
-            let survivable: f64 = sizes.iter().skip(k).sum();
+            let (_, survivable) = survivable(org, key, z, t);
             let period = org.forecast.periods[t].to_string();
             let declared = unmet.get(&(service.name.text.clone(), origin.clone(), period.clone())).copied().unwrap_or(0.0);
-            if exceeds(need[t] - declared, survivable) {
+            let need: f64 = need[t].iter().sum();
+            if exceeds(need - declared, survivable) {
                 check.fail(
                     "redundancy",
                     format!(
                         "`{}` ({origin}) in {period}: after losing its {k} largest {}s, {survivable:.3} remains for demand of {:.3}{}",
                         service.name,
                         level.name(),
-                        need[t],
+                        need,
                         if declared > 0.0 { format!(" less {declared:.3} declared unmet") } else { String::new() }
                     ),
                 );
             }
         }
     }
+}
+
+/// An origin's capacity in period `t`, and what remains of it after
+/// losing its service's k largest failure groups (Rule 3).
+fn survivable(org: &Organisation, key: &OriginKey, z: &ByOrigin, t: usize) -> (f64, f64) {
+    let service = org.service(key.service);
+    let mut groups: BTreeMap<u32, f64> = BTreeMap::new();
+    if let Some(by_cluster) = z.get(key) {
+        for (&c, per_period) in by_cluster {
+            *groups.entry(org.group_of(c, service.redundancy.level)).or_default() += per_period[t];
+        }
+    }
+    let mut sizes: Vec<f64> = groups.into_values().collect();
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    (sizes.iter().sum(), sizes.iter().skip(service.redundancy.k as usize).sum())
 }
 
 /// Rule 4: spread caps.

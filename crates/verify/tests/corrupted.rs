@@ -102,3 +102,71 @@ fn every_broken_rule_is_reported() {
     p.allocations.retain(|a| !(a.service == "kv-store" && a.origin.via.as_deref() == Some("user-profile")));
     assert_caught(&org, &p, "redundancy", "demand induced by a dependent left unserved");
 }
+
+/// Every number a plan states is recomputed: an edit to any derived table
+/// is caught, naming the table.
+#[test]
+fn every_stated_number_is_recomputed() {
+    let (org, plan) = example();
+
+    let mut p = plan.clone();
+    for h in &mut p.headroom {
+        h.survivable *= 10.0;
+    }
+    assert_caught(&org, &p, "tables", "the headroom table at 10× the survivable capacity");
+
+    let mut p = plan.clone();
+    p.headroom[3].headroom += 1.0;
+    assert_caught(&org, &p, "tables", "one headroom figure");
+
+    let mut p = plan.clone();
+    p.headroom.remove(0);
+    assert_caught(&org, &p, "tables", "a headroom row left out");
+
+    let mut p = plan.clone();
+    let row = p.headroom[0].clone();
+    p.headroom.push(row);
+    assert_caught(&org, &p, "tables", "a headroom row given twice");
+
+    let mut p = plan.clone();
+    for row in &mut p.power_space {
+        row.power_kw = 0.0;
+    }
+    assert_caught(&org, &p, "tables", "power at 0 everywhere");
+
+    let mut p = plan.clone();
+    p.power_space[1].deliveries += 1;
+    assert_caught(&org, &p, "tables", "a delivery count");
+
+    let mut p = plan.clone();
+    p.power_space[2].space_cap *= 2.0;
+    assert_caught(&org, &p, "tables", "a space cap");
+
+    let mut p = plan.clone();
+    p.utilisation[0].used /= 2.0;
+    assert_caught(&org, &p, "tables", "resources used");
+
+    let mut p = plan.clone();
+    let mut extra = p.utilisation[0].clone();
+    extra.cluster = "nowhere".into();
+    p.utilisation.push(extra);
+    assert_caught(&org, &p, "tables", "a row for a cluster the inputs do not have");
+
+    let mut p = plan.clone();
+    p.cost.by_period[0].running += 1000.0;
+    assert_caught(&org, &p, "cost", "one period's running cost");
+
+    let mut p = plan.clone();
+    let moved = p.cost.by_team[0].cost / 2.0;
+    p.cost.by_team[0].cost -= moved;
+    p.cost.by_team[1].cost += moved;
+    assert_caught(&org, &p, "cost", "cost moved from one team to another");
+
+    let mut p = plan.clone();
+    p.services[0].n_plus += 1;
+    assert_caught(&org, &p, "tables", "a service's stated redundancy");
+
+    let mut p = plan.clone();
+    p.headroom[0].organic = f64::NAN;
+    assert_caught(&org, &p, "tables", "a number that is not a number");
+}
