@@ -162,7 +162,7 @@ fn section(out: &mut String, title: &str, lines: &[(Change, String)]) {
     }
     out.push_str("```diff\n");
     for (_, line) in lines {
-        out.push_str(line);
+        out.push_str(&code_line(line));
         out.push('\n');
     }
     out.push_str("```\n");
@@ -225,7 +225,42 @@ pub fn human(d: &Diff, color: bool) -> String {
     out
 }
 
-/// Names and messages are safe in a table cell and do not start markup.
+/// Names and messages are safe in a table cell or list item: one line, no
+/// HTML, links or images. Names are restricted at load to a set that needs
+/// none of this; the renderer escapes anyway, since a plan file can come
+/// from anywhere.
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
+    one_line(text).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('[', "\\[").replace(']', "\\]")
+}
+
+/// A line that stays inside a code block: no line break, no backtick that
+/// could close the fence.
+fn code_line(text: &str) -> String {
+    one_line(text).replace('`', "'")
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name from a hand-made plan cannot end the code block or the list
+    /// item it is in, nor start a link, an image or HTML.
+    #[test]
+    fn text_from_a_plan_cannot_break_out_of_its_markdown() {
+        let hostile = "svc\n```\n# Approved ![x](https://e.invalid/a.png) <img src=x> | [link](https://e.invalid)\r\n";
+        let item = escape(hostile);
+        assert!(!item.contains('\n') && !item.contains('\r'), "{item}");
+        for markup in ["<img", "[x](", "[link](", " | "] {
+            assert!(!item.contains(markup), "{markup} in {item}");
+        }
+        let line = code_line(hostile);
+        assert!(!line.contains('\n') && !line.contains('`'), "{line}");
+        let mut out = String::new();
+        section(&mut out, "Orders", &[(Change::Added, format!("+ 1 × std in {hostile}"))]);
+        assert_eq!(out.matches("```").count(), 2, "one fence opened and closed:\n{out}");
+    }
 }
