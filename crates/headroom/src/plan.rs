@@ -205,7 +205,7 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         deadline: Some(started + std::time::Duration::from_secs_f64(args.time_limit)),
     };
     if backend == Backend::Microlp {
-        let (variables, _) = headroom_solve::model_size(org, &options);
+        let variables = headroom_solve::model_variables(org, &options);
         if variables > headroom_solve::MICROLP_PRACTICAL_VARIABLES {
             eprintln!(
                 "note: this model has {} variables; the built-in solver (microlp) is practical up to about {}. \

@@ -117,6 +117,24 @@ pub fn load(options: &Options) -> Loaded {
         .map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i)))
         .collect();
     let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), &mut sources, &mut diags);
+    // The model grows with the horizon squared (a fleet sums every earlier
+    // order): a horizon past the limit is refused, not planned for hours.
+    let forecast = forecast.filter(|f| {
+        let periods = &f.forecast.periods;
+        let fits = periods.len() <= headroom_model::limits::MAX_PERIODS;
+        if !fits {
+            let mut d = Diagnostic::error(
+                "bad-value",
+                format!("the forecast covers {} periods, {} to {}; headroom plans at most {}", periods.len(), periods[0], periods[periods.len() - 1], headroom_model::limits::MAX_PERIODS),
+            )
+            .help("a capacity plan looks a few years ahead: leave out the periods past the ones you plan for");
+            if let Some(&file) = forecast_files.first() {
+                d = d.file(file);
+            }
+            diags.push(d);
+        }
+        fits
+    });
     let intents = resolve::intents(&teams, intents_readable, intents_ok, &partial, &topo, forecast.as_ref(), &mut diags);
     // Only when everything else reads cleanly: a service whose definition
     // has an error is missing here, and its series is not unused.

@@ -22,3 +22,7 @@ pub const MAX_PRIORITY: u32 = 1_000;
 /// up (per-unit needs in cores where the machine counts millicores), and
 /// beyond it the solver's numbers leave the range it can trust.
 pub const MAX_MACHINES_FOR_ONE_SERVICE: f64 = 1e9;
+
+/// The longest horizon planned: 400 periods (100 years of quarters). The
+/// model's size grows with its square.
+pub const MAX_PERIODS: usize = 400;

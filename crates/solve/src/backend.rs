@@ -201,6 +201,9 @@ pub fn solve(model: &mut Model, using: Using, settings: &Settings) -> Result<Sol
 /// plan makes branch and bound prune from the start).
 pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Option<Vec<(Variable, f64)>>) -> Result<Solved, Failure> {
     let start = Instant::now();
+    if model.out_of_time {
+        return Err(Failure::TimeLimit);
+    }
     let mut settings = settings.clone();
     if let Some(deadline) = using.deadline {
         let left = deadline.saturating_duration_since(start).as_secs_f64();

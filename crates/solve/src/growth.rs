@@ -19,7 +19,9 @@ use crate::backend::{self, Settings, Using};
 use crate::extract::{round6, Decisions};
 use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
 
-pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, using: Using) -> Vec<Growth> {
+/// The growth table, or `None` if `--time-limit` passed before every
+/// program was solved (a partial table would read as "no headroom").
+pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, using: Using) -> Option<Vec<Growth>> {
     let fixed: BTreeMap<_, f64> = found.orders.iter().map(|o| {
         let key = (o.cluster, o.machine_type, o.placed);
         (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
@@ -46,18 +48,28 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
     // One model per job and period with demand of that kind. The models
     // are independent: solved in parallel, results in job order.
     let periods: Vec<(usize, usize)> = jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
-    let solved: Vec<Option<f64>> = periods
+    let late = || using.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    // Err: not solved because the time limit passed.
+    let solved: Vec<Result<Option<f64>, ()>> = periods
         .par_iter()
         .map(|&(j, t)| {
+            // Past the deadline, not even the model is built.
+            if late() {
+                return Err(());
+            }
             // In best-effort mode demand may already be unmet: unmet demand
             // stays allowed, at a penalty far above what growth is worth, so
             // growth never buys more of it.
             let of = jobs[j].0;
             let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(of), period: Some(t), ..build.clone() });
-            let solved = backend::solve(&mut model, using, &Settings::lp("growth")).ok()?;
-            Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0)))
+            match backend::solve(&mut model, using, &Settings::lp("growth")) {
+                Ok(solved) => Ok(Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0)))),
+                Err(backend::Failure::TimeLimit) => Err(()),
+                Err(_) => Ok(None),
+            }
         })
         .collect();
+    let solved: Vec<Option<f64>> = solved.into_iter().collect::<Result<_, ()>>().ok()?;
     let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.len()];
     for (&(j, t), g) in periods.iter().zip(solved) {
         values[j][t] = g;
@@ -78,5 +90,5 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             }
         }
     }
-    out.into_values().collect()
+    Some(out.into_values().collect())
 }

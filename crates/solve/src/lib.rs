@@ -90,7 +90,7 @@ impl std::error::Error for Error {}
 
 /// How `options` ask for the model to be built.
 fn build(options: &Options) -> Build {
-    let mut build = Build { best_effort: options.mode == Mode::BestEffort, ..Build::default() };
+    let mut build = Build { best_effort: options.mode == Mode::BestEffort, deadline: options.deadline, ..Build::default() };
     if let Some(baseline) = &options.baseline {
         build.in_flight = baseline.in_flight.clone();
         build.fixed_orders = baseline.frozen.clone();
@@ -103,7 +103,9 @@ fn build(options: &Options) -> Build {
 /// one HiGHS gets directly; microlp first dives on its relaxation), as a
 /// model file written to `out`.
 pub fn write_model(org: &Organisation, options: &Options, format: emit::Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut model = model::Model::new(org, Build { integer: true, ..build(options) });
+    // Written whole, however long it takes: a model file cut short by the
+    // time limit would be a different model.
+    let mut model = model::Model::new(org, Build { integer: true, deadline: None, ..build(options) });
     emit::write(&backend::prepare(&mut model), format, out)
 }
 
@@ -112,11 +114,12 @@ pub fn write_model(org: &Organisation, options: &Options, format: emit::Format, 
 /// backend to use.
 pub const MICROLP_PRACTICAL_VARIABLES: usize = 15_000;
 
-/// The number of variables and constraints of the model planning `org`
-/// with `options` solves.
-pub fn model_size(org: &Organisation, options: &Options) -> (usize, usize) {
-    let model = model::Model::new(org, build(options));
-    (model.all.len(), model.constraint_count)
+/// About how many variables the model planning `org` with `options` has:
+/// capacity per origin, eligible cluster and period, and orders (counted
+/// without building the constraints, which grow with the horizon squared).
+pub fn model_variables(org: &Organisation, options: &Options) -> usize {
+    let skeleton = model::Model::skeleton(org, build(options));
+    skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum::<usize>() + skeleton.orders.len()
 }
 
 /// Plans `org`. In strict mode, fails with explanations if the intents
@@ -179,7 +182,10 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         None => shadow::prices(org, &physical, using),
     };
     if options.growth {
-        plan.growth = growth::growth(org, &physical, &found.model, &found.decisions, using);
+        match growth::growth(org, &physical, &found.model, &found.decisions, using) {
+            Some(growth) => plan.growth = growth,
+            None => plan.solver.method.push_str("; growth headroom not measured: the time limit passed"),
+        }
     }
     Ok(plan)
 }

@@ -112,6 +112,9 @@ pub struct Build {
     /// Only this independent part of the organisation
     /// (`Organisation::parts`); ids stay those of the whole organisation.
     pub part: Option<std::sync::Arc<PartMask>>,
+    /// `--time-limit`: building stops here and the model is marked
+    /// [`Model::out_of_time`] (building grows with the horizon squared).
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// Which services and clusters an independent part holds, by index.
@@ -230,6 +233,9 @@ pub struct Model<'o> {
     pub impossible: Vec<String>,
     /// How long building the model took.
     pub build_seconds: f64,
+    /// The deadline passed while building: the model is incomplete and
+    /// must not be solved or read (backend::solve refuses it).
+    pub out_of_time: bool,
 }
 
 /// A capacity variable counts at most this many times a service's peak
@@ -298,6 +304,7 @@ impl<'o> Model<'o> {
             growth: Vec::new(),
             impossible: Vec::new(),
             build_seconds: 0.0,
+            out_of_time: false,
         };
         model.add_origins();
         model.add_capacity_variables();
@@ -306,10 +313,12 @@ impl<'o> Model<'o> {
         if model.build.growth.is_some() {
             model.growth = model.window.clone().map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
         }
-        model.add_redundancy();
-        model.add_spread();
-        model.add_cluster_resources();
-        model.add_stability();
+        for phase in [Model::add_redundancy, Model::add_spread, Model::add_cluster_resources, Model::add_stability] {
+            if model.late() {
+                break;
+            }
+            phase(&mut model);
+        }
         model.constraint_count = model.constraints.len();
         model.build_seconds = start.elapsed().as_secs_f64();
         model
@@ -318,6 +327,14 @@ impl<'o> Model<'o> {
     /// The model's demand origins and orders, without capacity variables
     /// or constraints: what extraction reads decisions against, when they
     /// were found part by part.
+    /// Whether the build's deadline has passed; marks the model if so.
+    fn late(&mut self) -> bool {
+        if !self.out_of_time && self.build.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            self.out_of_time = true;
+        }
+        self.out_of_time
+    }
+
     pub fn skeleton(org: &'o Organisation, build: Build) -> Model<'o> {
         let mut model = Model::new(org, Build { part: Some(std::sync::Arc::new(PartMask { services: vec![false; org.services.len()], clusters: vec![false; org.clusters.len()] })), ..build.clone() });
         model.build = build;
@@ -565,6 +582,9 @@ impl<'o> Model<'o> {
         for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
             for t in self.window.clone() {
+                if self.late() {
+                    return;
+                }
                 let period = org.forecast.periods[t];
                 let mut power = Expression::default();
                 let mut space = Expression::default();
@@ -733,6 +753,9 @@ impl<'o> Model<'o> {
                 continue;
             }
             for t in self.window.clone() {
+                if self.late() {
+                    return;
+                }
                 for r in 0..org.resources.len() {
                     let mut need = Expression::default();
                     let mut any = false;

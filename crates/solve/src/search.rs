@@ -293,6 +293,9 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
         rounded = whole;
     }
     let mut check = Model::new(org, Build { integer: false, ..build.clone() });
+    if check.out_of_time {
+        return None;
+    }
     fit_limits(&check, &solved.values, &mut values, &mut fixed);
     let objective = check.objective().eval_with(&values) / COST_SCALE;
     let prepared = backend::prepare(&mut check);

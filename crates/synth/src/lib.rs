@@ -43,8 +43,8 @@ impl Spec {
         if self.clusters < 3 * self.regions {
             return Err(format!("{} clusters for {} regions: each region needs at least 3 clusters (N+2 across clusters)", self.clusters, self.regions));
         }
-        if self.periods > 400 {
-            return Err("at most 400 periods".into());
+        if self.periods > headroom_model::limits::MAX_PERIODS {
+            return Err(format!("at most {} periods", headroom_model::limits::MAX_PERIODS));
         }
         // Beyond these the files alone run to gigabytes.
         if self.services > 100_000 || self.clusters > 10_000 || self.regions > 1_000 {
