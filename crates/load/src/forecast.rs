@@ -275,7 +275,7 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
             missing = true;
             let all: Vec<&str> = if ctx.csv { ctx.header.iter().map(String::as_str).collect() } else { Vec::new() };
             let help = did_you_mean(required, all.iter().copied())
-                .map(|s| format!("rename column `{s}` to `{required}`"))
+                .map(|s| if s.trim() == required { format!("the header has spaces around `{required}`: remove them (columns are separated by a bare comma)") } else { format!("rename column `{s}` to `{required}`") })
                 .unwrap_or_else(|| "a forecast has the columns `service`, `period`, optional `region`, and `demand` or `p50`/`p90`/`p95`".into());
             diags.push(ctx.at(sources, 0, None, Diagnostic::error("missing-column", format!("the forecast has no `{required}` column")).help(help)));
         }
@@ -283,7 +283,15 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
     let quantiles: Vec<Quantile> = Quantile::ALL.into_iter().filter(|q| names.iter().any(|n| n == q.column())).collect();
     if quantiles.is_empty() {
         missing = true;
-        diags.push(ctx.at(sources, 0, None, Diagnostic::error("missing-column", "the forecast has no demand column").help("add a `demand` column, or quantile columns `p50`, `p90`, `p95`")));
+        // The header as written, trimmed: a demand column there that the
+        // reader did not find had spaces around its name.
+        let header: &[String] = if ctx.csv { &ctx.header } else { &[] };
+        let spaced = header.iter().find(|n| n.as_str() == Quantile::Demand.column() || Quantile::ALL.iter().any(|q| q.column() == n.as_str()));
+        let help = match spaced {
+            Some(n) => format!("the header has spaces around `{n}`: remove them (columns are separated by a bare comma)"),
+            None => "add a `demand` column, or quantile columns `p50`, `p90`, `p95`".to_owned(),
+        };
+        diags.push(ctx.at(sources, 0, None, Diagnostic::error("missing-column", "the forecast has no demand column").help(help)));
     }
     if missing {
         return;
