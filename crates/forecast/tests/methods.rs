@@ -42,18 +42,31 @@ fn log_linear_by_hand() {
 #[test]
 fn holt_by_hand() {
     // y = 10, 12, 15, 16 with α = β = 0.5, φ = 0.9, worked out step by step:
-    // l0 = 10, b0 = 2
-    // t1: ŷ = 11.8,      l = 11.9,       b = 1.85
+    // l0 = 10, b0 = (16 − 10) / 3 = 2
+    // t1: ŷ = 11.8,      l = 11.9,       b = 1.85,       e² = 0.04
     // t2: ŷ = 13.565,    l = 14.2825,    b = 2.02375,    e² = 2.059225
     // t3: ŷ = 16.103875, l = 16.0519375, b = 1.79540625, e² = 0.010790015625
-    let p = HoltParams { alpha: 0.5, beta: 0.5, phi: 0.9 };
     let y = [10.0, 12.0, 15.0, 16.0];
-    let (level, trend, sse) = holt_state(&y, p);
-    assert!(close(level, 16.0519375, 1e-12) && close(trend, 1.79540625, 1e-12), "{level} {trend}");
-    assert!(close(sse, 2.070015015625, 1e-12), "{sse}");
+    let fit = holt_with(&y, 0.5, 0.5, 0.9);
+    assert!(close(fit.level, 16.0519375, 1e-12) && close(fit.trend, 1.79540625, 1e-12), "{fit:?}");
+    assert!(close(fit.sse, 2.110015015625, 1e-12), "{}", fit.sse);
     // h = 1: l + 0.9 b = 16.0519375 + 1.615865625;
     // h = 2: l + (0.9 + 0.81) b = 16.0519375 + 3.0701446875.
-    assert_all_close(&holt(&y, p, 2), &[17.667803125, 19.1220821875], 1e-9);
+    assert_all_close(&fit.forecast(2), &[17.667803125, 19.1220821875], 1e-9);
+}
+
+#[test]
+fn ses_and_theta_by_hand() {
+    // SES with α = 1 on a line is the last value; theta adds half the
+    // slope (1 per step here) times h − 1 + 1/α − (1 − α)^n / α = h.
+    let y = [0.0, 2.0, 4.0, 6.0, 8.0];
+    let fit = ses(&y);
+    assert!(close(fit.alpha, 1.0, 1e-3) && close(fit.level, 8.0, 1e-2), "{fit:?}");
+    assert_all_close(&theta(&y, 3), &[9.0, 10.0, 11.0], 0.05);
+    // A flat series: every smoothing method forecasts the flat level.
+    for method in [Method::Ses, Method::Holt, Method::Theta, Method::Ets, Method::Combination] {
+        assert_all_close(&method.forecast(&[7.0; 12], 3).unwrap(), &[7.0; 3], 1e-6);
+    }
 }
 
 #[test]
@@ -63,16 +76,21 @@ fn backtest_metrics_by_hand() {
     //   cutoff 3: forecast 11 for 13        → error +2
     // MAE = 4/3; naive one-step changes 2, 1, 2 → scale 5/3; MASE = 0.8.
     // sMAPE = mean(200·1/23, 200·1/25, 200·2/24) = 11.1207729...
-    let b = backtest(&[10.0, 12.0, 11.0, 13.0], Method::Naive, None, 2, 2).unwrap();
+    let y = [10.0, 12.0, 11.0, 13.0];
+    let b = backtest(&y, Method::Naive, None, None, 2, 2, mase_scale(&y, None)).unwrap();
     assert_eq!(b.forecasts, 3);
     assert!(close(b.mase.unwrap(), 0.8, 1e-12), "{:?}", b.mase);
     let smape = (200.0 / 23.0 + 200.0 / 25.0 + 400.0 / 24.0) / 3.0;
     assert!(close(b.smape, smape, 1e-12), "{} vs {smape}", b.smape);
-    // Relative errors actual/forecast − 1 per horizon.
-    assert_all_close(&b.residuals[0], &[11.0 / 12.0 - 1.0, 13.0 / 11.0 - 1.0], 1e-12);
-    assert_all_close(&b.residuals[1], &[13.0 / 12.0 - 1.0], 1e-12);
+    // Errors over the level at the cutoff (the mean of what came before:
+    // 11 at both cutoffs), per horizon.
+    assert_all_close(&b.residuals[0], &[-1.0 / 11.0, 2.0 / 11.0], 1e-12);
+    assert_all_close(&b.residuals[1], &[1.0 / 11.0], 1e-12);
     // A history that never changes has no MASE scale.
-    assert_eq!(backtest(&[5.0; 6], Method::Naive, None, 1, 3).unwrap().mase, None);
+    assert_eq!(backtest(&[5.0; 6], Method::Naive, None, None, 1, 3, 0.0).unwrap().mase, None);
+    // The seasonal scale: changes one season back.
+    let quarters = [10.0, 20.0, 30.0, 40.0, 12.0, 22.0, 32.0, 42.0];
+    assert_eq!(mase_scale(&quarters, Some(4)), 2.0);
 }
 
 #[test]
@@ -138,8 +156,56 @@ fn monthly_seasonality_is_recovered() {
         assert!((v / truth - 1.0).abs() < 0.05, "month {k}: {v} vs {truth}");
     }
     // Without seasonality the same series forecasts far worse.
-    let flat = f.candidates.iter().filter(|c| !c.seasonal).map(|c| c.mase.unwrap()).fold(f64::INFINITY, f64::min);
-    assert!(f.backtest.as_ref().unwrap().mase.unwrap() < flat / 2.0);
+    let flat = run(&y, &Options { choice: Choice::Auto, horizon: 12, season: None }).unwrap();
+    let error = |p: &[f64]| p.iter().enumerate().map(|(k, v)| (v / ((1000.0 + 10.0 * (48 + k) as f64) * season(48 + k)) - 1.0).abs()).sum::<f64>();
+    assert!(error(&f.p50) < error(&flat.p50) / 2.0, "{} vs {}", error(&f.p50), error(&flat.p50));
+}
+
+#[test]
+fn quarterly_seasonality_is_found_and_a_trend_alone_is_not_seasonal() {
+    // Ten years of quarters: a strong winter peak on a rising trend.
+    let peak = [1.3, 0.9, 0.8, 1.0];
+    let mut e = noise(5);
+    let y: Vec<f64> = (0..40).map(|t| (500.0 + 8.0 * t as f64) * peak[t % 4] * (1.0 + 0.01 * e())).collect();
+    assert!(is_seasonal(&y, 4));
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 8, season: Some(4) }).unwrap();
+    assert!(f.seasonal, "{:?}", f.notes);
+    for (k, v) in f.p50.iter().enumerate() {
+        let truth = (500.0 + 8.0 * (40 + k) as f64) * peak[(40 + k) % 4];
+        assert!((v / truth - 1.0).abs() < 0.05, "quarter {k}: {v} vs {truth}");
+    }
+    // A trend is autocorrelated at every lag; without it nothing is left.
+    let line: Vec<f64> = (0..40).map(|t| (500.0 + 8.0 * t as f64) * (1.0 + 0.01 * e())).collect();
+    assert!(!is_seasonal(&line, 4));
+    let f = run(&line, &Options { choice: Choice::Auto, horizon: 4, season: Some(4) }).unwrap();
+    assert!(!f.seasonal && f.notes.iter().any(|n| n.contains("no seasonality found at lag 4")), "{:?}", f.notes);
+}
+
+#[test]
+fn p50_is_the_forecast_and_quantiles_do_not_explode() {
+    // Shampoo-like: noisy growth. p50 is the method's forecast exactly;
+    // p90 and p95 lie above it within a few times the series' level.
+    let mut e = noise(13);
+    let y: Vec<f64> = (0..36).map(|t| (150.0 + 10.0 * t as f64) * (1.0 + 0.25 * e())).collect();
+    for choice in [Choice::Auto, Choice::Method(Method::Holt), Choice::Method(Method::Linear)] {
+        let f = run(&y, &Options { choice, horizon: 12, season: Some(12) }).unwrap();
+        assert_eq!(f.p50, f.point);
+        for k in 0..12 {
+            assert!(f.p50[k] <= f.p90[k] && f.p90[k] <= f.p95[k]);
+            assert!(f.p95[k] < f.p50[k] + 3.0 * 600.0, "{choice:?} period {k}: {} {}", f.p50[k], f.p95[k]);
+        }
+    }
+}
+
+#[test]
+fn intermittent_demand_gets_croston_and_says_why_there_is_no_season() {
+    // Mostly zero, a few units now and then, four years of months.
+    let y: Vec<f64> = (0..48).map(|t| if t % 5 == 0 { 2.0 } else if t % 7 == 0 { 1.0 } else { 0.0 }).collect();
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 6, season: Some(12) }).unwrap();
+    assert!(f.candidates.iter().any(|c| c.method == Method::Croston), "{:?}", f.candidates);
+    assert!(f.notes.iter().any(|n| n.contains("intermittent")), "{:?}", f.notes);
+    assert!(f.notes.iter().any(|n| n.contains("seasonality not tried: it needs positive values")), "{:?}", f.notes);
+    assert!(f.p50.iter().all(|v| v.is_finite() && *v >= 0.0 && *v < 2.0), "{:?}", f.p50);
 }
 
 #[test]
@@ -158,5 +224,5 @@ fn short_series_fall_back_and_say_so() {
     // Monthly but one year only: no seasonality, and a note.
     let f = run(&[10.0; 14], &Options { choice: Choice::Auto, horizon: 2, season: Some(12) }).unwrap();
     assert!(!f.seasonal);
-    assert!(f.notes.iter().any(|n| n.contains("no seasonality")), "{:?}", f.notes);
+    assert!(f.notes.iter().any(|n| n.contains("seasonality not tried: it needs three full seasons (36 values)")), "{:?}", f.notes);
 }

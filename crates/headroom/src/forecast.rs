@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use headroom_diag::render;
-use headroom_forecast::{Choice, Method, SeriesForecast, MONTHS_PER_YEAR};
+use headroom_forecast::{Choice, Method, SeriesForecast, MONTHS_PER_YEAR, QUARTERS_PER_YEAR};
 use headroom_load::Column;
 use headroom_model::{Granularity, Quantile};
 
@@ -37,23 +37,50 @@ pub struct ForecastArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum MethodArg {
+    /// Per series, the candidate with the lowest backtest MASE.
     #[default]
     Auto,
+    /// The last value.
     Naive,
+    /// The value one season back (a year, for months and quarters).
+    SeasonalNaive,
+    /// Holt–Winters: damped trend, multiplicative season.
+    HoltWinters,
+    /// A least-squares line.
     Linear,
+    /// A line through the logarithm (constant growth rate).
     LogLinear,
+    /// Simple exponential smoothing.
+    Ses,
+    /// Holt's method with a damped trend.
     Holt,
+    /// The Theta method.
+    Theta,
+    /// ETS (additive errors), its trend chosen by AIC.
+    Ets,
+    /// Croston's method (SBA), for demand that is mostly zero.
+    Croston,
+    /// The mean of SES, damped Holt and Theta.
+    Combination,
 }
 
 impl MethodArg {
     fn choice(self) -> Choice {
-        match self {
-            MethodArg::Auto => Choice::Auto,
-            MethodArg::Naive => Choice::Method(Method::Naive),
-            MethodArg::Linear => Choice::Method(Method::Linear),
-            MethodArg::LogLinear => Choice::Method(Method::LogLinear),
-            MethodArg::Holt => Choice::Method(Method::Holt),
-        }
+        let method = match self {
+            MethodArg::Auto => return Choice::Auto,
+            MethodArg::Naive => Method::Naive,
+            MethodArg::SeasonalNaive => Method::SeasonalNaive,
+            MethodArg::Linear => Method::Linear,
+            MethodArg::LogLinear => Method::LogLinear,
+            MethodArg::Ses => Method::Ses,
+            MethodArg::Holt => Method::Holt,
+            MethodArg::Theta => Method::Theta,
+            MethodArg::Ets => Method::Ets,
+            MethodArg::Croston => Method::Croston,
+            MethodArg::Combination => Method::Combination,
+            MethodArg::HoltWinters => Method::HoltWinters,
+        };
+        Choice::Method(method)
     }
 }
 
@@ -72,10 +99,6 @@ struct Row {
 fn backtest_path(output: &Path) -> PathBuf {
     let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "forecast".into());
     output.with_file_name(format!("backtest-{stem}.csv"))
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// Mean of the values that are there.
@@ -110,7 +133,11 @@ pub fn run(args: &ForecastArgs) -> Exit {
         eprintln!("error: the history has no periods");
         return Exit::InputError;
     };
-    let season = (last.granularity() == Granularity::Month).then_some(MONTHS_PER_YEAR);
+    let season = match last.granularity() {
+        Granularity::Month => MONTHS_PER_YEAR,
+        Granularity::Quarter => QUARTERS_PER_YEAR,
+    };
+    let season = Some(season);
     let options = headroom_forecast::Options { choice: args.method.choice(), horizon: args.periods as usize, season };
     let periods: Vec<String> = (1..=args.periods as i32).map(|k| last.offset(k).to_string()).collect();
 
@@ -144,10 +171,10 @@ pub fn run(args: &ForecastArgs) -> Exit {
             service.push(row.service.clone());
             period.push(name.clone());
             region.push(row.region.clone());
-            demand.push(round2(row.forecast.p50[k]));
-            p50.push(round2(row.forecast.p50[k]));
-            p90.push(round2(row.forecast.p90[k]));
-            p95.push(round2(row.forecast.p95[k]));
+            demand.push(row.forecast.p50[k]);
+            p50.push(row.forecast.p50[k]);
+            p90.push(row.forecast.p90[k]);
+            p95.push(row.forecast.p95[k]);
         }
     }
     let frame = vec![
@@ -167,6 +194,7 @@ pub fn run(args: &ForecastArgs) -> Exit {
         ("service", text(&|r, _| r.service.clone())),
         ("region", text(&|r, _| r.region.clone())),
         ("method", text(&|_, c| c.method.name().to_owned())),
+        ("members", text(&|_, c| c.members.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "))),
         ("seasonal", text(&|_, c| yes_no(c.seasonal))),
         ("chosen", text(&|r, c| yes_no(r.forecast.backtest.as_ref() == Some(c)))),
         ("mase", Column::Number(candidates.iter().map(|(_, c)| c.mase.map_or(f64::NAN, |m| (m * 1e4).round() / 1e4)).collect())),
@@ -213,15 +241,17 @@ fn summary(rows: &[Row], periods: &[String], mase: Option<f64>, smape: Option<f6
         periods.first().map_or("-", String::as_str),
         periods.last().map_or("-", String::as_str)
     );
-    out.push_str(&format!("  {:<20} {:<10} {:<16} {:>7} {:>8} {:>9}\n", "service", "region", "method", "MASE", "sMAPE %", "backtests"));
+    out.push_str(&format!("  {:<20} {:<10} {:<36} {:>7} {:>8} {:>9}\n", "service", "region", "method", "MASE", "sMAPE %", "backtests"));
     for row in rows {
         let f = &row.forecast;
-        let method = format!("{}{}", f.method.name(), if f.seasonal { "+seasonal" } else { "" });
+        let members: Vec<&str> = f.backtest.as_ref().map_or(Vec::new(), |b| b.members.iter().map(|m| m.name()).collect());
+        let name = if members.is_empty() { f.method.name().to_owned() } else { format!("mean({})", members.join(",")) };
+        let method = format!("{name}{}", if f.seasonal { "+seasonal" } else { "" });
         let (m, s, n) = match &f.backtest {
             Some(b) => (b.mase.map_or("-".into(), |m| format!("{m:.3}")), format!("{:.2}", b.smape), b.forecasts.to_string()),
             None => ("-".into(), "-".into(), "0".into()),
         };
-        out.push_str(&format!("  {:<20} {:<10} {:<16} {:>7} {:>8} {:>9}\n", row.service, if row.region.is_empty() { "-" } else { &row.region }, method, m, s, n));
+        out.push_str(&format!("  {:<20} {:<10} {:<36} {:>7} {:>8} {:>9}\n", row.service, if row.region.is_empty() { "-" } else { &row.region }, method, m, s, n));
     }
     // Notes once each, with how many series they concern.
     let mut notes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -232,7 +262,7 @@ fn summary(rows: &[Row], periods: &[String], mase: Option<f64>, smape: Option<f6
         out.push_str(&format!("note ({n} series): {note}\n"));
     }
     out.push_str(&format!(
-        "Overall: MASE {}, sMAPE {} (means over series; MASE < 1 beats the naive forecast).\n",
+        "Overall: MASE {}, sMAPE {} (means over series; MASE below 1 beats the naive forecast one season back, in-sample).\n",
         mase.map_or("-".into(), |m| format!("{m:.3}")),
         smape.map_or("-".into(), |s| format!("{s:.2} %"))
     ));

@@ -25,7 +25,7 @@ fn the_example_forecast_regenerates_from_history_and_plans() {
     assert_eq!(text.lines().count(), 1 + 35 * 8);
     assert!(text.contains("web-frontend,2027Q1,us-east,") && text.contains("search-indexer,2028Q4,,"));
     let backtest = fs::read_to_string(root.join("data/backtest-forecast.csv")).unwrap();
-    assert!(backtest.starts_with("service,region,method,seasonal,chosen,mase,smape_percent,forecasts\n"));
+    assert!(backtest.starts_with("service,region,method,members,seasonal,chosen,mase,smape_percent,forecasts\n"));
     assert_eq!(backtest.lines().filter(|l| l.contains(",no,yes,") || l.contains(",yes,yes,")).count(), 35, "each series has one chosen method");
 
     // The shipped example's forecast is exactly this command's output.
@@ -69,7 +69,9 @@ fn forecast(history: &str, extra: &[&str]) -> (i32, String, bool) {
 fn bad_histories_are_refused_with_their_place() {
     let cases = [
         // (history, what the output must say)
-        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q4,r,13\n", "has no demand"),
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q4,r,13\n", "has no history from this region for 2026Q3"),
+        // A series that stops before the others is a gap at its end.
+        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q3,r,13\nt,2026Q1,r,10\nt,2026Q2,r,11\n", "`t` has no history from this region for 2026Q3"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q1,r,11\ns,2026Q2,r,13\n", "a second row for service `s`"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,-4\ns,2026Q3,r,13\n", "demand cannot be negative"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,lots\ns,2026Q3,r,13\n", "`lots` is not a number"),
@@ -84,6 +86,47 @@ fn bad_histories_are_refused_with_their_place() {
         assert!(output.contains("history.csv:"), "the file and line are named:\n{output}");
         assert!(!written, "nothing is written for a bad history");
     }
+}
+
+/// Services launch at different times: each series is forecast from where
+/// its data starts, never padded with zeros.
+#[test]
+fn ragged_histories_forecast_each_series_from_its_own_start() {
+    let mut history = String::from("service,period,region,demand\n");
+    for (i, p) in ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"].iter().enumerate() {
+        history.push_str(&format!("old,{p},r,{}\n", 100 + 10 * i));
+        // `new` launched in 2025Q3 at 1000 and grows by 50 a quarter.
+        if i >= 6 {
+            history.push_str(&format!("new,{p},r,{}\n", 1000 + 50 * (i - 6)));
+        }
+    }
+    let (code, output, written) = forecast(&history, &["--format", "json"]);
+    assert_eq!(code, 0, "{output}");
+    assert!(written);
+    let doc: serde_json::Value = serde_json::from_str(&output).unwrap();
+    let new = doc["series"].as_array().unwrap().iter().find(|s| s["service"] == "new").unwrap();
+    assert_eq!(new["points"], 6, "{new}");
+    // Zeros before the launch would drag the forecast far below 1,250.
+    let first = new["p50"][0].as_f64().unwrap();
+    assert!(first > 1250.0 && first < 1400.0, "{first}");
+}
+
+#[test]
+fn forecasts_keep_full_precision() {
+    let mut history = String::from("service,period,region,demand\n");
+    for (i, p) in ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"].iter().enumerate() {
+        history.push_str(&format!("tiny,{p},r,{}\n", 0.04 + 0.001234567 * i as f64));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("history.csv");
+    fs::write(&file, history).unwrap();
+    let out = tmp.path().join("forecast.csv");
+    let (code, stdout, stderr) = headroom(&["forecast", "--history", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--method", "linear"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let text = fs::read_to_string(&out).unwrap();
+    let first: f64 = text.lines().nth(1).unwrap().split(',').nth(3).unwrap().parse().unwrap();
+    // The line continues: 0.04 + 0.001234567 × 8, not rounded to 0.05.
+    assert!((first - (0.04 + 0.001234567 * 8.0)).abs() < 1e-12, "{first}");
 }
 
 #[test]

@@ -179,7 +179,11 @@ fn polars_message(e: &PolarsError) -> String {
 /// column; with `regions_open` (the topology could not all be read) an
 /// unknown region is not reported. Returns `None` if any file had an
 /// error (all are reported) or there was no file (reported by the caller).
-pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+/// Reads forecast (or history) files. A forecast covers one horizon: every
+/// series has every period. A history is `ragged`: each series starts
+/// where its data starts (services launch at different times) and runs to
+/// the latest period; its values then cover only its own periods.
+pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bool, ragged: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut rows: Vec<Row> = Vec::new();
     let mut regions = regions.to_vec();
@@ -192,7 +196,7 @@ pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bo
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    let mut loaded = merge(rows, &regions, files, sources, diags)?;
+    let mut loaded = merge(rows, &regions, files, ragged, sources, diags)?;
     loaded.regions = regions.into_iter().map(|(name, _)| name).collect();
     Some(loaded)
 }
@@ -393,7 +397,7 @@ fn csv_header(path: &Path) -> Vec<String> {
     csv_fields(line).iter().map(|&(s, e)| line[s..e].trim().trim_matches('"').to_owned()).collect()
 }
 
-fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], ragged: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let Some(first) = rows.first() else {
         let mut d = Diagnostic::error("empty-forecast", "the forecast has no rows").help("add one row per service, region and period");
@@ -470,18 +474,28 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], sou
         let mut series = Series { name: name.clone(), origins: Vec::new() };
         let mut quantiles: Vec<Quantile> = Quantile::ALL.to_vec();
         for (region, rows) in origins {
-            let missing: Vec<String> = periods.iter().filter(|p| !rows.iter().any(|r| r.period == **p)).map(|p| p.to_string()).collect();
+            // A history's series starts at its own first row.
+            let first = if ragged { rows.iter().map(|r| r.period).min().unwrap_or(lo) } else { lo };
+            let own = &periods[lo.steps_to(first) as usize..];
+            let missing: Vec<String> = own.iter().filter(|p| !rows.iter().any(|r| r.period == **p)).map(|p| p.to_string()).collect();
             if !missing.is_empty() {
                 let shown = if missing.len() > 6 { format!("{} and {} more", missing[..6].join(", "), missing.len() - 6) } else { missing.join(", ") };
                 let from = region.map_or(String::new(), |_| " from this region".to_owned());
-                let d = Diagnostic::error("forecast-gap", format!("service `{name}` has no demand{from} for {shown}"))
-                    .help(format!("the horizon is {lo} to {hi} (the span of all forecast rows): add the missing rows, with 0 where there is no demand"));
+                let (what, help) = if ragged {
+                    (
+                        "history",
+                        format!("a history runs without gaps from a series' first period ({first}) to the latest of all ({hi}): add the missing periods' demand from your monitoring, or start the series after the gap; do not write 0 for demand that was not measured"),
+                    )
+                } else {
+                    ("demand", format!("the horizon is {lo} to {hi} (the span of all forecast rows): add the missing rows, with 0 where there is no demand"))
+                };
+                let d = Diagnostic::error("forecast-gap", format!("service `{name}` has no {what}{from} for {shown}")).help(help);
                 diags.push(point(rows[0].at, None, d, sources));
                 continue;
             }
             let mut values: [Vec<f64>; 4] = Default::default();
             for q in Quantile::ALL {
-                let column: Option<Vec<f64>> = periods
+                let column: Option<Vec<f64>> = own
                     .iter()
                     .map(|p| rows.iter().find(|r| r.period == *p).and_then(|r| r.values[q.index()]))
                     .collect();
@@ -490,7 +504,7 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], sou
                     None => quantiles.retain(|x| *x != q),
                 }
             }
-            for (t, p) in periods.iter().enumerate() {
+            for (t, p) in own.iter().enumerate() {
                 let v = |q: Quantile| values[q.index()].get(t).copied();
                 if let (Some(a), Some(b), Some(c)) = (v(Quantile::P50), v(Quantile::P90), v(Quantile::P95)) {
                     if !(a <= b && b <= c) {

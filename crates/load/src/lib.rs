@@ -116,7 +116,7 @@ pub fn load(options: &Options) -> Loaded {
         .enumerate()
         .map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i)))
         .collect();
-    let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), &mut sources, &mut diags);
+    let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), false, &mut sources, &mut diags);
     // The model grows with the horizon squared (a fleet sums every earlier
     // order): a horizon past the limit is refused, not planned for hours.
     let forecast = forecast.filter(|f| {
@@ -159,7 +159,9 @@ pub fn load(options: &Options) -> Loaded {
 
 /// A demand history read like a forecast (`service`, `period`, optional
 /// `region`, `demand`), with the same checks: every cell, duplicates, gaps,
-/// one granularity. Regions are not checked against a topology.
+/// one granularity. Regions are not checked against a topology. Series may
+/// start at different periods (each origin's values run from its own first
+/// period to the latest of all); a gap inside a series is an error.
 #[derive(Debug)]
 pub struct History {
     pub sources: SourceMap,
@@ -170,7 +172,7 @@ pub struct History {
 pub fn load_history(path: &Path) -> History {
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
-    let history = add_file(path, path.display().to_string(), false, &mut sources, &mut diags).and_then(|id| forecast::load(&[id], &[], true, &mut sources, &mut diags));
+    let history = add_file(path, path.display().to_string(), false, &mut sources, &mut diags).and_then(|id| forecast::load(&[id], &[], true, true, &mut sources, &mut diags));
     let mut diagnostics = Diagnostics { list: diags };
     diagnostics.sort(&sources);
     let history = history.filter(|_| !diagnostics.list.iter().any(Diagnostic::is_error));

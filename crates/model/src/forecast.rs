@@ -11,6 +11,8 @@ pub struct Origin {
     /// Region the demand comes from; `None` for demand with no region.
     pub region: Option<RegionId>,
     /// `values[quantile][period]`; a quantile the forecast lacks is empty.
+    /// In a history, the periods are the origin's own: from its first to
+    /// the last of the history (services start at different times).
     pub values: [Vec<f64>; 4],
 }
 
