@@ -247,7 +247,8 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
 /// the errors (relative to the series' level, times its level now). Where
 /// a horizon has fewer than [`MIN_RESIDUALS`] errors, those of the
 /// furthest horizon that has enough are widened by √(k / k₀), as a random
-/// walk's errors grow; a note says so.
+/// walk's errors grow; a note says so. Margins never narrow with the
+/// horizon, and are never negative.
 fn quantiles(point: &[f64], now: f64, backtest: Option<&Backtest>, notes: &mut Vec<String>) -> [Vec<f64>; 3] {
     let usable = backtest.and_then(|b| b.residuals.iter().rposition(|r| r.len() >= MIN_RESIDUALS).map(|k0| (b, k0)));
     let Some((b, k0)) = usable else {
@@ -258,10 +259,15 @@ fn quantiles(point: &[f64], now: f64, backtest: Option<&Backtest>, notes: &mut V
         notes.push(format!("forecast errors measured up to {} period(s) ahead; further out they are widened by √(horizon / {})", k0 + 1, k0 + 1));
     }
     let mut out: [Vec<f64>; 3] = Default::default();
+    // Uncertainty does not shrink further out: a few errors per horizon
+    // could make it, so each margin is at least the one before.
+    let (mut margin90, mut margin95) = (0.0f64, 0.0f64);
     for (k, &f) in point.iter().enumerate() {
         let (residuals, widen) = if k <= k0 && b.residuals[k].len() >= MIN_RESIDUALS { (&b.residuals[k], 1.0) } else { (&b.residuals[k0], ((k + 1) as f64 / (k0 + 1) as f64).sqrt()) };
-        let p90 = (f + widen * now * quantile(residuals, 0.9)).max(f);
-        let p95 = (f + widen * now * quantile(residuals, 0.95)).max(p90);
+        margin90 = margin90.max(widen * now * quantile(residuals, 0.9));
+        margin95 = margin95.max(widen * now * quantile(residuals, 0.95)).max(margin90);
+        let p90 = f + margin90;
+        let p95 = f + margin95;
         out[0].push(f);
         out[1].push(p90);
         out[2].push(p95);

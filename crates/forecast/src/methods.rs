@@ -14,6 +14,9 @@ use crate::smoothing;
 pub enum Method {
     /// The last value, flat: the fallback for series too short for a trend.
     Naive,
+    /// The last value plus the history's mean change per period (a random
+    /// walk with drift).
+    Drift,
     /// The value one season earlier (of the raw series, never adjusted).
     SeasonalNaive,
     /// Holt–Winters: damped trend and a multiplicative season that may
@@ -51,12 +54,13 @@ impl Method {
     /// The methods `auto` chooses among, simplest first (ties go to the
     /// simpler). Croston joins them for intermittent series, seasonal naive
     /// for seasonal ones.
-    pub const CANDIDATES: [Method; 9] =
-        [Method::Naive, Method::Linear, Method::LogLinear, Method::Ses, Method::Holt, Method::HoltLog, Method::Theta, Method::Ets, Method::Combination];
+    pub const CANDIDATES: [Method; 10] =
+        [Method::Naive, Method::Drift, Method::Linear, Method::LogLinear, Method::Ses, Method::Holt, Method::HoltLog, Method::Theta, Method::Ets, Method::Combination];
 
     /// Every method, for `--method`.
-    pub const ALL: [Method; 12] = [
+    pub const ALL: [Method; 13] = [
         Method::Naive,
+        Method::Drift,
         Method::SeasonalNaive,
         Method::HoltWinters,
         Method::Linear,
@@ -79,6 +83,7 @@ impl Method {
     pub fn name(self) -> &'static str {
         match self {
             Method::Naive => "naive",
+            Method::Drift => "drift",
             Method::SeasonalNaive => "seasonal-naive",
             Method::HoltWinters => "holt-winters",
             Method::Linear => "linear",
@@ -99,7 +104,7 @@ impl Method {
     pub fn min_points(self) -> usize {
         match self {
             Method::Naive | Method::SeasonalNaive | Method::HoltWinters => 1,
-            Method::Ses | Method::Croston => 2,
+            Method::Ses | Method::Croston | Method::Drift => 2,
             Method::Linear | Method::LogLinear | Method::Theta | Method::Ets => 3,
             Method::Holt | Method::HoltLog | Method::Combination | Method::Ensemble => 4,
         }
@@ -127,6 +132,11 @@ impl Method {
                 (0..h).map(|k| (a + b * (y.len() + k) as f64).exp()).collect()
             }
             Method::Ses => vec![smoothing::ses(y).level; h],
+            Method::Drift => {
+                let (first, last) = (y[0], y[y.len() - 1]);
+                let step = (last - first) / (y.len() - 1) as f64;
+                (1..=h).map(|k| last + step * k as f64).collect()
+            }
             Method::Holt => smoothing::holt(y, true).forecast(h),
             Method::HoltLog => {
                 if let Some(x) = y.iter().find(|&&x| x <= 0.0) {

@@ -42,6 +42,8 @@ pub enum MethodArg {
     Auto,
     /// The last value.
     Naive,
+    /// The last value plus the history's mean change per period.
+    Drift,
     /// The value one season back (a year, for months and quarters).
     SeasonalNaive,
     /// Holt–Winters: damped trend, multiplicative season.
@@ -69,6 +71,7 @@ impl MethodArg {
         let method = match self {
             MethodArg::Auto => return Choice::Auto,
             MethodArg::Naive => Method::Naive,
+            MethodArg::Drift => Method::Drift,
             MethodArg::SeasonalNaive => Method::SeasonalNaive,
             MethodArg::Linear => Method::Linear,
             MethodArg::LogLinear => Method::LogLinear,
