@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use headroom_diag::render;
+use headroom_diag::{render, Diagnostic, Severity};
 use headroom_plan::text::{money, thousands};
 use headroom_plan::{Mode, Plan};
 use headroom_model::scenario::Scenario;
@@ -249,11 +249,18 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         Ok(plan) => plan,
         Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
             eprintln!("error: the intents cannot all be met; no plan was written");
-            for e in &explanations {
-                eprintln!("  - {}", e.message);
-                for fix in &e.fixes {
-                    eprintln!("      fix: {fix}");
+            if args.format == DiagFormat::Human {
+                for e in &explanations {
+                    eprintln!("  - {}", e.message);
+                    for fix in &e.fixes {
+                        eprintln!("      fix: {fix}");
+                    }
                 }
+            } else {
+                // For CI: each explanation at its intent's file, line and
+                // column, with its fixes.
+                let diags: Vec<Diagnostic> = explanations.iter().map(|e| unmet_intent(org, e, Severity::Error)).collect();
+                print!("{}", render(&diags, &loaded.sources, args.format.render()));
             }
             eprintln!("Run with --best-effort to plan what can be met.");
             if !whatifs.is_empty() {
@@ -303,6 +310,12 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     print!("{}", summary(&plan, &args.output));
     if !whatifs.is_empty() {
         print!("{}", scenario_summary(Some(&plan), &whatifs, Some(&args.output)));
+    }
+    // Best effort left demand unmet: in a pull request, a warning on each
+    // intent's line (bots read the plan's `explanations`).
+    if args.format == DiagFormat::Github && !plan.explanations.is_empty() {
+        let diags: Vec<Diagnostic> = plan.explanations.iter().map(|e| unmet_intent(org, e, Severity::Warning)).collect();
+        print!("{}", render(&diags, &loaded.sources, args.format.render()));
     }
     if plan.unmet.is_empty() {
         Exit::Success
@@ -495,4 +508,23 @@ fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// An explanation of an intent that is not met, as a diagnostic at the
+/// service's definition (for `--format json` and `github`): its message,
+/// the periods and origin, and each fix on a line of the help.
+fn unmet_intent(org: &Organisation, e: &headroom_plan::Explanation, severity: Severity) -> Diagnostic {
+    let mut d = match severity {
+        Severity::Error => Diagnostic::error("intent-not-met", e.message.clone()),
+        Severity::Warning => Diagnostic::warning("intent-not-met", e.message.clone()),
+    };
+    if let Some(s) = org.service_by_name(&e.service) {
+        let service = org.service(s);
+        let origin = e.origin.as_ref().map_or(String::new(), |o| format!(" ({o})"));
+        d = d.label(service.name.span, format!("`{}`{origin}, {} to {}", e.service, e.from, e.to));
+    }
+    if !e.fixes.is_empty() {
+        d = d.help(e.fixes.iter().map(|f| format!("fix: {f}")).collect::<Vec<_>>().join("\n"));
+    }
+    d
 }

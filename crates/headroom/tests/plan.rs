@@ -317,3 +317,31 @@ fn a_time_limit_passed_before_any_plan_exits_6_and_writes_nothing() {
         assert!(!dir.exists());
     }
 }
+
+/// An intent that cannot be met is reported where it is written, for CI:
+/// JSON with the file, line and column and each fix; GitHub annotations on
+/// the intent's line (an error when strict, a warning in best effort).
+#[test]
+fn unmet_intents_are_reported_at_their_line_for_ci() {
+    let case = workspace().join("tests/plan/lead-time-too-long");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (root, dir_arg) = (case.to_str().unwrap(), dir.to_str().unwrap());
+    let (code, stdout, stderr) = headroom(&["plan", "--root", root, "-o", dir_arg, "--format", "json"]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"], "intent-not-met");
+    assert_eq!(d["file"], "intents/t.ron");
+    assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0, "{d}");
+    assert!(d["help"].as_str().unwrap().starts_with("fix: the lead time"), "{d}");
+    assert!(!dir.exists(), "nothing is written");
+
+    let (code, stdout, _) = headroom(&["plan", "--root", root, "-o", dir_arg, "--format", "github"]);
+    assert_eq!(code, 3);
+    assert!(stdout.starts_with("::error file=intents/t.ron,line="), "{stdout}");
+    let (code, stdout, _) = headroom(&["plan", "--root", root, "-o", dir_arg, "--format", "github", "--best-effort"]);
+    assert_eq!(code, 3);
+    assert!(stdout.lines().any(|l| l.starts_with("::warning file=intents/t.ron,line=")), "{stdout}");
+    assert!(dir.join("plan.json").exists(), "a best-effort plan is written");
+}
