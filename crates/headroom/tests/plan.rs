@@ -332,16 +332,16 @@ fn unmet_intents_are_reported_at_their_line_for_ci() {
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let d = &doc["diagnostics"][0];
     assert_eq!(d["code"], "intent-not-met");
-    assert_eq!(d["file"], "intents/t.ron");
+    assert!(d["file"].as_str().unwrap().ends_with("intents/t.ron"), "{d}");
     assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0, "{d}");
     assert!(d["help"].as_str().unwrap().starts_with("fix: the lead time"), "{d}");
     assert!(!dir.exists(), "nothing is written");
 
     let (code, stdout, _) = headroom(&["plan", "--root", root, "-o", dir_arg, "--format", "github"]);
     assert_eq!(code, 3);
-    assert!(stdout.starts_with("::error file=intents/t.ron,line="), "{stdout}");
+    assert!(stdout.starts_with("::error file=") && stdout.contains("intents/t.ron,line="), "{stdout}");
     let (code, stdout, _) = headroom(&["plan", "--root", root, "-o", dir_arg, "--format", "github", "--best-effort"]);
     assert_eq!(code, 3);
-    assert!(stdout.lines().any(|l| l.starts_with("::warning file=intents/t.ron,line=")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("::warning file=") && l.contains("intents/t.ron,line=")), "{stdout}");
     assert!(dir.join("plan.json").exists(), "a best-effort plan is written");
 }
