@@ -63,7 +63,9 @@ pub struct RawRetirement {
 #[derive(Debug)]
 pub struct RawLatency {
     pub span: Span,
+    /// Inside a region, unless `within` gives that region's own.
     pub intra_region_ms: f64,
+    pub within: Vec<(Name, f64, Span)>,
     pub between: Vec<(Name, Name, f64, Span)>,
 }
 
@@ -242,12 +244,29 @@ fn retirement(d: &mut Decoder, v: &Value) -> Option<RawRetirement> {
 }
 
 fn latency(d: &mut Decoder, v: &Value) -> Option<RawLatency> {
-    let f = d.fields(v, "Latency", &["intra_region_ms", "between"])?;
-    let (intra_region_ms, between) = all! {
+    let f = d.fields(v, "Latency", &["intra_region_ms", "within", "between"])?;
+    let (intra_region_ms, within, between) = all! {
         intra_region_ms = d.req(&f, "intra_region_ms", Decoder::non_negative);
+        within = d.opt(&f, "within", |d, v| d.list(v, latency_within));
         between = d.opt(&f, "between", |d, v| d.list(v, latency_pair));
     }?;
-    Some(RawLatency { span: f.span, intra_region_ms, between: between.unwrap_or_default() })
+    Some(RawLatency { span: f.span, intra_region_ms, within: within.unwrap_or_default(), between: between.unwrap_or_default() })
+}
+
+fn latency_within(d: &mut Decoder, v: &Value) -> Option<(Name, f64, Span)> {
+    match &v.kind {
+        Kind::Tuple { name: None, items } if items.len() == 2 => {
+            let (region, ms) = all! {
+                region = d.name(&items[0]);
+                ms = d.non_negative(&items[1]);
+            }?;
+            Some((region, ms, v.span))
+        }
+        _ => {
+            d.error(v.span, "wrong-type", format!("expected a `(\"region\", ms)` pair, found {}", v.kind.describe()), "expected (region, milliseconds)", Some("write (\"us-east\", 2)".into()));
+            None
+        }
+    }
 }
 
 fn latency_pair(d: &mut Decoder, v: &Value) -> Option<(Name, Name, f64, Span)> {

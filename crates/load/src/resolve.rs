@@ -280,6 +280,20 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
             }
             intra = one.intra_region_ms;
             let mut seen: HashMap<(usize, usize), Span> = HashMap::new();
+            // A region's own latency inside it, on the diagonal.
+            for (region, ms, span) in &one.within {
+                let Some(i) = regions.lookup(region, diags) else { continue };
+                if let Some(first) = seen.insert((i, i), *span) {
+                    diags.push(
+                        Diagnostic::error("duplicate-name", format!("the latency inside `{}` is given twice", region.text))
+                            .label(*span, "given again here")
+                            .label(first, "first given here")
+                            .help("give each region once in `within`"),
+                    );
+                    continue;
+                }
+                between[i][i] = Some(*ms);
+            }
             for (a, b, ms, span) in &one.between {
                 let (ia, ib) = (regions.lookup(a, diags), regions.lookup(b, diags));
                 let (Some(ia), Some(ib)) = (ia, ib) else { continue };
@@ -354,6 +368,9 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
         };
     }
     let series_names: Vec<&str> = forecast.map(|f| f.forecast.series.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default();
+    // Services others depend on: without a series of their own, they serve
+    // only what their dependents induce (a database behind an API).
+    let depended_on: std::collections::BTreeSet<&str> = files.iter().flat_map(|f| &f.services).flat_map(|s| &s.depends_on).map(|d| d.service.text.as_str()).collect();
     let periods = forecast.map(|f| f.forecast.periods.as_slice()).unwrap_or(&[]);
     let mut out = Vec::new();
     let mut team_list = Vec::new();
@@ -415,10 +432,14 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
             let mut quantile = s.quantile.unwrap_or(Quantile::Demand);
             if let Some(f) = forecast {
                 match f.series_quantiles.get(&demand.text) {
+                    None if s.demand.is_none() && depended_on.contains(s.name.text.as_str()) => {}
                     None => {
                         let help = match did_you_mean(&demand.text, series_names.iter().copied()) {
                             Some(x) => format!("did you mean `{x}`?"),
-                            None if s.demand.is_none() => format!("add rows for `{}` to the forecast in data/, or set `demand: \"<series>\"`", demand.text),
+                            None if s.demand.is_none() => format!(
+                                "add rows for `{}` to the forecast in data/, or set `demand: \"<series>\"` (a service that others depend on needs no rows of its own)",
+                                demand.text
+                            ),
                             None => format!("add rows for `{}` to the forecast in data/", demand.text),
                         };
                         diags.push(Diagnostic::error("unknown-name", format!("the forecast has no demand for `{}`", demand.text)).label(demand.span, "no forecast rows for this series").help(help));

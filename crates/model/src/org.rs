@@ -188,21 +188,24 @@ impl Cluster {
     }
 }
 
-/// Region-to-region latency, symmetric, with one intra-region value.
+/// Region-to-region latency, symmetric, with a default inside a region.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Latency {
+    /// Inside a region, where `between[a][a]` gives none of its own.
     pub intra_region_ms: f64,
     /// `between[a][b]` for regions `a != b`; `None` where the topology gives
-    /// no figure (validation reports those gaps).
+    /// no figure (validation reports those gaps). `between[a][a]`: region
+    /// a's own latency inside it, if the topology gives one (`within`).
     pub between: Vec<Vec<Option<f64>>>,
 }
 
 impl Latency {
     pub fn ms(&self, a: RegionId, b: RegionId) -> Option<f64> {
+        let given = self.between.get(a.index()).and_then(|row| row.get(b.index())).copied().flatten();
         if a == b {
-            Some(self.intra_region_ms)
+            Some(given.unwrap_or(self.intra_region_ms))
         } else {
-            self.between.get(a.index())?.get(b.index()).copied().flatten()
+            given
         }
     }
 }
