@@ -48,7 +48,9 @@ pub struct RawCluster {
     pub retirements: Vec<RawRetirement>,
     pub can_order: Vec<Name>,
     pub lead_time_months: u32,
-    pub max_deliveries_per_month: Option<u32>,
+    /// Machines a month (a decimal: `max_deliveries` of 50 a quarter is
+    /// 16.67 a month).
+    pub max_deliveries_per_month: Option<f64>,
     pub utilisation_target: f64,
 }
 
@@ -197,7 +199,7 @@ fn schedule(d: &mut Decoder, v: &Value) -> Option<Vec<(At, f64)>> {
 fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
     const FIELDS: &[&str] = &[
         "name", "region", "failure_domain", "power_cap_kw", "power_cap_changes", "space_cap", "space_cap_changes",
-        "fleet", "retirements", "can_order", "lead_time_months", "max_deliveries_per_month", "utilisation_target",
+        "fleet", "retirements", "can_order", "lead_time_months", "max_deliveries_per_month", "max_deliveries", "utilisation_target",
     ];
     let f = d.fields(v, "Cluster", FIELDS)?;
     let x = all! {
@@ -212,10 +214,19 @@ fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
         retirements = d.opt(&f, "retirements", |d, v| d.list(v, retirement));
         can_order = d.opt(&f, "can_order", |d, v| d.list(v, |d, v| d.reference(v, "machine type")));
         lead_time_months = d.req(&f, "lead_time_months", Decoder::count);
-        max_deliveries_per_month = d.opt(&f, "max_deliveries_per_month", Decoder::count);
+        max_deliveries_per_month = d.opt(&f, "max_deliveries_per_month", Decoder::non_negative);
+        max_deliveries = d.opt(&f, "max_deliveries", deliveries);
         utilisation_target = d.opt(&f, "utilisation_target", Decoder::share);
     }?;
-    let (name, region, failure_domain, power_cap_kw, power_cap_changes, space_cap, space_cap_changes, fleet, retirements, can_order, lead_time_months, max_deliveries_per_month, utilisation_target) = x;
+    let (name, region, failure_domain, power_cap_kw, power_cap_changes, space_cap, space_cap_changes, fleet, retirements, can_order, lead_time_months, max_deliveries_per_month, max_deliveries, utilisation_target) = x;
+    let max_deliveries_per_month = match (max_deliveries_per_month, max_deliveries) {
+        (Some(_), Some(_)) => {
+            d.error(f.span, "bad-value", format!("cluster `{}` gives both `max_deliveries_per_month` and `max_deliveries`", name.text), "give one of them", Some("keep the one in the unit your vendor quotes".into()));
+            return None;
+        }
+        (per_month, None) => per_month,
+        (None, Some((machines, months))) => Some(machines / months as f64),
+    };
     Some(RawCluster {
         name,
         region,
@@ -231,6 +242,21 @@ fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
         max_deliveries_per_month,
         utilisation_target: utilisation_target.unwrap_or(DEFAULT_UTILISATION_TARGET),
     })
+}
+
+/// `Deliveries(machines: 50, months: 3)`: at most 50 machines every three
+/// months, as a quarterly planner writes it.
+fn deliveries(d: &mut Decoder, v: &Value) -> Option<(f64, u32)> {
+    let f = d.fields(v, "Deliveries", &["machines", "months"])?;
+    let (machines, months) = all! {
+        machines = d.req(&f, "machines", Decoder::count);
+        months = d.req(&f, "months", Decoder::count);
+    }?;
+    if months == 0 {
+        d.error(f.span, "bad-value", "deliveries over 0 months", "months must be at least 1", Some("write `months: 3` for a quarter".into()));
+        return None;
+    }
+    Some((f64::from(machines), months))
 }
 
 fn retirement(d: &mut Decoder, v: &Value) -> Option<RawRetirement> {

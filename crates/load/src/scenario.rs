@@ -26,7 +26,7 @@ struct RawScenario {
 enum RawChange {
     Demand { multiply: f64, services: Option<Vec<Name>>, regions: Option<Vec<Name>>, from: Option<(Period, Span)> },
     Event { service: Name, event: Name, delay_periods: u32, scale: f64, cancel: bool, span: Span },
-    Cluster { name: Name, from: Option<(Period, Span)>, power_cap_kw: Option<f64>, space_cap: Option<f64>, can_order: Option<Vec<Name>>, lead_time_months: Option<u32>, max_deliveries_per_month: Option<u32> },
+    Cluster { name: Name, from: Option<(Period, Span)>, power_cap_kw: Option<f64>, space_cap: Option<f64>, can_order: Option<Vec<Name>>, lead_time_months: Option<u32>, max_deliveries_per_month: Option<f64> },
     LeadTime { add_months: u32, clusters: Option<Vec<Name>> },
     MachineType { name: Name, capital_cost: Option<f64>, running_cost_per_month: Option<f64>, power_kw: Option<f64> },
 }
@@ -130,7 +130,7 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
             let space = d.opt(&f, "space_cap", Decoder::non_negative);
             let can_order = d.opt(&f, "can_order", |d, v| d.list(v, Decoder::name));
             let lead = d.opt(&f, "lead_time_months", Decoder::count);
-            let deliveries = d.opt(&f, "max_deliveries_per_month", Decoder::count);
+            let deliveries = d.opt(&f, "max_deliveries_per_month", Decoder::non_negative);
             let (name, from, power, space, can_order, lead, deliveries) = (name?, from?, power?, space?, can_order?, lead?, deliveries?);
             if power.is_none() && space.is_none() && can_order.is_none() && lead.is_none() && deliveries.is_none() {
                 no_change(d, &f, "power_cap_kw: 800`, `space_cap: 200`, `can_order: []`, `lead_time_months: 9` or `max_deliveries_per_month: 20");

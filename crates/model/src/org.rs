@@ -155,8 +155,9 @@ pub struct Cluster {
     pub orderable: Vec<MachineTypeId>,
     /// Months from placing an order to the machines serving.
     pub lead_time_months: u32,
-    /// Most machines delivered in one month, if limited.
-    pub max_deliveries_per_month: Option<u32>,
+    /// Most machines delivered in one month, if limited: a decimal, as a
+    /// limit quoted per quarter (50) is 16.67 a month.
+    pub max_deliveries_per_month: Option<f64>,
     /// Share of each resource that may be allocated (0, 1].
     pub utilisation_target: f64,
 }
@@ -182,9 +183,11 @@ impl Cluster {
         self.lead_time_months.div_ceil(months_per_period)
     }
 
-    /// Delivery limit per period of the given length.
+    /// Delivery limit per period of the given length: whole machines, the
+    /// monthly rate times the months, rounded down (50 a quarter is 50 a
+    /// quarter and 16 a month; the tolerance absorbs 16.67 × 3 = 50.01).
     pub fn max_deliveries_per_period(&self, months_per_period: u32) -> Option<u32> {
-        self.max_deliveries_per_month.map(|n| n.saturating_mul(months_per_period))
+        self.max_deliveries_per_month.map(|n| (n * f64::from(months_per_period) + 1e-9).floor().min(f64::from(u32::MAX)) as u32)
     }
 }
 

@@ -39,7 +39,7 @@ pub enum Change {
         space_cap: Option<f64>,
         can_order: Option<Vec<MachineTypeId>>,
         lead_time_months: Option<u32>,
-        max_deliveries_per_month: Option<u32>,
+        max_deliveries_per_month: Option<f64>,
     },
     /// Every order (of the clusters given, all if none) takes this many
     /// months longer to arrive.

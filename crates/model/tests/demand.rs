@@ -140,7 +140,7 @@ fn lead_times_round_up_to_whole_periods() {
         retirements: vec![Retirement { period: p("2027Q2"), machine_type: MachineTypeId(0), count: 4, span: Span::NONE }],
         orderable: vec![],
         lead_time_months: 4,
-        max_deliveries_per_month: Some(5),
+        max_deliveries_per_month: Some(5.0),
         utilisation_target: 0.8,
     };
     assert_eq!(c.lead_time_periods(3), 2);
@@ -235,7 +235,7 @@ fn cluster_supply_and_price_scenarios_change_what_they_name() {
     o.clusters = vec![cluster("x"), cluster("y")];
     o.machine_types = vec![MachineType { name: name("m"), capacity: vec![1.0], capital_cost: 10.0, running_cost_per_month: 1.0, power_kw: 0.5 }];
     let w = scenario(vec![
-        What::Cluster { cluster: ClusterId(0), from: Some(p("2027Q2")), power_cap_kw: Some(80.0), space_cap: None, can_order: Some(vec![]), lead_time_months: None, max_deliveries_per_month: Some(4) },
+        What::Cluster { cluster: ClusterId(0), from: Some(p("2027Q2")), power_cap_kw: Some(80.0), space_cap: None, can_order: Some(vec![]), lead_time_months: None, max_deliveries_per_month: Some(4.0) },
         What::Cluster { cluster: ClusterId(1), from: None, power_cap_kw: None, space_cap: Some(20.0), can_order: None, lead_time_months: Some(9), max_deliveries_per_month: None },
         What::LeadTime { add_months: 3, clusters: None },
         What::MachineType { machine_type: MachineTypeId(0), capital_cost: Some(12.0), running_cost_per_month: None, power_kw: None },
@@ -247,7 +247,7 @@ fn cluster_supply_and_price_scenarios_change_what_they_name() {
     assert_eq!([p("2027Q1"), p("2028Q1")].map(|q| y.power_cap_kw.at(q)), [100.0, 300.0]);
     assert_eq!((x.space_cap.at(p("2027Q1")), y.space_cap.at(p("2027Q1"))), (50.0, 20.0));
     assert!(x.orderable.is_empty());
-    assert_eq!((x.max_deliveries_per_month, y.max_deliveries_per_month), (Some(4), None));
+    assert_eq!((x.max_deliveries_per_month, y.max_deliveries_per_month), (Some(4.0), None));
     assert_eq!((x.lead_time_months, y.lead_time_months), (6, 12));
     assert_eq!((w.machine_types[0].capital_cost, w.machine_types[0].running_cost_per_month), (12.0, 1.0));
 }
