@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod forecast;
 mod exit;
+mod merge;
 mod output;
 mod plan;
 mod report;
@@ -39,6 +40,9 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Show what changed between two plans (for pull requests).
     Diff(diff::DiffArgs),
+    /// Join scenario plans made apart (`plan --scenario-only`, one per CI
+    /// job) to the plan as is: what one `plan --scenario ...` writes.
+    MergeScenarios(merge::MergeArgs),
     /// Write an HTML report with charts of a plan (for planning meetings).
     Report(report::ReportArgs),
     /// Forecast organic demand from its history, backtested.
@@ -146,6 +150,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::MergeScenarios(args)) => merge::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Forecast(args)) => forecast::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),

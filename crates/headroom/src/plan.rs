@@ -81,6 +81,12 @@ pub struct PlanArgs {
     /// finding, not a failure.
     #[arg(long = "scenario", value_name = "FILE")]
     pub scenarios: Vec<PathBuf>,
+    /// With --scenario: plan the scenarios only, not the plan as is — one
+    /// job of a fan-out over machines (a CI matrix). DIR gets
+    /// scenarios/NAME/ and a scenarios.json of this part;
+    /// `headroom merge-scenarios` joins the parts to the plan as is.
+    #[arg(long, requires = "scenarios")]
+    pub scenario_only: bool,
     /// Replace the output directory even if headroom did not write it.
     #[arg(long)]
     pub force: bool,
@@ -224,10 +230,10 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         phases.emit = start.elapsed().as_secs_f64();
     }
     let changed: Vec<Organisation> = scenarios.iter().map(|s| s.apply(org)).collect();
-    let mut jobs: Vec<(&Organisation, &str)> = vec![(org, digest.as_str())];
+    let mut jobs: Vec<(&Organisation, &str)> = if args.scenario_only { Vec::new() } else { vec![(org, digest.as_str())] };
     jobs.extend(changed.iter().map(|o| (o, digest.as_str())));
     let mut results = headroom_solve::plan_each(&jobs, &options, rec).into_iter();
-    let outcome = results.next().unwrap_or_else(|| Err(headroom_solve::Error::Solver("no result".into())));
+    let outcome = if args.scenario_only { Err(headroom_solve::Error::Solver("not planned".into())) } else { results.next().unwrap_or_else(|| Err(headroom_solve::Error::Solver("no result".into()))) };
     let mut whatifs: Vec<WhatIf> = scenarios.iter().zip(&args.scenarios).zip(results).map(|((s, file), result)| WhatIf { scenario: s, file, result }).collect();
     // Scenario plans pass the same independent check as the plan as is.
     let start = Instant::now();
@@ -245,6 +251,15 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         }
     }
     phases.verify = start.elapsed().as_secs_f64();
+    if args.scenario_only {
+        let mut files = vec![("scenarios.json".to_owned(), scenarios_json(None, &whatifs, &digest))];
+        files.extend(scenario_files(&whatifs));
+        if let Err(e) = crate::output::write_dir(&args.output, &files) {
+            return crate::output_failed(&args.output, e);
+        }
+        print!("{}", scenario_summary(None, &whatifs, Some(&args.output)));
+        return Exit::Success;
+    }
     let plan = match outcome {
         Ok(plan) => plan,
         Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
@@ -294,14 +309,8 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     let mut files: Vec<(String, String)> = vec![("plan.json".into(), plan.to_json())];
     files.extend(headroom_plan::csv_tables(&plan).into_iter().map(|(name, text)| (name.to_owned(), text)));
     if !whatifs.is_empty() {
-        files.push(("scenarios.json".into(), scenarios_json(&plan, &whatifs)));
-        for w in &whatifs {
-            if let Ok(p) = &w.result {
-                let dir = format!("scenarios/{}", w.scenario.name);
-                files.push((format!("{dir}/plan.json"), p.to_json()));
-                files.extend(headroom_plan::csv_tables(p).into_iter().map(|(name, text)| (format!("{dir}/{name}"), text)));
-            }
-        }
+        files.push(("scenarios.json".into(), scenarios_json(Some(&plan), &whatifs, &digest)));
+        files.extend(scenario_files(&whatifs));
     }
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
         return crate::output_failed(&args.output, e);
@@ -377,7 +386,7 @@ fn peak_memory_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn summary(plan: &Plan, dir: &std::path::Path) -> String {
+pub(crate) fn summary(plan: &Plan, dir: &std::path::Path) -> String {
     let machines: u32 = plan.orders.iter().map(|o| o.count).sum();
     let mut clusters: Vec<&str> = plan.orders.iter().map(|o| o.cluster.as_str()).collect();
     clusters.sort();
@@ -422,10 +431,23 @@ fn summary(plan: &Plan, dir: &std::path::Path) -> String {
 }
 
 /// A what-if scenario and how planning it went.
-struct WhatIf<'a> {
-    scenario: &'a Scenario,
-    file: &'a PathBuf,
-    result: Result<Plan, headroom_solve::Error>,
+pub(crate) struct WhatIf<'a> {
+    pub scenario: &'a Scenario,
+    pub file: &'a PathBuf,
+    pub result: Result<Plan, headroom_solve::Error>,
+}
+
+/// Each planned scenario's plan.json and tables, under scenarios/NAME/.
+pub(crate) fn scenario_files(whatifs: &[WhatIf]) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for w in whatifs {
+        if let Ok(p) = &w.result {
+            let dir = format!("scenarios/{}", w.scenario.name);
+            files.push((format!("{dir}/plan.json"), p.to_json()));
+            files.extend(headroom_plan::csv_tables(p).into_iter().map(|(name, text)| (format!("{dir}/{name}"), text)));
+        }
+    }
+    files
 }
 
 /// Machines the plan orders.
@@ -440,7 +462,7 @@ fn signed_money(x: f64) -> String {
 }
 
 /// The scenarios beside the plan as is (if there is one), for people.
-fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Option<&std::path::Path>) -> String {
+pub(crate) fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Option<&std::path::Path>) -> String {
     let mut out = format!("Scenarios{}:\n", if base.is_some() { " (change from the plan as is)" } else { "" });
     let width = whatifs.iter().map(|w| w.scenario.name.len()).max().unwrap_or(0);
     for w in whatifs {
@@ -469,8 +491,10 @@ fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Option<&std::p
 }
 
 /// `scenarios.json`: each scenario's outcome and its change from the plan
-/// as is, for CI and bots.
-fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
+/// as is, for CI and bots. Without the plan as is (`--scenario-only`, one
+/// part of a fan-out), `base` is null, changes are left out, and the
+/// inputs' digest says what the part was planned from.
+pub(crate) fn scenarios_json(base: Option<&Plan>, whatifs: &[WhatIf], digest: &str) -> String {
     let list: Vec<serde_json::Value> = whatifs
         .iter()
         .map(|w| {
@@ -485,8 +509,10 @@ fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
                     v["plan"] = format!("scenarios/{}/plan.json", w.scenario.name).into();
                     v["cost"] = p.cost.total.into();
                     v["machines_ordered"] = machines(p).into();
-                    v["cost_change"] = (((p.cost.total - base.cost.total) * 100.0).round() / 100.0).into();
-                    v["machines_ordered_change"] = (machines(p) as i64 - machines(base) as i64).into();
+                    if let Some(base) = base {
+                        v["cost_change"] = (((p.cost.total - base.cost.total) * 100.0).round() / 100.0).into();
+                        v["machines_ordered_change"] = (machines(p) as i64 - machines(base) as i64).into();
+                    }
                     v["unmet"] = p.unmet.len().into();
                 }
                 Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
@@ -504,7 +530,10 @@ fn scenarios_json(base: &Plan, whatifs: &[WhatIf]) -> String {
             v
         })
         .collect();
-    let json = serde_json::json!({ "format_version": "1.0", "base": { "cost": base.cost.total, "machines_ordered": machines(base) }, "scenarios": list });
+    let json = match base {
+        Some(base) => serde_json::json!({ "format_version": "1.0", "base": { "cost": base.cost.total, "machines_ordered": machines(base) }, "scenarios": list }),
+        None => serde_json::json!({ "format_version": "1.0", "base": null, "inputs_digest": digest, "scenarios": list }),
+    };
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
     text.push('\n');
     text

@@ -160,3 +160,62 @@ fn the_example_scenarios_plan_and_verify() {
         assert_eq!(vcode, 0, "{name}: {vout}{verr}");
     }
 }
+
+/// Scenarios fanned out over machines (one `plan --scenario-only` per CI
+/// job) and merged give the same directory, byte for byte, and the same
+/// summary as one `plan --scenario ...`, including a scenario whose
+/// intents cannot be met; a part from other inputs is refused.
+#[test]
+fn fanned_out_scenarios_merge_to_what_one_machine_writes() {
+    let root = workspace();
+    let tmp = tempfile::tempdir().unwrap();
+    let at = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
+    let impossible = tmp.path().join("impossible.ron");
+    fs::write(&impossible, "Scenario(name: \"impossible\", changes: [Demand(multiply: 50)])\n").unwrap();
+    let mut files: Vec<String> = ["demand-surge", "launch-slips"].iter().map(|n| root.join(format!("scenarios/{n}.ron")).to_str().unwrap().to_owned()).collect();
+    files.push(impossible.to_str().unwrap().to_owned());
+    let root_arg = root.to_str().unwrap();
+
+    let one = at("one");
+    let mut args = vec!["plan", "--root", root_arg, "-o", &one, "--no-growth"];
+    for f in &files {
+        args.extend(["--scenario", f.as_str()]);
+    }
+    let (code, whole, stderr) = headroom(&args);
+    assert_eq!(code, 0, "{whole}{stderr}");
+
+    let base = at("base");
+    assert_eq!(headroom(&["plan", "--root", root_arg, "-o", &base, "--no-growth"]).0, 0);
+    let parts: Vec<String> = (0..files.len()).map(|i| at(&format!("part-{i}"))).collect();
+    for (file, part) in files.iter().zip(&parts) {
+        let (code, out, err) = headroom(&["plan", "--root", root_arg, "-o", part, "--no-growth", "--scenario", file, "--scenario-only"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(!std::path::Path::new(part).join("plan.json").exists(), "a part holds no plan as is");
+    }
+    // Merged into the same path as the single run wrote, so that the
+    // summaries name the same directory.
+    let kept = at("one-kept");
+    fs::rename(&one, &kept).unwrap();
+    let mut args = vec!["merge-scenarios", "--root", root_arg, "--plan", &base, "-o", &one];
+    args.extend(parts.iter().map(String::as_str));
+    let (code, merged, stderr) = headroom(&args);
+    assert_eq!(code, 0, "{merged}{stderr}");
+    assert_eq!(merged, whole, "the same summary");
+    let mut listed = Vec::new();
+    common::walk(std::path::Path::new(&kept), std::path::Path::new(&kept), &mut listed);
+    let mut again = Vec::new();
+    common::walk(std::path::Path::new(&one), std::path::Path::new(&one), &mut again);
+    assert_eq!(listed, again, "the same files, byte for byte");
+    let json = fs::read_to_string(std::path::Path::new(&one).join("scenarios.json")).unwrap();
+    assert!(json.contains("\"intents_not_met\""), "{json}");
+
+    // A part planned from other inputs is refused.
+    let other = tmp.path().join("other");
+    common::copy_dir(&root, &other, &["target", ".git"]);
+    let machines = other.join("topology/machines.ron");
+    let text = fs::read_to_string(&machines).unwrap().replacen("capital_cost: ", "capital_cost: 1", 1);
+    fs::write(&machines, text).unwrap();
+    let (code, _, stderr) = headroom(&["merge-scenarios", "--root", other.to_str().unwrap(), "--plan", &base, "-o", &at("refused"), &parts[0]]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("other inputs"), "{stderr}");
+}

@@ -33,3 +33,17 @@ pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
         }
     }
 }
+
+/// Every file under `dir` with its bytes, by path relative to `base`,
+/// sorted: two trees are equal when these are.
+pub fn walk(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(base, &path, out);
+        } else {
+            out.push((path.strip_prefix(base).unwrap().to_path_buf(), fs::read(&path).unwrap()));
+        }
+    }
+}
