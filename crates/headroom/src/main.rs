@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod forecast;
 mod exit;
+mod history;
 mod merge;
 mod output;
 mod plan;
@@ -45,6 +46,9 @@ enum Command {
     MergeScenarios(merge::MergeArgs),
     /// Write an HTML report with charts of a plan (for planning meetings).
     Report(report::ReportArgs),
+    /// Write the demand history `forecast` reads, from Prometheus or
+    /// another server of its HTTP API.
+    History(history::HistoryArgs),
     /// Forecast organic demand from its history, backtested.
     Forecast(forecast::ForecastArgs),
     /// Write a synthetic organisation of any size (benchmarks, tests).
@@ -152,6 +156,7 @@ fn run(cli: Cli) -> Exit {
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::MergeScenarios(args)) => merge::run(&args),
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::History(args)) => history::run(&args),
         Some(Command::Forecast(args)) => forecast::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
         // No subcommand: `plan` with the defaults its flags declare.
