@@ -1,6 +1,6 @@
 //! Writing output so that no run loses a user's file.
 //!
-//! The promises, checked by `tests/output.rs`:
+//! The promises, checked by `crates/headroom/tests/output.rs`:
 //!
 //! - **An output is never an input of the same run**: a directory output
 //!   may not be, or hold, a file or directory the run reads; a file output

@@ -320,3 +320,83 @@ impl Plan {
         }
     }
 }
+
+/// A rule of what a plan means (`docs/plan-semantics.md`), as the solver's
+/// model cites it and `verify` reports a broken one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// The plan covers exactly the inputs' periods.
+    Periods,
+    /// Rule 1: capacity only where the service may use the cluster.
+    Allocation,
+    /// Rules 2, 3 and 5: demand (with what dependents induce) survives
+    /// losing the k largest failure groups.
+    Redundancy,
+    /// Rule 4: spread caps.
+    Spread,
+    /// Rule 6: cluster resources under the utilisation target.
+    Resources,
+    /// Rule 7: orders are whole machines of types the cluster offers,
+    /// arriving one lead time after they are placed.
+    Orders,
+    /// Rule 7: the fleet the orders make.
+    Fleet,
+    /// Rule 7: delivery limits.
+    Deliveries,
+    /// Rule 8: power caps.
+    Power,
+    /// Rule 8: space caps.
+    Space,
+    /// Rule 9: cost.
+    Cost,
+    /// Rule 10: a strict plan leaves nothing unmet; unmet demand is at most
+    /// the demand.
+    Unmet,
+    /// Rule 11: every number the plan states follows from its orders and
+    /// allocations.
+    Tables,
+}
+
+impl Rule {
+    /// The name `verify` prints (`[redundancy]`) and the document uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Periods => "periods",
+            Rule::Allocation => "allocation",
+            Rule::Redundancy => "redundancy",
+            Rule::Spread => "spread",
+            Rule::Resources => "resources",
+            Rule::Orders => "orders",
+            Rule::Fleet => "fleet",
+            Rule::Deliveries => "deliveries",
+            Rule::Power => "power",
+            Rule::Space => "space",
+            Rule::Cost => "cost",
+            Rule::Unmet => "unmet",
+            Rule::Tables => "tables",
+        }
+    }
+
+    /// The rule's number in `docs/plan-semantics.md` (none for the horizon,
+    /// which the document states before the rules).
+    pub fn number(self) -> Option<u8> {
+        match self {
+            Rule::Periods => None,
+            Rule::Allocation => Some(1),
+            Rule::Redundancy => Some(3),
+            Rule::Spread => Some(4),
+            Rule::Resources => Some(6),
+            Rule::Orders | Rule::Fleet | Rule::Deliveries => Some(7),
+            Rule::Power | Rule::Space => Some(8),
+            Rule::Cost => Some(9),
+            Rule::Unmet => Some(10),
+            Rule::Tables => Some(11),
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

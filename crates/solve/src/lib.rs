@@ -1,6 +1,6 @@
 //! The planner: turns an [`Organisation`] into the least-cost [`Plan`]
-//! that meets every intent, as DESIGN.md defines a plan, or explains why
-//! none exists.
+//! that meets every intent, as `docs/plan-semantics.md` defines a plan, or
+//! explains why none exists.
 //!
 //! This is the only crate that knows good_lp. The model ([`model`]) is a
 //! mixed-integer program: continuous capacity per service, demand origin,
@@ -15,7 +15,7 @@ pub mod baseline;
 mod explain;
 mod extract;
 mod growth;
-pub mod model;
+mod model;
 mod search;
 mod shadow;
 pub mod stats;

@@ -1,5 +1,6 @@
-//! The planning model: variables and constraints exactly as DESIGN.md's
-//! "What a plan means" defines a plan, built as a struct that owns them.
+//! The planning model: variables and constraints exactly as
+//! `docs/plan-semantics.md` defines a plan (rules cited by number), built
+//! as a struct that owns them.
 //!
 //! Notation (per period t): z[o,c] capacity reserved in cluster c for
 //! demand origin o; x[s,c] = Σ_o z[o,c] over the origins of service s;

@@ -1,5 +1,5 @@
 //! `headroom verify`: checks a plan against the inputs, rule by rule as
-//! DESIGN.md's "What a plan means" states them, with its own arithmetic.
+//! `docs/plan-semantics.md` states them, with its own arithmetic.
 //!
 //! It shares the model's definitions (which clusters may serve which
 //! demand, a service's direct demand) but none of the solver's code: the
@@ -10,17 +10,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use headroom_model::*;
-use headroom_plan::{Mode, Plan};
+use headroom_plan::{Mode, Plan, Rule};
 
 mod stated;
 
 /// One broken rule, in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
-    /// Which rule: `periods`, `orders`, `deliveries`, `fleet`, `power`,
-    /// `space`, `allocation`, `redundancy`, `spread`, `resources`, `cost`,
-    /// `unmet`, `tables` (a stated number differs from the verifier's).
-    pub rule: &'static str,
+    /// Which rule of `docs/plan-semantics.md` (printed by its name:
+    /// `redundancy`, `tables`, ...).
+    pub rule: Rule,
     pub message: String,
 }
 
@@ -40,7 +39,7 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn fail(&mut self, rule: &'static str, message: String) {
+    fn fail(&mut self, rule: Rule, message: String) {
         self.out.push(Violation { rule, message });
     }
 }
@@ -50,7 +49,7 @@ pub fn verify(org: &Organisation, plan: &Plan) -> Vec<Violation> {
     let mut check = Check { org, plan, out: Vec::new() };
     let horizon: Vec<String> = org.forecast.periods.iter().map(|p| p.to_string()).collect();
     if plan.periods != horizon {
-        check.fail("periods", format!("the plan covers {:?}, the inputs' horizon is {:?}", plan.periods, horizon));
+        check.fail(Rule::Periods, format!("the plan covers {:?}, the inputs' horizon is {:?}", plan.periods, horizon));
         return check.out;
     }
     let Some(fleet) = fleet(&mut check) else { return check.out };
@@ -89,25 +88,25 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
     let mut ok = true;
     for o in &check.plan.orders {
         let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
-            check.fail("orders", format!("order of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
+            check.fail(Rule::Orders, format!("order of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
         };
         let cluster = org.cluster(c);
         if !cluster.orderable.contains(&MachineTypeId::from_index(m)) {
-            check.fail("orders", format!("`{}` cannot order `{}`", o.cluster, o.machine_type));
+            check.fail(Rule::Orders, format!("`{}` cannot order `{}`", o.cluster, o.machine_type));
         }
         let (Some(placed), Some(arrives)) = (period_index(org, &o.placed), period_index(org, &o.arrives)) else {
-            check.fail("orders", format!("order in `{}` placed {} arriving {}: outside the horizon", o.cluster, o.placed, o.arrives));
+            check.fail(Rule::Orders, format!("order in `{}` placed {} arriving {}: outside the horizon", o.cluster, o.placed, o.arrives));
             ok = false;
             continue;
         };
         let lead = cluster.lead_time_periods(months) as usize;
         if arrives != placed + lead {
-            check.fail("orders", format!("order in `{}` placed {} arrives {}, but the lead time is {} months ({lead} periods)", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
+            check.fail(Rule::Orders, format!("order in `{}` placed {} arrives {}, but the lead time is {} months ({lead} periods)", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
         }
         if o.count == 0 {
-            check.fail("orders", format!("order of 0 machines in `{}`", o.cluster));
+            check.fail(Rule::Orders, format!("order of 0 machines in `{}`", o.cluster));
         }
         arrived[c.index()][m][arrives] += u64::from(o.count);
         deliveries[c.index()][arrives] += u64::from(o.count);
@@ -116,19 +115,19 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
     // within it, one lead time after they were placed.
     for o in &check.plan.in_flight {
         let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
-            check.fail("orders", format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
+            check.fail(Rule::Orders, format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
         };
         let cluster = org.cluster(c);
         let lead = cluster.lead_time_periods(months) as i32;
         let (Ok(placed), Some(arrives)) = (Period::parse(&o.placed), period_index(org, &o.arrives)) else {
-            check.fail("orders", format!("order in flight in `{}` placed {} arriving {}: not placed before the horizon and arriving within it", o.cluster, o.placed, o.arrives));
+            check.fail(Rule::Orders, format!("order in flight in `{}` placed {} arriving {}: not placed before the horizon and arriving within it", o.cluster, o.placed, o.arrives));
             ok = false;
             continue;
         };
         if placed >= org.forecast.periods[0] || placed.offset(lead) != org.forecast.periods[arrives] {
-            check.fail("orders", format!("order in flight in `{}` placed {} arrives {}: it must be placed before the horizon, a lead time of {} months before it arrives", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
+            check.fail(Rule::Orders, format!("order in flight in `{}` placed {} arrives {}: it must be placed before the horizon, a lead time of {} months before it arrives", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
         }
         arrived[c.index()][m][arrives] += u64::from(o.count);
         deliveries[c.index()][arrives] += u64::from(o.count);
@@ -152,16 +151,16 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
             let period = org.forecast.periods[t];
             if let Some(limit) = cluster.max_deliveries_per_period(months) {
                 if deliveries[c.index()][t] > u64::from(limit) {
-                    check.fail("deliveries", format!("`{}` receives {} machines in {period}, over its limit of {limit}", cluster.name, deliveries[c.index()][t]));
+                    check.fail(Rule::Deliveries, format!("`{}` receives {} machines in {period}, over its limit of {limit}", cluster.name, deliveries[c.index()][t]));
                 }
             }
             let power: f64 = (0..org.machine_types.len()).map(|m| org.machine_types[m].power_kw * machines[c.index()][m][t] as f64).sum();
             let count: u64 = (0..org.machine_types.len()).map(|m| machines[c.index()][m][t]).sum();
             if exceeds(power, cluster.power_cap_kw.at(period)) {
-                check.fail("power", format!("`{}` draws {power:.3} kW in {period}, over its cap of {}", cluster.name, cluster.power_cap_kw.at(period)));
+                check.fail(Rule::Power, format!("`{}` draws {power:.3} kW in {period}, over its cap of {}", cluster.name, cluster.power_cap_kw.at(period)));
             }
             if exceeds(count as f64, cluster.space_cap.at(period)) {
-                check.fail("space", format!("`{}` holds {count} machines in {period}, over its space of {}", cluster.name, cluster.space_cap.at(period)));
+                check.fail(Rule::Space, format!("`{}` holds {count} machines in {period}, over its space of {}", cluster.name, cluster.space_cap.at(period)));
             }
         }
     }
@@ -177,7 +176,7 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
                 let have = machines[c.index()][m][t];
                 let says = u64::from(stated.get(&key).copied().unwrap_or(0));
                 if have != says {
-                    check.fail("fleet", format!("`{}` has {have} `{}` in {}, the plan says {says}", key.0, key.1, key.2));
+                    check.fail(Rule::Fleet, format!("`{}` has {have} `{}` in {}, the plan says {says}", key.0, key.1, key.2));
                 }
             }
         }
@@ -240,30 +239,30 @@ fn allocations(check: &mut Check) -> Option<(Capacity, ByOrigin)> {
         let region = a.origin.region.as_deref().map(|r| org.region_by_name(r));
         let via = a.origin.via.as_deref().map(|v| org.service_by_name(v));
         let (Some(s), Some(c), Some(t)) = (s, c, t) else {
-            check.fail("allocation", format!("allocation of `{}` in `{}` in {}: unknown service, cluster or period", a.service, a.cluster, a.period));
+            check.fail(Rule::Allocation, format!("allocation of `{}` in `{}` in {}: unknown service, cluster or period", a.service, a.cluster, a.period));
             ok = false;
             continue;
         };
         let (Some(region), Some(via)) = (region.map_or(Some(None), |r| r.map(Some)), via.map_or(Some(None), |v| v.map(Some))) else {
-            check.fail("allocation", format!("allocation of `{}`: unknown origin {}", a.service, a.origin));
+            check.fail(Rule::Allocation, format!("allocation of `{}`: unknown origin {}", a.service, a.origin));
             ok = false;
             continue;
         };
         if a.capacity < 0.0 || !a.capacity.is_finite() {
-            check.fail("allocation", format!("allocation of `{}` in `{}` in {}: capacity {}", a.service, a.cluster, a.period, a.capacity));
+            check.fail(Rule::Allocation, format!("allocation of `{}` in `{}` in {}: capacity {}", a.service, a.cluster, a.period, a.capacity));
         }
         let eligible = match via {
             None => org.serves(s, region, c),
             Some(from) => match (org.service(from).dependencies.iter().find(|d| d.service == s), region) {
                 (Some(dep), Some(r)) => org.serves_dependency(dep, r, c),
                 _ => {
-                    check.fail("allocation", format!("`{}` does not depend on `{}` (or the origin has no region)", org.service(from).name, a.service));
+                    check.fail(Rule::Allocation, format!("`{}` does not depend on `{}` (or the origin has no region)", org.service(from).name, a.service));
                     false
                 }
             },
         };
         if !eligible {
-            check.fail("allocation", format!("`{}` may not serve {} from `{}` (latency or region and cluster rules)", a.service, a.origin, a.cluster));
+            check.fail(Rule::Allocation, format!("`{}` may not serve {} from `{}` (latency or region and cluster rules)", a.service, a.origin, a.cluster));
         }
         x[s.index()][c.index()][t] += a.capacity;
         let key = OriginKey { service: s, region, via };
@@ -280,7 +279,7 @@ fn redundancy(check: &mut Check, demand: &Demand, z: &ByOrigin) {
     let mut unmet: HashMap<(String, headroom_plan::Origin, String), f64> = HashMap::new();
     for u in &check.plan.unmet {
         if check.plan.mode == Mode::Strict {
-            check.fail("unmet", format!("a strict plan leaves demand of `{}` ({}) unmet in {}", u.service, u.origin, u.period));
+            check.fail(Rule::Unmet, format!("a strict plan leaves demand of `{}` ({}) unmet in {}", u.service, u.origin, u.period));
         }
         unmet.insert((u.service.clone(), u.origin.clone(), u.period.clone()), u.unmet);
     }
@@ -299,7 +298,7 @@ fn redundancy(check: &mut Check, demand: &Demand, z: &ByOrigin) {
             let need: f64 = need[t].iter().sum();
             if exceeds(need - declared, survivable) {
                 check.fail(
-                    "redundancy",
+                    Rule::Redundancy,
                     format!(
                         "`{}` ({origin}) in {period}: after losing its {k} largest {}s, {survivable:.3} remains for demand of {:.3}{}",
                         service.name,
@@ -339,7 +338,7 @@ fn spread(check: &mut Check, x: &Capacity) {
             if let Some(share) = service.max_cluster_share {
                 for c in org.cluster_ids() {
                     if exceeds(x[s.index()][c.index()][t], share * total) {
-                        check.fail("spread", format!("`{}` has {:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, x[s.index()][c.index()][t], org.cluster(c).name));
+                        check.fail(Rule::Spread, format!("`{}` has {:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, x[s.index()][c.index()][t], org.cluster(c).name));
                     }
                 }
             }
@@ -347,7 +346,7 @@ fn spread(check: &mut Check, x: &Capacity) {
                 for r in org.region_ids() {
                     let in_region: f64 = org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[s.index()][c.index()][t]).sum();
                     if exceeds(in_region, share * total) {
-                        check.fail("spread", format!("`{}` has {in_region:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, org.region(r).name));
+                        check.fail(Rule::Spread, format!("`{}` has {in_region:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, org.region(r).name));
                     }
                 }
             }
@@ -366,7 +365,7 @@ fn resources(check: &mut Check, x: &Capacity, machines: &[Vec<Vec<u64>>]) {
                 let have: f64 = (0..org.machine_types.len()).map(|m| org.machine_types[m].capacity[r] * machines[c.index()][m][t] as f64).sum::<f64>() * cluster.utilisation_target;
                 if exceeds(need, have) {
                     check.fail(
-                        "resources",
+                        Rule::Resources,
                         format!("`{}` needs {need:.3} {} in {}, over the {have:.3} its fleet allows at {} utilisation", cluster.name, org.resources[r].name, org.forecast.periods[t], cluster.utilisation_target),
                     );
                 }
@@ -395,7 +394,7 @@ fn cost(check: &mut Check, machines: &[Vec<Vec<u64>>]) {
     }
     for (what, computed, stated) in [("capital", capital, check.plan.cost.capital), ("running", running, check.plan.cost.running), ("total", capital + running, check.plan.cost.total)] {
         if (computed - stated).abs() > 0.01 + 1e-9 * computed.abs() {
-            check.fail("cost", format!("the plan states a {what} cost of {stated:.2}, its orders and fleet cost {computed:.2}"));
+            check.fail(Rule::Cost, format!("the plan states a {what} cost of {stated:.2}, its orders and fleet cost {computed:.2}"));
         }
     }
 }

@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 
+use headroom_plan::Rule;
+
 use crate::{survivable, ByOrigin, Capacity, Check, Demand, Fleet, OriginKey, ABSOLUTE, RELATIVE};
 
 /// At most this many differences are listed per table; the rest are
@@ -39,7 +41,7 @@ impl Table {
     /// Compares the plan's rows with the computed ones. A row the plan
     /// leaves out stands for zeros; a row the verifier does not know, or
     /// gives twice, is wrong.
-    fn compare(self, check: &mut Check, rule: &'static str, stated: Vec<(String, Vec<f64>)>, tolerance: impl Fn(f64, f64) -> f64) {
+    fn compare(self, check: &mut Check, rule: Rule, stated: Vec<(String, Vec<f64>)>, tolerance: impl Fn(f64, f64) -> f64) {
         let mut problems = Vec::new();
         let mut seen: HashMap<String, Vec<f64>> = HashMap::new();
         for (key, values) in stated {
@@ -98,7 +100,7 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
         }
     }
     let stated = plan.fleet.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.machine_type, r.period), vec![f64::from(r.machines)])).collect();
-    rows.compare(check, "tables", stated, |_, _| 0.0);
+    rows.compare(check, Rule::Tables, stated, |_, _| 0.0);
 
     let mut power = Table::new("power_space", &["power_kw", "power_cap_kw", "machines", "space_cap", "deliveries", "delivery_limit (-1: none)"]);
     for c in org.cluster_ids() {
@@ -126,7 +128,7 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
             (format!("`{}` in {}", r.cluster, r.period), values)
         })
         .collect();
-    power.compare(check, "tables", stated, six_decimals);
+    power.compare(check, Rule::Tables, stated, six_decimals);
 
     // Costs per period, and per team: each team pays its mean share of the
     // resources its cluster's fleet has, the rest is `(idle)`.
@@ -175,17 +177,17 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
     }
     let stated = plan.cost.by_period.iter().map(|r| (r.period.clone(), vec![r.capital, r.running])).collect();
     // Written to the cent; sums of many rows may differ by a cent each.
-    by_period.compare(check, "cost", stated, |size, _| 0.01 + 1e-9 * size);
+    by_period.compare(check, Rule::Cost, stated, |size, _| 0.01 + 1e-9 * size);
     if x.is_some() {
         let stated = plan.utilisation.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.resource, r.period), vec![r.used, r.allocatable, r.capacity])).collect();
-        utilisation.compare(check, "tables", stated, six_decimals);
+        utilisation.compare(check, Rule::Tables, stated, six_decimals);
         for ((t, team), cost) in teams {
             by_team.row(format!("`{team}` in {}", periods[t]), vec![cost], totals[t]);
         }
         let stated = plan.cost.by_team.iter().map(|r| (format!("`{}` in {}", r.team, r.period), vec![r.cost])).collect();
         // Shares are of the plan's rounded allocations: a millionth of the
         // period's cost.
-        by_team.compare(check, "cost", stated, |_, total| 0.01 + RELATIVE * total);
+        by_team.compare(check, Rule::Cost, stated, |_, total| 0.01 + RELATIVE * total);
     }
 
     let mut services = Table::new("services", &["n_plus"]);
@@ -195,7 +197,7 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
         services.row(key, vec![f64::from(service.redundancy.k)], 1.0);
     }
     let stated = plan.services.iter().map(|s| (format!("`{}` of team `{}` in `{}` across {}", s.name, s.team, s.unit, s.across), vec![f64::from(s.n_plus)])).collect();
-    services.compare(check, "tables", stated, |_, _| 0.0);
+    services.compare(check, Rule::Tables, stated, |_, _| 0.0);
 }
 
 /// Tables that follow from demand and allocations: `headroom` and the
@@ -235,14 +237,14 @@ pub(crate) fn demand_tables(check: &mut Check, demand: &Demand, z: &ByOrigin) {
         .iter()
         .map(|h| (format!("`{}` ({}) in {}", h.service, h.origin, h.period), vec![h.organic, h.inorganic, h.induced, h.capacity, h.survivable, h.headroom]))
         .collect();
-    headroom.compare(check, "tables", stated, six_decimals);
+    headroom.compare(check, Rule::Tables, stated, six_decimals);
     let stated = check.plan.unmet.iter().map(|u| (format!("`{}` ({}) in {}", u.service, u.origin, u.period), vec![u.demand])).collect();
     // Only the stated rows: the unmet table lists demand left unmet.
     unmet.computed.retain(|key, _| check.plan.unmet.iter().any(|u| format!("`{}` ({}) in {}", u.service, u.origin, u.period) == *key));
-    unmet.compare(check, "tables", stated, six_decimals);
+    unmet.compare(check, Rule::Tables, stated, six_decimals);
     for u in &check.plan.unmet {
         if !(u.unmet >= 0.0 && u.unmet <= u.demand + ABSOLUTE + RELATIVE * u.demand) {
-            check.fail("unmet", format!("`{}` ({}) in {}: {} unmet of a demand of {}", u.service, u.origin, u.period, u.unmet, u.demand));
+            check.fail(Rule::Unmet, format!("`{}` ({}) in {}: {} unmet of a demand of {}", u.service, u.origin, u.period, u.unmet, u.demand));
         }
     }
 }

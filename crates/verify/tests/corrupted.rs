@@ -16,7 +16,7 @@ fn example() -> (Organisation, Plan) {
 }
 
 fn rules(org: &Organisation, plan: &Plan) -> Vec<&'static str> {
-    let mut rules: Vec<&'static str> = verify(org, plan).into_iter().map(|v| v.rule).collect();
+    let mut rules: Vec<&'static str> = verify(org, plan).into_iter().map(|v| v.rule.name()).collect();
     rules.dedup();
     rules
 }
