@@ -63,15 +63,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            source: None,
-            labels: Vec::new(),
-            record: None,
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), source: None, labels: Vec::new(), record: None, help: None }
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {

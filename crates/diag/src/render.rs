@@ -67,7 +67,12 @@ impl View {
         let text = d.source.and_then(|s| sources.get(s)).and_then(|f| f.text.clone());
         // Lines too long to show (miette cannot draw past 64 KiB, and no
         // one reads them): the place is said in words instead.
-        let text = text.filter(|t| d.labels.iter().filter(|l| Some(l.span.source) == d.source).all(|l| longest_line_near(t, l.span.start as usize, l.span.end as usize) <= MAX_SHOWN_LINE));
+        let text = text.filter(|t| {
+            d.labels
+                .iter()
+                .filter(|l| Some(l.span.source) == d.source)
+                .all(|l| longest_line_near(t, l.span.start as usize, l.span.end as usize) <= MAX_SHOWN_LINE)
+        });
         // Without a source line to show, say where in words.
         if d.source.is_some() && (text.is_none() || d.labels.is_empty()) {
             message.push_str(&format!("\n  --> {}", location(d, sources)));

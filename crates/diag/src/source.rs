@@ -38,12 +38,7 @@ impl SourceMap {
     /// Adds a file; `text` is `None` for a file not read as text.
     pub fn add(&mut self, path: &Path, display: impl Into<String>, text: Option<String>) -> SourceId {
         let line_starts = text.as_deref().map(line_starts).unwrap_or_default();
-        self.files.push(SourceFile {
-            path: path.to_owned(),
-            display: display.into(),
-            text: text.map(Arc::from),
-            line_starts,
-        });
+        self.files.push(SourceFile { path: path.to_owned(), display: display.into(), text: text.map(Arc::from), line_starts });
         SourceId(self.files.len() as u32 - 1)
     }
 

@@ -189,7 +189,12 @@ pub fn diff(old: &Plan, new: &Plan, options: &Options) -> Diff {
     let now_met = unmet_changes(old, new);
     let (old_totals, new_totals) = (totals(old), totals(new));
     let cost_changed = (old_totals.cost - new_totals.cost).abs() >= 0.005;
-    let changed = !orders.is_empty() || !placements.is_empty() || !demand.is_empty() || !newly_unmet.is_empty() || !now_met.is_empty() || cost_changed;
+    let changed = !orders.is_empty()
+        || !placements.is_empty()
+        || !demand.is_empty()
+        || !newly_unmet.is_empty()
+        || !now_met.is_empty()
+        || cost_changed;
     let mut diff = Diff {
         format_version: FORMAT_VERSION.to_owned(),
         changed,
@@ -262,10 +267,19 @@ type Series<K> = BTreeMap<K, BTreeMap<String, f64>>;
 
 /// How one key's series changed; `None` if no period differs by more than
 /// `tolerance` × `scale(period)`.
-fn series_change(periods: &[&String], before: Option<&BTreeMap<String, f64>>, after: Option<&BTreeMap<String, f64>>, tolerance: f64, scale: impl Fn(&String) -> f64) -> Option<Span> {
+fn series_change(
+    periods: &[&String],
+    before: Option<&BTreeMap<String, f64>>,
+    after: Option<&BTreeMap<String, f64>>,
+    tolerance: f64,
+    scale: impl Fn(&String) -> f64,
+) -> Option<Span> {
     let value = |m: Option<&BTreeMap<String, f64>>, p: &String| m.and_then(|m| m.get(p)).copied().unwrap_or(0.0);
-    let changed: Vec<(&String, f64, f64)> =
-        periods.iter().map(|&p| (p, value(before, p), value(after, p))).filter(|&(p, o, n)| (n - o).abs() > tolerance * scale(p) + 1e-6).collect();
+    let changed: Vec<(&String, f64, f64)> = periods
+        .iter()
+        .map(|&p| (p, value(before, p), value(after, p)))
+        .filter(|&(p, o, n)| (n - o).abs() > tolerance * scale(p) + 1e-6)
+        .collect();
     let peak = changed.iter().max_by(|x, y| (x.2 - x.1).abs().total_cmp(&(y.2 - y.1).abs()))?;
     Some(Span { from: changed[0].0.clone(), to: changed[changed.len() - 1].0.clone(), peak: peak.0.clone(), old: peak.1, new: peak.2 })
 }
@@ -377,7 +391,12 @@ fn unmet_changes(has: &Plan, had: &Plan) -> Vec<UnmetChange> {
             from: u.period.clone(),
             to: u.period.clone(),
             unmet: 0.0,
-            explanations: has.explanations.iter().filter(|e| e.service == u.service && e.origin.as_ref().is_none_or(|o| o == &u.origin)).map(|e| e.message.clone()).collect(),
+            explanations: has
+                .explanations
+                .iter()
+                .filter(|e| e.service == u.service && e.origin.as_ref().is_none_or(|o| o == &u.origin))
+                .map(|e| e.message.clone())
+                .collect(),
         });
         entry.to = u.period.clone();
         entry.unmet = entry.unmet.max(u.unmet);
@@ -430,7 +449,13 @@ pub fn percent_change(old: f64, new: f64) -> String {
         return format!("{}{}", if delta > 0.0 { "+" } else { "-" }, money(delta.abs()));
     }
     let pct = delta / old * 100.0;
-    let digits = if pct.abs() >= 10.0 { 0 } else if pct.abs() >= 0.1 { 1 } else { 2 };
+    let digits = if pct.abs() >= 10.0 {
+        0
+    } else if pct.abs() >= 0.1 {
+        1
+    } else {
+        2
+    };
     format!("{}{:.*} %", if delta > 0.0 { "+" } else { "-" }, digits, pct.abs())
 }
 

@@ -18,16 +18,16 @@ fn order_lines(d: &Diff) -> Vec<(Change, String)> {
                 Change::Removed => format!("{}", o.old),
                 Change::Changed => format!("{} → {}", o.old, o.new),
             };
-            (o.change, format!("{} {:<8} {:<20} {:<16} {count} (arrive {})", o.change.sign(), o.placed, o.cluster, o.machine_type, o.arrives))
+            (
+                o.change,
+                format!("{} {:<8} {:<20} {:<16} {count} (arrive {})", o.change.sign(), o.placed, o.cluster, o.machine_type, o.arrives),
+            )
         })
         .collect()
 }
 
 fn placement_lines(d: &Diff) -> Vec<(Change, String)> {
-    d.placements
-        .iter()
-        .map(|p| (p.change, format!("{} {:<20} {:<20} {}", p.change.sign(), p.service, p.cluster, span(&p.span))))
-        .collect()
+    d.placements.iter().map(|p| (p.change, format!("{} {:<20} {:<20} {}", p.change.sign(), p.service, p.cluster, span(&p.span)))).collect()
 }
 
 fn demand_lines(d: &Diff) -> Vec<(Change, String)> {
@@ -43,7 +43,15 @@ fn demand_lines(d: &Diff) -> Vec<(Change, String)> {
 /// "2027Q2–2027Q4: 120 → 150 (+30 in 2027Q3)".
 fn span(s: &Span) -> String {
     let delta = s.new - s.old;
-    format!("{}: {} → {} ({}{} in {})", range(&s.from, &s.to), units(s.old), units(s.new), if delta >= 0.0 { "+" } else { "-" }, units(delta.abs()), s.peak)
+    format!(
+        "{}: {} → {} ({}{} in {})",
+        range(&s.from, &s.to),
+        units(s.old),
+        units(s.new),
+        if delta >= 0.0 { "+" } else { "-" },
+        units(delta.abs()),
+        s.peak
+    )
 }
 
 /// "2027Q2–2027Q4", or one period.
@@ -93,7 +101,12 @@ fn totals_rows(d: &Diff) -> Vec<[String; 4]> {
         ["Cost over the horizon".into(), money(o.cost), money(n.cost), money_delta(o.cost, n.cost)],
         ["Capital (orders)".into(), money(o.capital), money(n.capital), money_delta(o.capital, n.capital)],
         ["Running (fleet)".into(), money(o.running), money(n.running), money_delta(o.running, n.running)],
-        ["Machines ordered".into(), thousands(o.machines_ordered), thousands(n.machines_ordered), count_delta(o.machines_ordered as f64, n.machines_ordered as f64)],
+        [
+            "Machines ordered".into(),
+            thousands(o.machines_ordered),
+            thousands(n.machines_ordered),
+            count_delta(o.machines_ordered as f64, n.machines_ordered as f64),
+        ],
         ["Unmet demand (units)".into(), units(o.unmet), units(n.unmet), count_delta(o.unmet, n.unmet)],
     ]
 }
@@ -107,7 +120,12 @@ pub fn markdown(d: &Diff) -> String {
         return out;
     }
     if !d.newly_unmet.is_empty() {
-        let _ = writeln!(out, "> [!WARNING]\n> {} intent{} newly unmet: demand the new plan does not serve.\n", d.newly_unmet.len(), if d.newly_unmet.len() == 1 { " is" } else { "s are" });
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> {} intent{} newly unmet: demand the new plan does not serve.\n",
+            d.newly_unmet.len(),
+            if d.newly_unmet.len() == 1 { " is" } else { "s are" }
+        );
     }
     out.push_str("| | before | after | change |\n|:--|--:|--:|--:|\n");
     for row in totals_rows(d) {
@@ -120,7 +138,14 @@ pub fn markdown(d: &Diff) -> String {
     if !d.newly_unmet.is_empty() {
         out.push_str("#### Newly unmet intents\n\n");
         for u in &d.newly_unmet {
-            let _ = writeln!(out, "- **{}** ({}), {}: up to {} units unmet", escape(&u.service), escape(&u.origin.to_string()), range(&u.from, &u.to), units(u.unmet));
+            let _ = writeln!(
+                out,
+                "- **{}** ({}), {}: up to {} units unmet",
+                escape(&u.service),
+                escape(&u.origin.to_string()),
+                range(&u.from, &u.to),
+                units(u.unmet)
+            );
             for e in &u.explanations {
                 let _ = writeln!(out, "  - {}", escape(e));
             }
@@ -130,9 +155,24 @@ pub fn markdown(d: &Diff) -> String {
     section(&mut out, &format!("Orders ({} changed)", d.orders.len()), &order_lines(d));
     section(&mut out, &format!("Demand ({} service{} changed)", d.demand.len(), plural(d.demand.len() as u64)), &demand_lines(d));
     let services = d.placements.iter().map(|p| p.service.as_str()).collect::<std::collections::BTreeSet<_>>().len();
-    section(&mut out, &format!("Placements moved ({} service{}, {} cluster placement{})", services, plural(services as u64), d.placements.len(), plural(d.placements.len() as u64)), &placement_lines(d));
+    section(
+        &mut out,
+        &format!(
+            "Placements moved ({} service{}, {} cluster placement{})",
+            services,
+            plural(services as u64),
+            d.placements.len(),
+            plural(d.placements.len() as u64)
+        ),
+        &placement_lines(d),
+    );
     if !d.headroom.is_empty() {
-        let _ = writeln!(out, "<details><summary>Headroom below threshold ({} row{})</summary>\n", d.headroom.len(), plural(d.headroom.len() as u64));
+        let _ = writeln!(
+            out,
+            "<details><summary>Headroom below threshold ({} row{})</summary>\n",
+            d.headroom.len(),
+            plural(d.headroom.len() as u64)
+        );
         out.push_str("| service | period | before | after |\n|:--|:--|--:|--:|\n");
         for h in &d.headroom {
             let _ = writeln!(out, "| {} | {} | {} | {} |", escape(&h.service), h.period, pct(h.old), pct(h.new));
@@ -199,7 +239,14 @@ pub fn human(d: &Diff, color: bool) -> String {
         out.push_str("\nnote: the plans cover different periods; orders and placements are compared by period name\n");
     }
     for u in &d.newly_unmet {
-        let _ = writeln!(out, "\n{}", paint(Change::Removed, &format!("newly unmet: {} ({}), {}: up to {} units", u.service, u.origin, range(&u.from, &u.to), units(u.unmet))));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                Change::Removed,
+                &format!("newly unmet: {} ({}), {}: up to {} units", u.service, u.origin, range(&u.from, &u.to), units(u.unmet))
+            )
+        );
         for e in &u.explanations {
             let _ = writeln!(out, "  {e}");
         }

@@ -17,7 +17,17 @@ fn plan(orders: &[(&str, &str, u32)], allocations: &[(&str, &str, &str, f64)], c
     for p in &periods {
         for service in ["a", "b"] {
             let capacity: f64 = allocations.iter().filter(|x| x.0 == service && x.2 == p).map(|x| x.3).sum();
-            headroom.push(Headroom { period: p.clone(), service: service.into(), origin: origin("r"), organic: 100.0, inorganic: 0.0, induced: 0.0, capacity, survivable: capacity, headroom: capacity - 100.0 });
+            headroom.push(Headroom {
+                period: p.clone(),
+                service: service.into(),
+                origin: origin("r"),
+                organic: 100.0,
+                inorganic: 0.0,
+                induced: 0.0,
+                capacity,
+                survivable: capacity,
+                headroom: capacity - 100.0,
+            });
         }
     }
     Plan {
@@ -25,14 +35,34 @@ fn plan(orders: &[(&str, &str, u32)], allocations: &[(&str, &str, &str, f64)], c
         inputs_digest: "d".into(),
         mode: Mode::BestEffort,
         scenario: None,
-        solver: SolverInfo { backend: "microlp".into(), status: "optimal".into(), mip_gap: 0.0, objective: cost, variables: 1, constraints: 1, method: String::new() },
+        solver: SolverInfo {
+            backend: "microlp".into(),
+            status: "optimal".into(),
+            mip_gap: 0.0,
+            objective: cost,
+            variables: 1,
+            constraints: 1,
+            method: String::new(),
+        },
         periods,
         services: Vec::new(),
         cost: Cost { total: cost, capital: cost / 2.0, running: cost / 2.0, by_period: Vec::new(), by_team: Vec::new() },
-        orders: orders.iter().map(|&(placed, cluster, count)| Order { placed: placed.into(), arrives: "2027Q3".into(), cluster: cluster.into(), machine_type: "m".into(), count }).collect(),
+        orders: orders
+            .iter()
+            .map(|&(placed, cluster, count)| Order {
+                placed: placed.into(),
+                arrives: "2027Q3".into(),
+                cluster: cluster.into(),
+                machine_type: "m".into(),
+                count,
+            })
+            .collect(),
         in_flight: Vec::new(),
         fleet: Vec::new(),
-        allocations: allocations.iter().map(|&(s, c, p, x)| Allocation { period: p.into(), service: s.into(), origin: origin("r"), cluster: c.into(), capacity: x }).collect(),
+        allocations: allocations
+            .iter()
+            .map(|&(s, c, p, x)| Allocation { period: p.into(), service: s.into(), origin: origin("r"), cluster: c.into(), capacity: x })
+            .collect(),
         headroom,
         utilisation: Vec::new(),
         power_space: Vec::new(),
@@ -68,8 +98,12 @@ fn orders_are_added_removed_and_changed() {
     let old = plan(&[("2027Q1", "c1", 3), ("2027Q1", "c2", 2), ("2027Q2", "c1", 1)], &base_allocations(), 1000.0);
     let new = plan(&[("2027Q1", "c1", 5), ("2027Q2", "c1", 1), ("2027Q2", "c3", 4)], &base_allocations(), 1100.0);
     let d = diff(&old, &new, &Options::default());
-    let got: Vec<(Change, &str, &str, u32, u32)> = d.orders.iter().map(|o| (o.change, o.placed.as_str(), o.cluster.as_str(), o.old, o.new)).collect();
-    assert_eq!(got, [(Change::Changed, "2027Q1", "c1", 3, 5), (Change::Removed, "2027Q1", "c2", 2, 0), (Change::Added, "2027Q2", "c3", 0, 4)]);
+    let got: Vec<(Change, &str, &str, u32, u32)> =
+        d.orders.iter().map(|o| (o.change, o.placed.as_str(), o.cluster.as_str(), o.old, o.new)).collect();
+    assert_eq!(
+        got,
+        [(Change::Changed, "2027Q1", "c1", 3, 5), (Change::Removed, "2027Q1", "c2", 2, 0), (Change::Added, "2027Q2", "c3", 0, 4)]
+    );
     // +2 in c1, +4 in c3, -2 in c2; cost 1000 → 1100.
     assert_eq!(d.summary, "+6 -2 machines in 3 clusters, cost +10 %");
     assert_eq!((d.old.machines_ordered, d.new.machines_ordered), (6, 10));
@@ -91,8 +125,15 @@ fn moves_beyond_the_tolerance_are_reported_once_per_service_and_cluster() {
     moved.push(("b", "c2", "2027Q1", 0.3));
     let new = plan(&[], &moved, 1000.0);
     let d = diff(&old, &new, &Options::default());
-    let got: Vec<(Change, &str, &str, &str, &str, f64, f64)> = d.placements.iter().map(|p| (p.change, p.service.as_str(), p.cluster.as_str(), p.span.from.as_str(), p.span.to.as_str(), p.span.old, p.span.new)).collect();
-    assert_eq!(got, [(Change::Changed, "a", "c1", "2027Q2", "2027Q3", 120.0, 90.0), (Change::Added, "a", "c2", "2027Q2", "2027Q3", 0.0, 30.0)]);
+    let got: Vec<(Change, &str, &str, &str, &str, f64, f64)> = d
+        .placements
+        .iter()
+        .map(|p| (p.change, p.service.as_str(), p.cluster.as_str(), p.span.from.as_str(), p.span.to.as_str(), p.span.old, p.span.new))
+        .collect();
+    assert_eq!(
+        got,
+        [(Change::Changed, "a", "c1", "2027Q2", "2027Q3", 120.0, 90.0), (Change::Added, "a", "c2", "2027Q2", "2027Q3", 0.0, 30.0)]
+    );
     assert_eq!(d.summary, "cost ±0 %, 1 service moved");
 }
 
@@ -108,7 +149,14 @@ fn headroom_below_the_threshold_and_unmet_intents() {
     }
     new.unmet.push(Unmet { period: "2027Q2".into(), service: "b".into(), origin: origin("r"), demand: 100.0, unmet: 20.0 });
     new.unmet.push(Unmet { period: "2027Q3".into(), service: "b".into(), origin: origin("r"), demand: 100.0, unmet: 35.0 });
-    new.explanations.push(Explanation { service: "b".into(), origin: Some(origin("r")), from: "2027Q2".into(), to: "2027Q3".into(), message: "the power cap binds".into(), fixes: Vec::new() });
+    new.explanations.push(Explanation {
+        service: "b".into(),
+        origin: Some(origin("r")),
+        from: "2027Q2".into(),
+        to: "2027Q3".into(),
+        message: "the power cap binds".into(),
+        fixes: Vec::new(),
+    });
     let d = diff(&old, &new, &Options::default());
     assert_eq!(d.headroom.len(), 1);
     assert_eq!((d.headroom[0].service.as_str(), d.headroom[0].period.as_str()), ("a", "2027Q3"));
@@ -150,7 +198,14 @@ fn rendering_matches_the_expected_files() {
         }
     }
     new.unmet.push(Unmet { period: "2027Q3".into(), service: "b".into(), origin: origin("r"), demand: 150.0, unmet: 30.0 });
-    new.explanations.push(Explanation { service: "b".into(), origin: Some(origin("r")), from: "2027Q3".into(), to: "2027Q3".into(), message: "`b` cannot serve its demand (users in r) in 2027Q3: the lead time of orders is too long".into(), fixes: Vec::new() });
+    new.explanations.push(Explanation {
+        service: "b".into(),
+        origin: Some(origin("r")),
+        from: "2027Q3".into(),
+        to: "2027Q3".into(),
+        message: "`b` cannot serve its demand (users in r) in 2027Q3: the lead time of orders is too long".into(),
+        fixes: Vec::new(),
+    });
     let d = diff(&old, &new, &Options::default());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected");
     for (name, text) in [("diff.md", markdown(&d)), ("diff.txt", human(&d, false)), ("diff.json", d.to_json())] {

@@ -28,7 +28,7 @@ mod smoothing;
 
 pub use methods::{is_seasonal, least_squares, seasonal_indices, Method};
 use serde::Serialize;
-pub use smoothing::{croston, ets, holt, holt_with, holt_winters, nelder_mead, ses, theta, Holt, Ses};
+pub use smoothing::{croston, ets, holt, holt_winters, holt_with, nelder_mead, ses, theta, Holt, Ses};
 
 /// Seasonal period of monthly history.
 pub const MONTHS_PER_YEAR: usize = 12;
@@ -135,11 +135,14 @@ pub fn forecast(y: &[f64], method: Method, season: Option<usize>, h: usize) -> R
     match (method, season) {
         (Method::SeasonalNaive, Some(m)) if y.len() >= m => Ok((0..h).map(|k| y[y.len() - m + k % m]).collect()),
         (Method::SeasonalNaive, _) => Err("seasonal naive needs one full season of history".into()),
-        (Method::HoltWinters, Some(m)) => smoothing::holt_winters(y, m, h).map(clean).ok_or_else(|| format!("holt-winters needs two full seasons ({} points) of positive values", 2 * m)),
+        (Method::HoltWinters, Some(m)) => smoothing::holt_winters(y, m, h)
+            .map(clean)
+            .ok_or_else(|| format!("holt-winters needs two full seasons ({} points) of positive values", 2 * m)),
         (Method::HoltWinters, None) => Err("holt-winters needs a seasonal period".into()),
         (_, None) => fit(y, method, None, h),
         (_, Some(m)) => {
-            let s = seasonal_indices(y, m).ok_or_else(|| format!("seasonality needs two full seasons ({} points) of positive values", 2 * m))?;
+            let s = seasonal_indices(y, m)
+                .ok_or_else(|| format!("seasonality needs two full seasons ({} points) of positive values", 2 * m))?;
             fit(y, method, Some(&s), h)
         }
     }
@@ -183,9 +186,24 @@ pub fn rolling(y: &[f64], method: Method, season: Option<usize>, h: usize, min_t
 
 /// Rolling-origin backtest of `method` ([`rolling`], scored by [`score`]).
 /// `None` if no cutoff fits.
-pub fn backtest(y: &[f64], method: Method, season: Option<usize>, period: Option<usize>, h: usize, min_train: usize, scale: f64) -> Option<Backtest> {
+pub fn backtest(
+    y: &[f64],
+    method: Method,
+    season: Option<usize>,
+    period: Option<usize>,
+    h: usize,
+    min_train: usize,
+    scale: f64,
+) -> Option<Backtest> {
     let forecasts = rolling(y, method, season, h, min_train);
-    score(y, &forecasts, period, h, scale).map(|s| Backtest { method, seasonal: season.is_some(), members: Vec::new(), min_train, forecasts: forecasts.iter().map(|(_, f)| f.len()).sum(), ..s })
+    score(y, &forecasts, period, h, scale).map(|s| Backtest {
+        method,
+        seasonal: season.is_some(),
+        members: Vec::new(),
+        min_train,
+        forecasts: forecasts.iter().map(|(_, f)| f.len()).sum(),
+        ..s
+    })
 }
 
 /// Scores forecasts made at cutoffs against what followed: MASE (scaled
@@ -252,18 +270,28 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
 fn quantiles(point: &[f64], now: f64, backtest: Option<&Backtest>, notes: &mut Vec<String>) -> [Vec<f64>; 3] {
     let usable = backtest.and_then(|b| b.residuals.iter().rposition(|r| r.len() >= MIN_RESIDUALS).map(|k0| (b, k0)));
     let Some((b, k0)) = usable else {
-        notes.push(format!("too short to measure forecast errors ({MIN_RESIDUALS} backtest forecasts at a horizon): p50, p90 and p95 equal the forecast"));
+        notes.push(format!(
+            "too short to measure forecast errors ({MIN_RESIDUALS} backtest forecasts at a horizon): p50, p90 and p95 equal the forecast"
+        ));
         return [point.to_vec(), point.to_vec(), point.to_vec()];
     };
     if point.len() > k0 + 1 {
-        notes.push(format!("forecast errors measured up to {} period(s) ahead; further out they are widened by √(horizon / {})", k0 + 1, k0 + 1));
+        notes.push(format!(
+            "forecast errors measured up to {} period(s) ahead; further out they are widened by √(horizon / {})",
+            k0 + 1,
+            k0 + 1
+        ));
     }
     let mut out: [Vec<f64>; 3] = Default::default();
     // Uncertainty does not shrink further out: a few errors per horizon
     // could make it, so each margin is at least the one before.
     let (mut margin90, mut margin95) = (0.0f64, 0.0f64);
     for (k, &f) in point.iter().enumerate() {
-        let (residuals, widen) = if k <= k0 && b.residuals[k].len() >= MIN_RESIDUALS { (&b.residuals[k], 1.0) } else { (&b.residuals[k0], ((k + 1) as f64 / (k0 + 1) as f64).sqrt()) };
+        let (residuals, widen) = if k <= k0 && b.residuals[k].len() >= MIN_RESIDUALS {
+            (&b.residuals[k], 1.0)
+        } else {
+            (&b.residuals[k0], ((k + 1) as f64 / (k0 + 1) as f64).sqrt())
+        };
         margin90 = margin90.max(widen * now * quantile(residuals, 0.9));
         margin95 = margin95.max(widen * now * quantile(residuals, 0.95)).max(margin90);
         let p90 = f + margin90;
@@ -343,14 +371,31 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
     // auto: the mean of the best few, backtested on the cutoffs they share.
     let members: Vec<usize> = order.iter().copied().take(ENSEMBLE).collect();
     if options.choice == Choice::Auto && members.len() == ENSEMBLE {
-        let cutoffs: Vec<usize> = rolled[members[0]].iter().map(|(c, _)| *c).filter(|c| members.iter().all(|&i| rolled[i].iter().any(|(d, _)| d == c))).collect();
+        let cutoffs: Vec<usize> =
+            rolled[members[0]].iter().map(|(c, _)| *c).filter(|c| members.iter().all(|&i| rolled[i].iter().any(|(d, _)| d == c))).collect();
         let forecasts: Vec<(usize, Vec<f64>)> = cutoffs
             .iter()
-            .map(|&c| (c, mean_of(&members.iter().map(|&i| rolled[i].iter().find(|(d, _)| *d == c).map(|(_, f)| f.clone()).unwrap_or_default()).collect::<Vec<_>>())))
+            .map(|&c| {
+                (
+                    c,
+                    mean_of(
+                        &members
+                            .iter()
+                            .map(|&i| rolled[i].iter().find(|(d, _)| *d == c).map(|(_, f)| f.clone()).unwrap_or_default())
+                            .collect::<Vec<_>>(),
+                    ),
+                )
+            })
             .collect();
         if let Some(b) = score(y, &forecasts, options.season, h, scale) {
             let seasonal = members.iter().any(|&i| candidates[i].seasonal);
-            candidates.push(Backtest { method: Method::Ensemble, seasonal, members: members.iter().map(|&i| candidates[i].method).collect(), min_train: train, ..b });
+            candidates.push(Backtest {
+                method: Method::Ensemble,
+                seasonal,
+                members: members.iter().map(|&i| candidates[i].method).collect(),
+                min_train: train,
+                ..b
+            });
         }
     }
     let best = match options.choice {
@@ -368,7 +413,10 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
                 Choice::Auto if n >= Method::Linear.min_points() => Method::Linear,
                 Choice::Auto => Method::Naive,
             };
-            notes.push(format!("{n} points are too few to backtest (a cutoff needs {train} before it): {} without a backtest", fallback.name()));
+            notes.push(format!(
+                "{n} points are too few to backtest (a cutoff needs {train} before it): {} without a backtest",
+                fallback.name()
+            ));
             (fallback, fallback.own_season(), None)
         }
     };

@@ -54,8 +54,18 @@ impl Method {
     /// The methods `auto` chooses among, simplest first (ties go to the
     /// simpler). Croston joins them for intermittent series, seasonal naive
     /// for seasonal ones.
-    pub const CANDIDATES: [Method; 10] =
-        [Method::Naive, Method::Drift, Method::Linear, Method::LogLinear, Method::Ses, Method::Holt, Method::HoltLog, Method::Theta, Method::Ets, Method::Combination];
+    pub const CANDIDATES: [Method; 10] = [
+        Method::Naive,
+        Method::Drift,
+        Method::Linear,
+        Method::LogLinear,
+        Method::Ses,
+        Method::Holt,
+        Method::HoltLog,
+        Method::Theta,
+        Method::Ets,
+        Method::Combination,
+    ];
 
     /// Every method, for `--method`.
     pub const ALL: [Method; 13] = [
@@ -271,5 +281,9 @@ fn seasonal_strength(ratios: &[(usize, f64)], m: usize) -> f64 {
     let mean = ratios.iter().map(|(_, r)| r).sum::<f64>() / n;
     let total: f64 = ratios.iter().map(|(_, r)| (r - mean).powi(2)).sum::<f64>() / n;
     let remainder: f64 = ratios.iter().map(|&(t, r)| (r - means[t % m]).powi(2)).sum::<f64>() / n;
-    if total > 0.0 { (1.0 - remainder / total).max(0.0) } else { 0.0 }
+    if total > 0.0 {
+        (1.0 - remainder / total).max(0.0)
+    } else {
+        0.0
+    }
 }

@@ -216,7 +216,11 @@ pub fn holt_winters(y: &[f64], m: usize, h: usize) -> Option<Vec<f64>> {
     let cost = |x: &[f64]| {
         let (a, b, g, p) = clamp(x);
         let sse = run(a, b, g, p).3;
-        if sse.is_finite() { sse } else { f64::MAX }
+        if sse.is_finite() {
+            sse
+        } else {
+            f64::MAX
+        }
     };
     let best = [[0.3, 0.1, 0.1, 0.95], [0.1, 0.05, 0.3, 0.9], [0.7, 0.3, 0.2, 0.98]]
         .iter()

@@ -157,7 +157,8 @@ fn monthly_seasonality_is_recovered() {
     }
     // Without seasonality the same series forecasts far worse.
     let flat = run(&y, &Options { choice: Choice::Auto, horizon: 12, season: None }).unwrap();
-    let error = |p: &[f64]| p.iter().enumerate().map(|(k, v)| (v / ((1000.0 + 10.0 * (48 + k) as f64) * season(48 + k)) - 1.0).abs()).sum::<f64>();
+    let error =
+        |p: &[f64]| p.iter().enumerate().map(|(k, v)| (v / ((1000.0 + 10.0 * (48 + k) as f64) * season(48 + k)) - 1.0).abs()).sum::<f64>();
     assert!(error(&f.p50) < error(&flat.p50) / 2.0, "{} vs {}", error(&f.p50), error(&flat.p50));
 }
 
@@ -200,7 +201,17 @@ fn p50_is_the_forecast_and_quantiles_do_not_explode() {
 #[test]
 fn intermittent_demand_gets_croston_and_says_why_there_is_no_season() {
     // Mostly zero, a few units now and then, four years of months.
-    let y: Vec<f64> = (0..48).map(|t| if t % 5 == 0 { 2.0 } else if t % 7 == 0 { 1.0 } else { 0.0 }).collect();
+    let y: Vec<f64> = (0..48)
+        .map(|t| {
+            if t % 5 == 0 {
+                2.0
+            } else if t % 7 == 0 {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let f = run(&y, &Options { choice: Choice::Auto, horizon: 6, season: Some(12) }).unwrap();
     assert!(f.candidates.iter().any(|c| c.method == Method::Croston), "{:?}", f.candidates);
     assert!(f.notes.iter().any(|n| n.contains("intermittent")), "{:?}", f.notes);

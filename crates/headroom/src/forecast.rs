@@ -150,7 +150,12 @@ pub fn run(args: &ForecastArgs) -> Exit {
         for origin in &series.origins {
             let region = origin.region.map_or(String::new(), |r| history.regions.get(r.index()).cloned().unwrap_or_default());
             // The `demand` column, or `p50` if the history only has that.
-            let values = [Quantile::Demand, Quantile::P50].iter().map(|q| &origin.values[q.index()]).find(|v| !v.is_empty()).cloned().unwrap_or_default();
+            let values = [Quantile::Demand, Quantile::P50]
+                .iter()
+                .map(|q| &origin.values[q.index()])
+                .find(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or_default();
             match headroom_forecast::run(&values, &options) {
                 Ok(forecast) => rows.push(Row { service: series.name.clone(), region, points: values.len(), forecast }),
                 Err(why) => {
@@ -190,7 +195,8 @@ pub fn run(args: &ForecastArgs) -> Exit {
         ("p95", Column::Number(p95)),
     ];
     // The backtest: every candidate of every series, the chosen one marked.
-    let candidates: Vec<(&Row, &headroom_forecast::Backtest)> = rows.iter().flat_map(|r| r.forecast.candidates.iter().map(move |c| (r, c))).collect();
+    let candidates: Vec<(&Row, &headroom_forecast::Backtest)> =
+        rows.iter().flat_map(|r| r.forecast.candidates.iter().map(move |c| (r, c))).collect();
     let text = |f: &dyn Fn(&Row, &headroom_forecast::Backtest) -> String| Column::Text(candidates.iter().map(|(r, c)| f(r, c)).collect());
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let backtest = vec![
@@ -204,7 +210,8 @@ pub fn run(args: &ForecastArgs) -> Exit {
         ("smape_percent", Column::Number(candidates.iter().map(|(_, c)| (c.smape * 1e4).round() / 1e4).collect())),
         ("forecasts", Column::Count(candidates.iter().map(|(_, c)| c.forecasts as u64).collect())),
     ];
-    let bytes = headroom_load::frame_bytes(&args.output, frame).and_then(|f| Ok((f, headroom_load::frame_bytes(&backtest_file, backtest)?)));
+    let bytes =
+        headroom_load::frame_bytes(&args.output, frame).and_then(|f| Ok((f, headroom_load::frame_bytes(&backtest_file, backtest)?)));
     let (forecast_bytes, backtest_bytes) = match bytes {
         Ok(b) => b,
         Err(e) => {
@@ -254,7 +261,15 @@ fn summary(rows: &[Row], periods: &[String], mase: Option<f64>, smape: Option<f6
             Some(b) => (b.mase.map_or("-".into(), |m| format!("{m:.3}")), format!("{:.2}", b.smape), b.forecasts.to_string()),
             None => ("-".into(), "-".into(), "0".into()),
         };
-        out.push_str(&format!("  {:<20} {:<10} {:<36} {:>7} {:>8} {:>9}\n", row.service, if row.region.is_empty() { "-" } else { &row.region }, method, m, s, n));
+        out.push_str(&format!(
+            "  {:<20} {:<10} {:<36} {:>7} {:>8} {:>9}\n",
+            row.service,
+            if row.region.is_empty() { "-" } else { &row.region },
+            method,
+            m,
+            s,
+            n
+        ));
     }
     // Notes once each, with how many series they concern.
     let mut notes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();

@@ -76,7 +76,9 @@ fn statistic(text: &str) -> Result<Statistic, String> {
 
 fn header(text: &str) -> Result<(String, String), String> {
     match text.split_once(':') {
-        Some((name, value)) if !name.trim().is_empty() && !name.contains(char::is_whitespace) => Ok((name.trim().to_owned(), value.trim().to_owned())),
+        Some((name, value)) if !name.trim().is_empty() && !name.contains(char::is_whitespace) => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
         _ => Err(format!("`{text}` is not a header: write `Name: value`")),
     }
 }
@@ -103,7 +105,15 @@ pub fn run(args: &HistoryArgs) -> Exit {
             }
         }
     }
-    let query = Query { url: args.url.clone(), promql: args.query.clone(), from: args.from, to: args.to, step_seconds: args.step, headers, timeout: Duration::from_secs(args.timeout) };
+    let query = Query {
+        url: args.url.clone(),
+        promql: args.query.clone(),
+        from: args.from,
+        to: args.to,
+        step_seconds: args.step,
+        headers,
+        timeout: Duration::from_secs(args.timeout),
+    };
     let series = match headroom_monitor::fetch(&query) {
         Ok(series) => series,
         Err(e) => {

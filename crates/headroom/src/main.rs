@@ -3,8 +3,8 @@
 
 mod check;
 mod diff;
-mod forecast;
 mod exit;
+mod forecast;
 mod history;
 mod merge;
 mod output;
@@ -74,7 +74,8 @@ impl Inputs {
     /// Everything a run over these inputs reads, to keep outputs off it:
     /// every file loaded, the input directories, and `extra` paths.
     pub fn read_by_run(&self, loaded: &headroom_load::Loaded, extra: &[&std::path::Path]) -> output::Inputs {
-        let files = (0..loaded.sources.len()).filter_map(|i| loaded.sources.get(headroom_model::SourceId(i as u32))).map(|f| f.path.clone());
+        let files =
+            (0..loaded.sources.len()).filter_map(|i| loaded.sources.get(headroom_model::SourceId(i as u32))).map(|f| f.path.clone());
         let dirs = ["topology", "intents", "data"].map(|d| self.root.join(d));
         output::Inputs::new(files.chain(dirs).chain(self.forecasts.iter().cloned()).chain(extra.iter().map(|p| p.to_path_buf())))
     }

@@ -52,7 +52,11 @@ pub fn run(args: &MergeArgs) -> Exit {
         Err(exit) => return exit,
     };
     if base.inputs_digest != digest {
-        eprintln!("error: {} was planned from other inputs than those in {}; plan it again", args.plan.display(), args.inputs.root.display());
+        eprintln!(
+            "error: {} was planned from other inputs than those in {}; plan it again",
+            args.plan.display(),
+            args.inputs.root.display()
+        );
         return Exit::InputError;
     }
     let mut recorded = Vec::new();
@@ -79,12 +83,13 @@ pub fn run(args: &MergeArgs) -> Exit {
             return Exit::InputError;
         }
     }
-    let outputs = args.inputs.read_by_run(&loaded, &args.parts.iter().chain([&args.plan]).chain(&files).map(PathBuf::as_path).collect::<Vec<_>>());
+    let outputs =
+        args.inputs.read_by_run(&loaded, &args.parts.iter().chain([&args.plan]).chain(&files).map(PathBuf::as_path).collect::<Vec<_>>());
     if let Err(why) = crate::output::check_dir(&args.output, &outputs, args.force) {
         return crate::refused(&args.output, why);
     }
     // Every plan is checked again: the parts come from other machines.
-    for v in headroom_verify::verify(org, &base) {
+    if let Some(v) = headroom_verify::verify(org, &base).first() {
         eprintln!("error: the plan as is fails verification: [{}] {}", v.rule, v.message);
         return Exit::InputError;
     }
@@ -133,7 +138,8 @@ fn read_part(part: &std::path::Path, digest: &str) -> Result<Vec<Recorded>, Stri
         return Err("planned from other inputs than these; plan it again".into());
     }
     let entries = doc["scenarios"].as_array().ok_or("scenarios.json lists no scenarios")?;
-    let text_of = |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned).ok_or_else(|| format!("a scenario without `{key}`"));
+    let text_of =
+        |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned).ok_or_else(|| format!("a scenario without `{key}`"));
     entries
         .iter()
         .map(|e| {
@@ -152,7 +158,10 @@ fn read_part(part: &std::path::Path, digest: &str) -> Result<Vec<Recorded>, Stri
                                 from: String::new(),
                                 to: String::new(),
                                 message: x["message"].as_str().unwrap_or_default().to_owned(),
-                                fixes: x["fixes"].as_array().map(|f| f.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default(),
+                                fixes: x["fixes"]
+                                    .as_array()
+                                    .map(|f| f.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                                    .unwrap_or_default(),
                             })
                             .collect(),
                     ))

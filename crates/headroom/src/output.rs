@@ -65,7 +65,11 @@ impl Inputs {
 pub fn check_dir(dir: &Path, inputs: &Inputs, force: bool) -> Result<(), Refused> {
     let target = absolute(dir);
     if let Some(input) = inputs.under(&target, true) {
-        let why = if input == target { "it is an input of this run".to_owned() } else { format!("it holds `{}`, an input of this run", input.display()) };
+        let why = if input == target {
+            "it is an input of this run".to_owned()
+        } else {
+            format!("it holds `{}`, an input of this run", input.display())
+        };
         return Err(refuse(why, "choose another output directory: writing there would destroy the input"));
     }
     check_parent(dir)?;
@@ -74,7 +78,10 @@ pub fn check_dir(dir: &Path, inputs: &Inputs, force: bool) -> Result<(), Refused
         return Ok(());
     }
     if !meta.is_dir() {
-        return Err(refuse("it is a file, and the output is a directory", "choose another output directory, or pass --force to replace the file"));
+        return Err(refuse(
+            "it is a file, and the output is a directory",
+            "choose another output directory, or pass --force to replace the file",
+        ));
     }
     if dir.join(MARKER).is_file() || is_empty_dir(dir) {
         return Ok(());
@@ -187,7 +194,10 @@ fn recover(parent: &Path, name: &str) {
 /// Whether process `pid` has ended (and is not this one). Only Linux can
 /// tell here; elsewhere temporaries are left for a person to remove.
 fn process_gone(pid: u32) -> bool {
-    pid != std::process::id() && cfg!(target_os = "linux") && Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
+    pid != std::process::id()
+        && cfg!(target_os = "linux")
+        && Path::new("/proc/self").exists()
+        && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Writes `files` and the marker as the whole contents of directory `dir`,

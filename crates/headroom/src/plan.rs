@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use headroom_diag::{render, Diagnostic, Severity};
-use headroom_plan::text::{money, thousands};
-use headroom_plan::{Mode, Plan};
 use headroom_model::scenario::Scenario;
 use headroom_model::Organisation;
+use headroom_plan::text::{money, thousands};
+use headroom_plan::{Mode, Plan};
 use headroom_solve::{emit, Backend, Options, Recorder};
 use std::time::Instant;
 
@@ -184,7 +184,10 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
-            let resolved = crate::verify::read_plan(path).and_then(|plan| headroom_solve::baseline::resolve(org, &plan, args.change_penalty, args.freeze_through.as_deref()).map_err(|e| format!("{}: {e}", path.display())));
+            let resolved = crate::verify::read_plan(path).and_then(|plan| {
+                headroom_solve::baseline::resolve(org, &plan, args.change_penalty, args.freeze_through.as_deref())
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
             match resolved {
                 Ok(resolved) => {
                     for note in &resolved.notes {
@@ -233,8 +236,13 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
     let mut jobs: Vec<(&Organisation, &str)> = if args.scenario_only { Vec::new() } else { vec![(org, digest.as_str())] };
     jobs.extend(changed.iter().map(|o| (o, digest.as_str())));
     let mut results = headroom_solve::plan_each(&jobs, &options, rec).into_iter();
-    let outcome = if args.scenario_only { Err(headroom_solve::Error::Solver("not planned".into())) } else { results.next().unwrap_or_else(|| Err(headroom_solve::Error::Solver("no result".into()))) };
-    let mut whatifs: Vec<WhatIf> = scenarios.iter().zip(&args.scenarios).zip(results).map(|((s, file), result)| WhatIf { scenario: s, file, result }).collect();
+    let outcome = if args.scenario_only {
+        Err(headroom_solve::Error::Solver("not planned".into()))
+    } else {
+        results.next().unwrap_or_else(|| Err(headroom_solve::Error::Solver("no result".into())))
+    };
+    let mut whatifs: Vec<WhatIf> =
+        scenarios.iter().zip(&args.scenarios).zip(results).map(|((s, file), result)| WhatIf { scenario: s, file, result }).collect();
     // Scenario plans pass the same independent check as the plan as is.
     let start = Instant::now();
     for (w, changed) in whatifs.iter_mut().zip(&changed) {
@@ -412,10 +420,16 @@ pub(crate) fn summary(plan: &Plan, dir: &std::path::Path) -> String {
         if plan.solver.method.is_empty() { String::new() } else { format!("; {}", plan.solver.method) },
     ));
     for o in &plan.in_flight {
-        out.push_str(&format!("  = {:>4} × {:<12} in {:<8} in flight (placed {}), serving from {}\n", o.count, o.machine_type, o.cluster, o.placed, o.arrives));
+        out.push_str(&format!(
+            "  = {:>4} × {:<12} in {:<8} in flight (placed {}), serving from {}\n",
+            o.count, o.machine_type, o.cluster, o.placed, o.arrives
+        ));
     }
     for o in &plan.orders {
-        out.push_str(&format!("  + {:>4} × {:<12} in {:<8} placed {}, serving from {}\n", o.count, o.machine_type, o.cluster, o.placed, o.arrives));
+        out.push_str(&format!(
+            "  + {:>4} × {:<12} in {:<8} placed {}, serving from {}\n",
+            o.count, o.machine_type, o.cluster, o.placed, o.arrives
+        ));
     }
     if !plan.unmet.is_empty() {
         out.push_str(&format!("Unmet demand in {} service-period(s):\n", plan.unmet.len()));
@@ -470,12 +484,20 @@ pub(crate) fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Opt
         match &w.result {
             Ok(p) => {
                 let (cost, count) = match base {
-                    Some(b) => (format!(" ({})", signed_money(p.cost.total - b.cost.total)), format!(" ({:+})", machines(p) as i64 - machines(b) as i64)),
+                    Some(b) => (
+                        format!(" ({})", signed_money(p.cost.total - b.cost.total)),
+                        format!(" ({:+})", machines(p) as i64 - machines(b) as i64),
+                    ),
                     None => (String::new(), String::new()),
                 };
-                let unmet = if p.unmet.is_empty() { String::new() } else { format!("; unmet demand in {} service-period(s)", p.unmet.len()) };
+                let unmet =
+                    if p.unmet.is_empty() { String::new() } else { format!("; unmet demand in {} service-period(s)", p.unmet.len()) };
                 let at = dir.map_or(String::new(), |d| format!("  → {}/scenarios/{name}/", d.display()));
-                out.push_str(&format!("  {name:<width$}  cost {}{cost}, orders {} machines{count}{unmet}{at}\n", money(p.cost.total), machines(p)));
+                out.push_str(&format!(
+                    "  {name:<width$}  cost {}{cost}, orders {} machines{count}{unmet}{at}\n",
+                    money(p.cost.total),
+                    machines(p)
+                ));
             }
             Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
                 out.push_str(&format!("  {name:<width$}  the intents cannot all be met\n"));
@@ -483,7 +505,9 @@ pub(crate) fn scenario_summary(base: Option<&Plan>, whatifs: &[WhatIf], dir: Opt
                     out.push_str(&format!("  {:width$}    - {}\n", "", e.message));
                 }
             }
-            Err(headroom_solve::Error::TimeLimit) => out.push_str(&format!("  {name:<width$}  the time limit passed before any plan was found\n")),
+            Err(headroom_solve::Error::TimeLimit) => {
+                out.push_str(&format!("  {name:<width$}  the time limit passed before any plan was found\n"))
+            }
             Err(headroom_solve::Error::Solver(message)) => out.push_str(&format!("  {name:<width$}  the solver failed: {message}\n")),
         }
     }
@@ -517,7 +541,11 @@ pub(crate) fn scenarios_json(base: Option<&Plan>, whatifs: &[WhatIf], digest: &s
                 }
                 Err(headroom_solve::Error::IntentsNotMet(explanations)) => {
                     v["status"] = "intents_not_met".into();
-                    v["explanations"] = explanations.iter().map(|e| serde_json::json!({ "message": e.message, "fixes": e.fixes })).collect::<Vec<_>>().into();
+                    v["explanations"] = explanations
+                        .iter()
+                        .map(|e| serde_json::json!({ "message": e.message, "fixes": e.fixes }))
+                        .collect::<Vec<_>>()
+                        .into();
                 }
                 Err(headroom_solve::Error::TimeLimit) => {
                     v["status"] = "time_limit".into();
@@ -531,7 +559,9 @@ pub(crate) fn scenarios_json(base: Option<&Plan>, whatifs: &[WhatIf], digest: &s
         })
         .collect();
     let json = match base {
-        Some(base) => serde_json::json!({ "format_version": "1.0", "base": { "cost": base.cost.total, "machines_ordered": machines(base) }, "scenarios": list }),
+        Some(base) => {
+            serde_json::json!({ "format_version": "1.0", "base": { "cost": base.cost.total, "machines_ordered": machines(base) }, "scenarios": list })
+        }
         None => serde_json::json!({ "format_version": "1.0", "base": null, "inputs_digest": digest, "scenarios": list }),
     };
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();

@@ -56,7 +56,14 @@ fn tightness(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: &SynthArgs) -> Exit {
-    let spec = headroom_synth::Spec { services: args.services, clusters: args.clusters, regions: args.regions, periods: args.periods, seed: args.seed, demand_scale: args.demand_scale };
+    let spec = headroom_synth::Spec {
+        services: args.services,
+        clusters: args.clusters,
+        regions: args.regions,
+        periods: args.periods,
+        seed: args.seed,
+        demand_scale: args.demand_scale,
+    };
     let family = match args.family {
         FamilyArg::Easy => headroom_synth::Family::Easy,
         FamilyArg::Planted if args.demand_scale != 1.0 => {
@@ -78,7 +85,8 @@ pub fn run(args: &SynthArgs) -> Exit {
     if let Err(e) = crate::output::write_dir(&args.output, &files) {
         return crate::output_failed(&args.output, e);
     }
-    let planted = files.iter().find(|(name, _)| name == "planted/plan.json").and_then(|(_, text)| headroom_plan::Plan::from_json(text).ok());
+    let planted =
+        files.iter().find(|(name, _)| name == "planted/plan.json").and_then(|(_, text)| headroom_plan::Plan::from_json(text).ok());
     println!(
         "Wrote {}: {} services, {} clusters in {} regions, {} quarters (seed {}).",
         args.output.display(),

@@ -39,7 +39,11 @@ pub fn read_plan(path: &std::path::Path) -> Result<Plan, String> {
     // refused before any of them is rendered.
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
         if let Some((key, name, why)) = foreign_name(&value) {
-            return Err(format!("{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)", file.display(), name.chars().take(80).collect::<String>()));
+            return Err(format!(
+                "{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)",
+                file.display(),
+                name.chars().take(80).collect::<String>()
+            ));
         }
     }
     Ok(plan)
@@ -53,7 +57,9 @@ fn foreign_name(value: &serde_json::Value) -> Option<(String, String, String)> {
     match value {
         serde_json::Value::Object(map) => map.iter().find_map(|(key, v)| match v {
             serde_json::Value::String(text) if key == "team" && text == "(idle)" => None,
-            serde_json::Value::String(text) if NAMES.contains(&key.as_str()) => headroom_model::Name::problem(text).map(|(why, _)| (key.clone(), text.clone(), why)),
+            serde_json::Value::String(text) if NAMES.contains(&key.as_str()) => {
+                headroom_model::Name::problem(text).map(|(why, _)| (key.clone(), text.clone(), why))
+            }
             other => foreign_name(other),
         }),
         serde_json::Value::Array(items) => items.iter().find_map(foreign_name),
@@ -89,7 +95,9 @@ pub fn run(args: &VerifyArgs) -> Exit {
         eprintln!("warning: the plan was made from other inputs than these (inputs digest differs)");
     }
     match (&plan.scenario, &scenario) {
-        (Some(made), None) => eprintln!("warning: the plan was made under scenario `{made}`; pass its file with --scenario to check it against the inputs it changes"),
+        (Some(made), None) => eprintln!(
+            "warning: the plan was made under scenario `{made}`; pass its file with --scenario to check it against the inputs it changes"
+        ),
         (Some(made), Some(s)) if *made != s.name => eprintln!("warning: the plan was made under scenario `{made}`, not `{}`", s.name),
         (None, Some(s)) => eprintln!("warning: the plan was made without a scenario; checking it against scenario `{}`", s.name),
         _ => {}

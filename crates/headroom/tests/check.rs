@@ -100,7 +100,8 @@ fn check_reports_every_case_as_expected() {
         if let Ok(script) = fs::read_to_string(case.join("setup")) {
             setup(tmp.path(), &script);
         }
-        let args: Vec<String> = fs::read_to_string(case.join("args")).unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        let args: Vec<String> =
+            fs::read_to_string(case.join("args")).unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect();
 
         let (code, stdout, stderr) = run(tmp.path(), &args, "json");
         let json: serde_json::Value = match serde_json::from_str(&stdout) {

@@ -26,10 +26,18 @@ fn the_example_forecast_regenerates_from_history_and_plans() {
     assert!(text.contains("web-frontend,2027Q1,us-east,") && text.contains("search-indexer,2028Q4,,"));
     let backtest = fs::read_to_string(root.join("data/backtest-forecast.csv")).unwrap();
     assert!(backtest.starts_with("service,region,method,members,seasonal,chosen,mase,smape_percent,forecasts\n"));
-    assert_eq!(backtest.lines().filter(|l| l.contains(",no,yes,") || l.contains(",yes,yes,")).count(), 35, "each series has one chosen method");
+    assert_eq!(
+        backtest.lines().filter(|l| l.contains(",no,yes,") || l.contains(",yes,yes,")).count(),
+        35,
+        "each series has one chosen method"
+    );
 
     // The shipped example's forecast is exactly this command's output.
-    assert_eq!(text, fs::read_to_string(workspace().join("data/forecast.csv")).unwrap(), "data/forecast.csv is stale: regenerate it (README)");
+    assert_eq!(
+        text,
+        fs::read_to_string(workspace().join("data/forecast.csv")).unwrap(),
+        "data/forecast.csv is stale: regenerate it (README)"
+    );
     // The same bytes again: forecasts are deterministic.
     let again = tmp.path().join("again.csv");
     headroom(&["forecast", "--history", history.to_str().unwrap(), "-o", again.to_str().unwrap()]);
@@ -44,7 +52,17 @@ fn the_example_forecast_regenerates_from_history_and_plans() {
 
     // Parquet out, JSON summary.
     let parquet = tmp.path().join("f.parquet");
-    let (code, stdout, stderr) = headroom(&["forecast", "--history", history.to_str().unwrap(), "-o", parquet.to_str().unwrap(), "--periods", "4", "--format", "json"]);
+    let (code, stdout, stderr) = headroom(&[
+        "forecast",
+        "--history",
+        history.to_str().unwrap(),
+        "-o",
+        parquet.to_str().unwrap(),
+        "--periods",
+        "4",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["format_version"], "1.0");
@@ -71,7 +89,10 @@ fn bad_histories_are_refused_with_their_place() {
         // (history, what the output must say)
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q4,r,13\n", "has no history from this region for 2026Q3"),
         // A series that stops before the others is a gap at its end.
-        ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q3,r,13\nt,2026Q1,r,10\nt,2026Q2,r,11\n", "`t` has no history from this region for 2026Q3"),
+        (
+            "service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,11\ns,2026Q3,r,13\nt,2026Q1,r,10\nt,2026Q2,r,11\n",
+            "`t` has no history from this region for 2026Q3",
+        ),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q1,r,11\ns,2026Q2,r,13\n", "a second row for service `s`"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,-4\ns,2026Q3,r,13\n", "demand cannot be negative"),
         ("service,period,region,demand\ns,2026Q1,r,10\ns,2026Q2,r,lots\ns,2026Q3,r,13\n", "`lots` is not a number"),
@@ -93,7 +114,10 @@ fn bad_histories_are_refused_with_their_place() {
 #[test]
 fn ragged_histories_forecast_each_series_from_its_own_start() {
     let mut history = String::from("service,period,region,demand\n");
-    for (i, p) in ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"].iter().enumerate() {
+    for (i, p) in ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+        .iter()
+        .enumerate()
+    {
         history.push_str(&format!("old,{p},r,{}\n", 100 + 10 * i));
         // `new` launched in 2025Q3 at 1000 and grows by 50 a quarter.
         if i >= 6 {
@@ -121,7 +145,8 @@ fn forecasts_keep_full_precision() {
     let file = tmp.path().join("history.csv");
     fs::write(&file, history).unwrap();
     let out = tmp.path().join("forecast.csv");
-    let (code, stdout, stderr) = headroom(&["forecast", "--history", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--method", "linear"]);
+    let (code, stdout, stderr) =
+        headroom(&["forecast", "--history", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--method", "linear"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let text = fs::read_to_string(&out).unwrap();
     let first: f64 = text.lines().nth(1).unwrap().split(',').nth(3).unwrap().parse().unwrap();

@@ -95,7 +95,23 @@ fn history_from_a_real_prometheus_server() {
     let server = start(tmp.path());
     let out = tmp.path().join("history.csv");
     let history = |query: &str, stat: &str, extra: &[&str]| {
-        let mut args = vec!["history", "--url", &server.url, "--query", query, "--from", "2025Q1", "--to", "2025Q4", "--stat", stat, "--step", "86400", "-o", out.to_str().unwrap()];
+        let mut args = vec![
+            "history",
+            "--url",
+            &server.url,
+            "--query",
+            query,
+            "--from",
+            "2025Q1",
+            "--to",
+            "2025Q4",
+            "--stat",
+            stat,
+            "--step",
+            "86400",
+            "-o",
+            out.to_str().unwrap(),
+        ];
         args.extend(extra);
         headroom(&args)
     };
@@ -108,20 +124,34 @@ fn history_from_a_real_prometheus_server() {
     assert!(stdout.contains("8 rows of 2 series"), "{stdout}");
     let text = fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("service,period,region,demand\n"), "{text}");
-    let web: Vec<(String, f64)> = rows(&text).into_iter().filter(|r| r[0] == "web").map(|r| (r[1].clone(), r[3].parse().unwrap())).collect();
+    let web: Vec<(String, f64)> =
+        rows(&text).into_iter().filter(|r| r[0] == "web").map(|r| (r[1].clone(), r[3].parse().unwrap())).collect();
     assert_eq!(web, [("2025Q1".into(), 144.5), ("2025Q2".into(), 235.0), ("2025Q3".into(), 326.5), ("2025Q4".into(), 418.5)]);
 
     // The peak: api's spike is in Q2 only; by month with a region label of none.
     let (code, stdout, stderr) = history("sum by (service) (demand_qps)", "max", &["--region-label", "none"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let api: Vec<(String, String, f64)> = rows(&fs::read_to_string(&out).unwrap()).into_iter().filter(|r| r[0] == "api").map(|r| (r[1].clone(), r[2].clone(), r[3].parse().unwrap())).collect();
-    assert_eq!(api, [("2025Q1".into(), String::new(), 50.0), ("2025Q2".into(), String::new(), 500.0), ("2025Q3".into(), String::new(), 50.0), ("2025Q4".into(), String::new(), 50.0)]);
+    let api: Vec<(String, String, f64)> = rows(&fs::read_to_string(&out).unwrap())
+        .into_iter()
+        .filter(|r| r[0] == "api")
+        .map(|r| (r[1].clone(), r[2].clone(), r[3].parse().unwrap()))
+        .collect();
+    assert_eq!(
+        api,
+        [
+            ("2025Q1".into(), String::new(), 50.0),
+            ("2025Q2".into(), String::new(), 500.0),
+            ("2025Q3".into(), String::new(), 50.0),
+            ("2025Q4".into(), String::new(), 50.0)
+        ]
+    );
 
     // The pipeline goes on: the history forecasts.
     let (code, stdout, stderr) = history("demand_qps", "p95", &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let forecast = tmp.path().join("forecast.csv");
-    let (code, stdout, stderr) = headroom(&["forecast", "--history", out.to_str().unwrap(), "-o", forecast.to_str().unwrap(), "--periods", "4"]);
+    let (code, stdout, stderr) =
+        headroom(&["forecast", "--history", out.to_str().unwrap(), "-o", forecast.to_str().unwrap(), "--periods", "4"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(fs::read_to_string(&forecast).unwrap().contains("web,2026Q1,eu,"));
 
@@ -138,10 +168,38 @@ fn history_from_a_real_prometheus_server() {
     assert!(stderr.contains("without label `job`"), "{stderr}");
     assert!(!out.exists());
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (code, _, stderr) = headroom(&["history", "--url", &format!("http://127.0.0.1:{closed}"), "--query", "up", "--from", "2025Q1", "--to", "2025Q1", "-o", out.to_str().unwrap(), "--timeout", "5"]);
+    let (code, _, stderr) = headroom(&[
+        "history",
+        "--url",
+        &format!("http://127.0.0.1:{closed}"),
+        "--query",
+        "up",
+        "--from",
+        "2025Q1",
+        "--to",
+        "2025Q1",
+        "-o",
+        out.to_str().unwrap(),
+        "--timeout",
+        "5",
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot reach the server"), "{stderr}");
-    let (code, _, stderr) = headroom(&["history", "--url", &server.url, "--query", "up", "--from", "2025Q1", "--to", "2025Q1", "-o", out.to_str().unwrap(), "--bearer-token-env", "HEADROOM_TEST_UNSET_TOKEN"]);
+    let (code, _, stderr) = headroom(&[
+        "history",
+        "--url",
+        &server.url,
+        "--query",
+        "up",
+        "--from",
+        "2025Q1",
+        "--to",
+        "2025Q1",
+        "-o",
+        out.to_str().unwrap(),
+        "--bearer-token-env",
+        "HEADROOM_TEST_UNSET_TOKEN",
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not set"), "{stderr}");
     assert!(!out.exists());

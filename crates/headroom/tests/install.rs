@@ -31,7 +31,9 @@ fn the_installer_checks_and_installs_a_release_binary() {
     fs::copy(env!("CARGO_BIN_EXE_headroom"), staging.join("headroom")).unwrap();
     let archive = format!("{name}.tar.gz");
     let sh = |script: &str| Command::new("bash").arg("-c").arg(script).current_dir(tmp.path()).status().unwrap().success();
-    assert!(sh(&format!("tar -czf releases/{version}/{archive} {name} && cd releases/{version} && sha256sum {archive} > {archive}.sha256")));
+    assert!(sh(&format!(
+        "tar -czf releases/{version}/{archive} {name} && cd releases/{version} && sha256sum {archive} > {archive}.sha256"
+    )));
 
     let install = |bin: &std::path::Path| {
         Command::new(workspace().join("ci/install-headroom"))

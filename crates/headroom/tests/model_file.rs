@@ -44,7 +44,19 @@ fn the_model_file_is_the_model_the_solver_got() {
     let tmp = tempfile::tempdir().unwrap();
     let (mps, lp, json) = (tmp.path().join("m.mps"), tmp.path().join("m.lp"), tmp.path().join("stats.json"));
     let plan = tmp.path().join("plan");
-    let args = |model: &Path| vec!["plan".to_owned(), "--root".into(), case("lead-time-single-cluster"), "-o".into(), plan.to_str().unwrap().into(), "--emit-model".into(), model.to_str().unwrap().into(), "--stats".into(), json.to_str().unwrap().into()];
+    let args = |model: &Path| {
+        vec![
+            "plan".to_owned(),
+            "--root".into(),
+            case("lead-time-single-cluster"),
+            "-o".into(),
+            plan.to_str().unwrap().into(),
+            "--emit-model".into(),
+            model.to_str().unwrap().into(),
+            "--stats".into(),
+            json.to_str().unwrap().into(),
+        ]
+    };
     let run = |a: Vec<String>| headroom(&a.iter().map(String::as_str).collect::<Vec<_>>());
     let (code, stdout, stderr) = run(args(&mps));
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -61,7 +73,13 @@ fn the_model_file_is_the_model_the_solver_got() {
     assert_eq!(rows as u64, relaxation["constraints"].as_u64().unwrap());
     assert_eq!(columns as u64, relaxation["variables"].as_u64().unwrap());
     assert!(text.contains("'INTORG'"), "orders are whole machines in the file");
-    let nonzeros = text.lines().skip_while(|l| *l != "COLUMNS").skip(1).take_while(|l| *l != "RHS").filter(|l| !l.contains("MARKER") && !l.contains(" cost ")).count();
+    let nonzeros = text
+        .lines()
+        .skip_while(|l| *l != "COLUMNS")
+        .skip(1)
+        .take_while(|l| *l != "RHS")
+        .filter(|l| !l.contains("MARKER") && !l.contains(" cost "))
+        .count();
     assert_eq!(nonzeros as u64, relaxation["nonzeros"].as_u64().unwrap());
 
     // The LP format: same rows, the same integer columns, and the same
@@ -69,7 +87,8 @@ fn the_model_file_is_the_model_the_solver_got() {
     let (code, stdout, stderr) = run(args(&lp));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let lp_text = fs::read_to_string(&lp).unwrap();
-    let constraints = lp_text.lines().skip_while(|l| *l != "Subject To").skip(1).take_while(|l| *l != "Bounds").filter(|l| !l.starts_with("   ")).count();
+    let constraints =
+        lp_text.lines().skip_while(|l| *l != "Subject To").skip(1).take_while(|l| *l != "Bounds").filter(|l| !l.starts_with("   ")).count();
     assert_eq!(constraints, rows);
     assert!(lp_text.contains("\nGeneral\n"));
     run(args(&mps));
@@ -81,7 +100,8 @@ fn the_model_is_written_even_when_no_plan_exists() {
     let tmp = tempfile::tempdir().unwrap();
     let mps = tmp.path().join("m.mps");
     let plan = tmp.path().join("plan");
-    let (code, stdout, stderr) = headroom(&["plan", "--root", &case("lead-time-too-long"), "-o", plan.to_str().unwrap(), "--emit-model", mps.to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        headroom(&["plan", "--root", &case("lead-time-too-long"), "-o", plan.to_str().unwrap(), "--emit-model", mps.to_str().unwrap()]);
     assert_eq!(code, 3, "{stdout}{stderr}");
     assert!(fs::read_to_string(&mps).unwrap().ends_with("ENDATA\n"));
     assert!(!plan.exists());
@@ -91,7 +111,15 @@ fn the_model_is_written_even_when_no_plan_exists() {
 fn a_model_file_must_be_mps_or_lp() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("m.txt");
-    let (code, _, stderr) = headroom(&["plan", "--root", &case("lead-time-single-cluster"), "-o", tmp.path().join("plan").to_str().unwrap(), "--emit-model", bad.to_str().unwrap()]);
+    let (code, _, stderr) = headroom(&[
+        "plan",
+        "--root",
+        &case("lead-time-single-cluster"),
+        "-o",
+        tmp.path().join("plan").to_str().unwrap(),
+        "--emit-model",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains(".mps") && stderr.contains(".lp"), "{stderr}");
     assert!(!bad.exists());

@@ -48,14 +48,17 @@ fn s(p: &Path) -> &str {
 fn an_output_over_an_input_is_refused_and_the_input_kept() {
     let (tmp, root) = organisation();
     let before = snapshot(&root);
-    for out in [root.join("topology"), root.join("intents"), root.join("data"), root.clone(), tmp.path().to_owned(), root.join("topology/..")] {
+    for out in
+        [root.join("topology"), root.join("intents"), root.join("data"), root.clone(), tmp.path().to_owned(), root.join("topology/..")]
+    {
         let (code, _, stderr) = headroom(&["plan", "--root", s(&root), "-o", s(&out), "--force"]);
         assert_eq!(code, OUTPUT, "-o {out:?}: {stderr}");
         assert!(stderr.contains("input of this run"), "{stderr}");
     }
     // A forecast file given with --forecast, a stats file over an input.
     let forecast = root.join("data/forecast.csv");
-    let (code, _, stderr) = headroom(&["plan", "--root", s(&root), "--forecast", s(&forecast), "-o", s(&tmp.path().join("p")), "--stats", s(&forecast)]);
+    let (code, _, stderr) =
+        headroom(&["plan", "--root", s(&root), "--forecast", s(&forecast), "-o", s(&tmp.path().join("p")), "--stats", s(&forecast)]);
     assert_eq!(code, OUTPUT, "{stderr}");
     assert_eq!(snapshot(&root), before, "the organisation is untouched");
     assert!(!tmp.path().join("p").exists(), "a refused run writes none of its outputs");
@@ -87,7 +90,11 @@ fn a_directory_headroom_did_not_write_is_replaced_only_with_force() {
     let mine = tmp.path().join("mine");
     fs::create_dir(&mine).unwrap();
     fs::write(mine.join("notes.txt"), "do not lose me").unwrap();
-    for args in [vec!["plan", "--root", s(&root), "-o", s(&mine)], vec!["synth", "-o", s(&mine), "--services", "4", "--clusters", "3", "--regions", "1"], vec!["report", s(&root), "-o", s(&mine)]] {
+    for args in [
+        vec!["plan", "--root", s(&root), "-o", s(&mine)],
+        vec!["synth", "-o", s(&mine), "--services", "4", "--clusters", "3", "--regions", "1"],
+        vec!["report", s(&root), "-o", s(&mine)],
+    ] {
         let (code, _, stderr) = headroom(&args);
         // report's plan is not a plan: it may fail on that first, but never writes.
         assert!(code == OUTPUT || code == 1, "{args:?}: {code} {stderr}");
@@ -135,7 +142,8 @@ fn a_refused_file_output_leaves_the_old_plan_as_it_was() {
         assert_eq!(snapshot(&plan), before, "{flag}");
         fs::remove_dir(&dir).unwrap();
     }
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> =
+        fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -150,7 +158,9 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_plan() {
     assert_eq!(code, 0);
     let whole = |dir: &Path| {
         let names: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-        names.contains(&".headroom-output".to_owned()) && fs::read_to_string(dir.join("plan.json")).is_ok_and(|t| t.trim_end().ends_with('}')) && names.len() >= 9
+        names.contains(&".headroom-output".to_owned())
+            && fs::read_to_string(dir.join("plan.json")).is_ok_and(|t| t.trim_end().ends_with('}'))
+            && names.len() >= 9
     };
     // How long a run takes here, to spread the kills over it.
     let start = Instant::now();
@@ -159,7 +169,12 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_plan() {
     let run = start.elapsed();
     let kills = 24;
     for i in 0..kills {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_headroom")).args(["plan", "--root", s(&root), "-o", s(&plan)]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .args(["plan", "--root", s(&root), "-o", s(&plan)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(run.mul_f64(1.2 * i as f64 / kills as f64));
         let _ = child.kill();
         let _ = child.wait();
@@ -167,6 +182,7 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_plan() {
     }
     let (code, _, stderr) = headroom(&["plan", "--root", s(&root), "-o", s(&plan)]);
     assert_eq!(code, 0, "{stderr}");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> =
+        fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "temporaries of killed runs are cleared: {leftovers:?}");
 }

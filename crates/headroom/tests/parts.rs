@@ -12,7 +12,8 @@ use common::*;
 fn solves(root: &std::path::Path, extra: &[&str]) -> (i32, Vec<String>, String) {
     let tmp = tempfile::tempdir().unwrap();
     let (out, stats) = (tmp.path().join("plan"), tmp.path().join("stats.json"));
-    let mut args = vec!["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap(), "--no-growth"];
+    let mut args =
+        vec!["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap(), "--no-growth"];
     args.extend(extra);
     let (code, stdout, stderr) = headroom(&args);
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap();

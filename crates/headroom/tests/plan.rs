@@ -48,10 +48,23 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
         if let Some(plan) = &plan {
             actual.push(format!("cost {}", num(&plan["cost"]["total"])));
             for o in plan["orders"].as_array().unwrap() {
-                actual.push(format!("order {} {} {} {} {}", o["placed"].as_str().unwrap(), o["arrives"].as_str().unwrap(), o["cluster"].as_str().unwrap(), o["machine_type"].as_str().unwrap(), o["count"]));
+                actual.push(format!(
+                    "order {} {} {} {} {}",
+                    o["placed"].as_str().unwrap(),
+                    o["arrives"].as_str().unwrap(),
+                    o["cluster"].as_str().unwrap(),
+                    o["machine_type"].as_str().unwrap(),
+                    o["count"]
+                ));
             }
             for u in plan["unmet"].as_array().unwrap() {
-                actual.push(format!("unmet {} {} {} {}", u["service"].as_str().unwrap(), u["origin"]["region"].as_str().unwrap_or("-"), u["period"].as_str().unwrap(), num(&u["unmet"])));
+                actual.push(format!(
+                    "unmet {} {} {} {}",
+                    u["service"].as_str().unwrap(),
+                    u["origin"]["region"].as_str().unwrap_or("-"),
+                    u["period"].as_str().unwrap(),
+                    num(&u["unmet"])
+                ));
             }
             let (vcode, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", case.to_str().unwrap()]);
             if vcode != 0 {
@@ -81,9 +94,17 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
         let mut from_ipm = vec!["plan", "--root", case.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm", "--mip-gap", "0"];
         from_ipm.extend(extra.lines().filter(|l| !l.is_empty()));
         let (ipm_code, ipm_out, ipm_err) = headroom(&from_ipm);
-        let total = |dir: &std::path::Path| fs::read_to_string(dir.join("plan.json")).ok().map(|t| num(&serde_json::from_str::<serde_json::Value>(&t).unwrap()["cost"]["total"]));
+        let total = |dir: &std::path::Path| {
+            fs::read_to_string(dir.join("plan.json"))
+                .ok()
+                .map(|t| num(&serde_json::from_str::<serde_json::Value>(&t).unwrap()["cost"]["total"]))
+        };
         if ipm_code != code || total(&ipm) != total(&dir) {
-            failures.push_str(&format!("--- {name}: --lp ipm found {:?} (exit {ipm_code}), not {:?}:\n{ipm_out}{ipm_err}\n", total(&ipm), total(&dir)));
+            failures.push_str(&format!(
+                "--- {name}: --lp ipm found {:?} (exit {ipm_code}), not {:?}:\n{ipm_out}{ipm_err}\n",
+                total(&ipm),
+                total(&dir)
+            ));
         }
         let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
         let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
@@ -91,13 +112,21 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
         want.sort();
         actual.sort();
         if want != actual {
-            failures.push_str(&format!("--- {name}: expected\n{}\n--- but got\n{}\n{stdout}{stderr}\n", want.join("\n"), actual.join("\n")));
+            failures.push_str(&format!(
+                "--- {name}: expected\n{}\n--- but got\n{}\n{stdout}{stderr}\n",
+                want.join("\n"),
+                actual.join("\n")
+            ));
         }
         for line in expected.lines() {
             if let Some(rest) = line.strip_prefix("uses ") {
                 let (service, cluster) = rest.split_once(' ').unwrap();
                 let used = plan.as_ref().is_some_and(|p| {
-                    p["allocations"].as_array().unwrap().iter().any(|a| a["service"] == service && a["cluster"] == cluster && a["capacity"].as_f64().unwrap() > 0.0)
+                    p["allocations"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a["service"] == service && a["cluster"] == cluster && a["capacity"].as_f64().unwrap() > 0.0)
                 });
                 if !used {
                     failures.push_str(&format!("--- {name}: `{service}` has no capacity in `{cluster}`\n"));
@@ -109,7 +138,15 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|p| format!("{} {} {} {}", p["cluster"].as_str().unwrap(), p["limit"].as_str().unwrap(), p["period"].as_str().unwrap(), num(&p["value"])))
+                    .map(|p| {
+                        format!(
+                            "{} {} {} {}",
+                            p["cluster"].as_str().unwrap(),
+                            p["limit"].as_str().unwrap(),
+                            p["period"].as_str().unwrap(),
+                            num(&p["value"])
+                        )
+                    })
                     .collect();
                 if has_duals && !prices.iter().any(|p| p == rest) {
                     failures.push_str(&format!("--- {name}: no shadow price `{rest}` in {prices:?}\n"));
@@ -120,7 +157,10 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
             }
             if let (Some(status), Some(plan)) = (line.strip_prefix("status "), &plan) {
                 if plan["solver"]["status"] != status {
-                    failures.push_str(&format!("--- {name}: the plan says `{}` (gap {}), not `{status}`\n", plan["solver"]["status"], plan["solver"]["mip_gap"]));
+                    failures.push_str(&format!(
+                        "--- {name}: the plan says `{}` (gap {}), not `{status}`\n",
+                        plan["solver"]["status"], plan["solver"]["mip_gap"]
+                    ));
                 }
             }
             if let Some(text) = line.strip_prefix("explains ") {
@@ -142,7 +182,9 @@ fn the_example_plans_verifies_and_is_deterministic() {
         let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
         assert_eq!(code, 0, "{stdout}{stderr}");
     }
-    for file in ["plan.json", "orders.csv", "allocations.csv", "headroom.csv", "utilisation.csv", "fleet.csv", "power_space.csv", "unmet.csv"] {
+    for file in
+        ["plan.json", "orders.csv", "allocations.csv", "headroom.csv", "utilisation.csv", "fleet.csv", "power_space.csv", "unmet.csv"]
+    {
         assert_eq!(fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap(), "{file} differs between two runs");
     }
     let (code, stdout, stderr) = headroom(&["verify", a.to_str().unwrap(), "--root", root.to_str().unwrap()]);
@@ -173,7 +215,8 @@ fn failed_runs_write_nothing_and_leave_an_old_plan_intact() {
     assert!(!fresh.exists());
 
     // No staging directories are left behind.
-    let leftovers: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> =
+        fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -236,7 +279,10 @@ fn demands_sharing_an_origin_are_split_back_by_demand() {
     assert_eq!(row(None), [30.0, 0.0, 60.0, 30.0, 0.0]);
     assert_eq!(row(Some("web")), [0.0, 40.0, 80.0, 40.0, 0.0]);
     for (cluster, via, capacity) in [("c1", None, 30.0), ("c2", None, 30.0), ("c1", Some("web"), 40.0), ("c2", Some("web"), 40.0)] {
-        let found = plan["allocations"].as_array().unwrap().iter().any(|a| a["service"] == "db" && a["cluster"] == cluster && a["origin"]["via"].as_str() == via && a["capacity"] == capacity);
+        let found =
+            plan["allocations"].as_array().unwrap().iter().any(|a| {
+                a["service"] == "db" && a["cluster"] == cluster && a["origin"]["via"].as_str() == via && a["capacity"] == capacity
+            });
         assert!(found, "no allocation of {capacity} to db in {cluster} via {via:?}");
     }
 }
@@ -253,7 +299,9 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
     for solve_again in [false, true] {
         let dir = out.path().join(format!("plan-{solve_again}"));
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
-        command.args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "ipm", "--no-growth"]).env("NO_COLOR", "1");
+        command
+            .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "ipm", "--no-growth"])
+            .env("NO_COLOR", "1");
         if solve_again {
             command.env("HEADROOM_TEST_SOLVE_PLACEMENTS", "1");
         }
@@ -311,7 +359,8 @@ fn a_time_limit_passed_before_any_plan_exits_6_and_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     for (case, name) in [("tests/plan/whole-machines-above-the-lp-bound", "small"), (".", "example")] {
         let dir = out.path().join(name);
-        let (code, stdout, stderr) = headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0"]);
+        let (code, stdout, stderr) =
+            headroom(&["plan", "--root", root.join(case).to_str().unwrap(), "-o", dir.to_str().unwrap(), "--time-limit", "0"]);
         assert_eq!(code, 6, "{case}: {stdout}{stderr}");
         assert!(stderr.contains("the time limit (0 s) passed before any plan was found"), "{stderr}");
         assert!(!dir.exists());

@@ -43,13 +43,32 @@ fn diff_json(old: &Path, new: &Path) -> Value {
 fn orders(plan: &Value, key: &str) -> Vec<String> {
     plan[key]
         .as_array()
-        .map(|a| a.iter().map(|o| format!("{} {} {} {} {}", o["placed"].as_str().unwrap(), o["arrives"].as_str().unwrap(), o["cluster"].as_str().unwrap(), o["machine_type"].as_str().unwrap(), o["count"])).collect())
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    format!(
+                        "{} {} {} {} {}",
+                        o["placed"].as_str().unwrap(),
+                        o["arrives"].as_str().unwrap(),
+                        o["cluster"].as_str().unwrap(),
+                        o["machine_type"].as_str().unwrap(),
+                        o["count"]
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Capacity of service `s` in `cluster` in `period`, over its origins.
 fn capacity(plan: &Value, service: &str, cluster: &str, period: &str) -> f64 {
-    plan["allocations"].as_array().unwrap().iter().filter(|a| a["service"] == service && a["cluster"] == cluster && a["period"] == period).map(|a| a["capacity"].as_f64().unwrap()).sum()
+    plan["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["service"] == service && a["cluster"] == cluster && a["period"] == period)
+        .map(|a| a["capacity"].as_f64().unwrap())
+        .sum()
 }
 
 /// The organic growth headroom of a region, period by period.
@@ -123,7 +142,17 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
     assert_eq!(frozen["cost"]["total"], 1390.0);
     let early = plan(&case, &tmp.path().join("early"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q1"]);
     assert_eq!(early["cost"]["total"], 360.0);
-    let (code, _, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", tmp.path().join("x").to_str().unwrap(), "--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027-05"]);
+    let (code, _, stderr) = headroom(&[
+        "plan",
+        "--root",
+        case.to_str().unwrap(),
+        "-o",
+        tmp.path().join("x").to_str().unwrap(),
+        "--baseline",
+        base_dir.to_str().unwrap(),
+        "--freeze-through",
+        "2027-05",
+    ]);
     assert_eq!(code, 1, "a month for a quarterly plan: {stderr}");
     assert!(stderr.contains("--freeze-through `2027-05`"), "{stderr}");
 
@@ -172,14 +201,20 @@ fn a_launch_moved_later_lowers_demand_and_orders_nothing_new() {
     // clusters where that saves more than the change penalty.
     assert!(d["new"]["machines_ordered"].as_u64() <= d["old"]["machines_ordered"].as_u64(), "{}", d["orders"]);
     assert!(d["orders"].as_array().unwrap().len() <= 2, "a small diff: {}", d["orders"]);
-    let recommendations = d["demand"].as_array().unwrap().iter().find(|c| c["service"] == "recommendations").expect("recommendations' demand changed");
+    let recommendations =
+        d["demand"].as_array().unwrap().iter().find(|c| c["service"] == "recommendations").expect("recommendations' demand changed");
     assert_eq!(recommendations["from"], "2027Q3");
     assert!(recommendations["new"].as_f64() < recommendations["old"].as_f64());
     // Small: placements of few (service, cluster) pairs change. A search
     // may still take a saving the baseline's own gap left: HiGHS drops a
     // machine here ($21,000) and re-packs the last period, worth far more
     // than the change penalty.
-    let pairs: std::collections::BTreeSet<(String, String)> = new["allocations"].as_array().unwrap().iter().map(|a| (a["service"].as_str().unwrap().to_owned(), a["cluster"].as_str().unwrap().to_owned())).collect();
+    let pairs: std::collections::BTreeSet<(String, String)> = new["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["service"].as_str().unwrap().to_owned(), a["cluster"].as_str().unwrap().to_owned()))
+        .collect();
     let moved = d["placements"].as_array().unwrap().len();
     assert!(moved * 4 <= pairs.len(), "a small diff: {moved} of {} placements moved", pairs.len());
 
@@ -214,13 +249,26 @@ fn n_plus_one_raised_to_n_plus_two_adds_machines_in_few_clusters() {
     let fresh = diff_json(&old, &fresh_dir);
     assert!(stable["new"]["cost"].as_f64() > stable["old"]["cost"].as_f64());
     assert!(stable["new"]["machines_ordered"].as_u64() > stable["old"]["machines_ordered"].as_u64());
-    let clusters = |d: &Value| d["orders"].as_array().unwrap().iter().map(|o| o["cluster"].as_str().unwrap().to_owned()).collect::<std::collections::BTreeSet<_>>();
+    let clusters = |d: &Value| {
+        d["orders"].as_array().unwrap().iter().map(|o| o["cluster"].as_str().unwrap().to_owned()).collect::<std::collections::BTreeSet<_>>()
+    };
     assert!(clusters(&stable).len() <= 4, "orders change in few clusters: {:?}", clusters(&stable));
     let count = |d: &Value, key: &str| d[key].as_array().unwrap().len();
     // Which orders change is up to the search within the MIP gap, with or
     // without a baseline; placements are what the baseline holds still.
-    assert!(count(&stable, "placements") <= count(&fresh, "placements"), "stable {} vs fresh {} placements", count(&stable, "placements"), count(&fresh, "placements"));
-    eprintln!("orders changed: {} with the baseline, {} without; placements {} vs {}", count(&stable, "orders"), count(&fresh, "orders"), count(&stable, "placements"), count(&fresh, "placements"));
+    assert!(
+        count(&stable, "placements") <= count(&fresh, "placements"),
+        "stable {} vs fresh {} placements",
+        count(&stable, "placements"),
+        count(&fresh, "placements")
+    );
+    eprintln!(
+        "orders changed: {} with the baseline, {} without; placements {} vs {}",
+        count(&stable, "orders"),
+        count(&fresh, "orders"),
+        count(&stable, "placements"),
+        count(&fresh, "placements")
+    );
     assert!(stable["summary"].as_str().unwrap().contains("cost +"), "{}", stable["summary"]);
 }
 
@@ -234,7 +282,15 @@ fn diff_and_baseline_refuse_bad_arguments() {
     let (code, _, _) = headroom(&["plan", "--change-penalty", "0.5"]);
     assert_eq!(code, 2, "--change-penalty needs --baseline");
     let root = example(tmp.path());
-    let (code, _, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", tmp.path().join("p").to_str().unwrap(), "--baseline", missing.to_str().unwrap()]);
+    let (code, _, stderr) = headroom(&[
+        "plan",
+        "--root",
+        root.to_str().unwrap(),
+        "-o",
+        tmp.path().join("p").to_str().unwrap(),
+        "--baseline",
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(!tmp.path().join("p").exists());
 }
@@ -247,7 +303,16 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
     let (code, _, stderr) = headroom(&["plan", "--root", other.to_str().unwrap(), "-o", foreign.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let root = example(tmp.path());
-    let (code, _, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", tmp.path().join("p").to_str().unwrap(), "--baseline", foreign.to_str().unwrap(), "--no-growth"]);
+    let (code, _, stderr) = headroom(&[
+        "plan",
+        "--root",
+        root.to_str().unwrap(),
+        "-o",
+        tmp.path().join("p").to_str().unwrap(),
+        "--baseline",
+        foreign.to_str().unwrap(),
+        "--no-growth",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("is it a plan of another organisation?"), "{stderr}");
 }

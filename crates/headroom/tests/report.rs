@@ -56,7 +56,11 @@ fn report(tmp: &Path, root: &Path, extra: &[&str]) -> PathBuf {
 /// Every chart is there as SVG and PNG, and each PNG has something drawn.
 fn check_charts(out: &Path, expected: &[&str]) -> usize {
     let html = fs::read_to_string(out.join("index.html")).unwrap();
-    let mut stems: Vec<String> = fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter_map(|n| n.strip_suffix(".svg").map(str::to_owned)).collect();
+    let mut stems: Vec<String> = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".svg").map(str::to_owned))
+        .collect();
     stems.sort();
     for name in expected {
         assert!(stems.iter().any(|s| s == name), "chart {name} missing from {stems:?}");
@@ -84,7 +88,15 @@ fn check_in_browser(out: &Path, images: usize) {
     let url = format!("file://{}", out.join("index.html").display());
     let profile = tempfile::tempdir().unwrap();
     let run = |extra: &[&str]| {
-        let mut args = vec!["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"];
+        let mut args = vec![
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=10000",
+        ];
         let dir = format!("--user-data-dir={}", profile.path().display());
         args.push(&dir);
         args.extend(extra);
@@ -93,7 +105,11 @@ fn check_in_browser(out: &Path, images: usize) {
         (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
     };
     let (dom, log) = run(&["--dump-dom"]);
-    assert!(dom.contains(&format!("data-images=\"{images}\"")), "the page did not load its {images} images:\n{}", &dom[..dom.len().min(400)]);
+    assert!(
+        dom.contains(&format!("data-images=\"{images}\"")),
+        "the page did not load its {images} images:\n{}",
+        &dom[..dom.len().min(400)]
+    );
     assert!(dom.contains("data-broken-images=\"0\""), "images failed to load:\n{}", &dom[..dom.len().min(400)]);
     let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
     assert!(console.is_empty(), "the page logged to the console:\n{}", console.join("\n"));
@@ -110,7 +126,17 @@ fn check_in_browser(out: &Path, images: usize) {
 fn the_example_report_has_every_chart_and_opens_in_a_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let out = report(tmp.path(), &workspace(), &[]);
-    let count = check_charts(&out, &["service-web-frontend", "service-kv-store", "region-eu-west", "cluster-use1-a-power-space", "cluster-use1-a-machines", "cost-by-team"]);
+    let count = check_charts(
+        &out,
+        &[
+            "service-web-frontend",
+            "service-kv-store",
+            "region-eu-west",
+            "cluster-use1-a-power-space",
+            "cluster-use1-a-machines",
+            "cost-by-team",
+        ],
+    );
     // 14 services, 3 regions, 10 clusters × 2, cost.
     assert_eq!(count, 14 + 3 + 20 + 1);
     let html = fs::read_to_string(out.join("index.html")).unwrap();

@@ -89,7 +89,8 @@ fn scenarios_plan_to_their_hand_worked_optimum_beside_an_unchanged_plan() {
                 assert_eq!(plan["scenario"], *name);
                 assert_eq!(plan["cost"]["total"].as_f64(), Some(*cost));
                 // Checked against the inputs the scenario changes, it passes...
-                let (vcode, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", case.to_str().unwrap(), "--scenario", path]);
+                let (vcode, vout, verr) =
+                    headroom(&["verify", dir.to_str().unwrap(), "--root", case.to_str().unwrap(), "--scenario", path]);
                 assert_eq!(vcode, 0, "{name}: {vout}{verr}");
                 assert!(verr.is_empty(), "{name}: {verr}");
             }
@@ -122,7 +123,8 @@ fn the_exit_code_is_the_plan_as_is_and_nothing_is_written_when_it_fails() {
     let scenario = tmp.path().join("fast.ron");
     fs::write(&scenario, "Scenario(name: \"fast\", changes: [Cluster(name: \"c1\", lead_time_months: 0)])\n").unwrap();
     let out = tmp.path().join("plan");
-    let (code, stdout, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--scenario", scenario.to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        headroom(&["plan", "--root", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--scenario", scenario.to_str().unwrap()]);
     assert_eq!(code, 3, "{stdout}{stderr}");
     assert!(stderr.contains("fast") && stderr.contains("cost $"), "{stderr}");
     assert!(!out.exists());
@@ -135,9 +137,13 @@ fn bad_scenario_files_stop_the_run_before_solving() {
     let scenario = tmp.path().join("typo.ron");
     fs::write(&scenario, "Scenario(changes: [Cluster(name: \"c3\", power_cap_kw: 5)])\n").unwrap();
     let out = tmp.path().join("plan");
-    let (code, stdout, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--scenario", scenario.to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        headroom(&["plan", "--root", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--scenario", scenario.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stdout.contains("typo.ron:1:34") && stdout.contains("unknown cluster `c3`") && stdout.contains("the clusters are `c1` and `c2`"), "{stdout}");
+    assert!(
+        stdout.contains("typo.ron:1:34") && stdout.contains("unknown cluster `c3`") && stdout.contains("the clusters are `c1` and `c2`"),
+        "{stdout}"
+    );
     assert!(!out.exists());
 }
 
@@ -172,7 +178,8 @@ fn fanned_out_scenarios_merge_to_what_one_machine_writes() {
     let at = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
     let impossible = tmp.path().join("impossible.ron");
     fs::write(&impossible, "Scenario(name: \"impossible\", changes: [Demand(multiply: 50)])\n").unwrap();
-    let mut files: Vec<String> = ["demand-surge", "launch-slips"].iter().map(|n| root.join(format!("scenarios/{n}.ron")).to_str().unwrap().to_owned()).collect();
+    let mut files: Vec<String> =
+        ["demand-surge", "launch-slips"].iter().map(|n| root.join(format!("scenarios/{n}.ron")).to_str().unwrap().to_owned()).collect();
     files.push(impossible.to_str().unwrap().to_owned());
     let root_arg = root.to_str().unwrap();
 
@@ -215,7 +222,8 @@ fn fanned_out_scenarios_merge_to_what_one_machine_writes() {
     let machines = other.join("topology/machines.ron");
     let text = fs::read_to_string(&machines).unwrap().replacen("capital_cost: ", "capital_cost: 1", 1);
     fs::write(&machines, text).unwrap();
-    let (code, _, stderr) = headroom(&["merge-scenarios", "--root", other.to_str().unwrap(), "--plan", &base, "-o", &at("refused"), &parts[0]]);
+    let (code, _, stderr) =
+        headroom(&["merge-scenarios", "--root", other.to_str().unwrap(), "--plan", &base, "-o", &at("refused"), &parts[0]]);
     assert_eq!(code, 1);
     assert!(stderr.contains("other inputs"), "{stderr}");
 }

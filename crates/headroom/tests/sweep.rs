@@ -36,8 +36,42 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", "\"", ",", ":", "//", "/*", "*/", "1e308", "-1", "NaN", "inf", "-0", "0x1F", "4294967296", "1e-320",
-    "\n", "\r\n", "\u{feff}", "r#\"", "'", "\\", "\u{0}", "é", "Some(", "None", "true", "2027Q5", "2027-13", ",,,", "\"\",", "📈",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    ",",
+    ":",
+    "//",
+    "/*",
+    "*/",
+    "1e308",
+    "-1",
+    "NaN",
+    "inf",
+    "-0",
+    "0x1F",
+    "4294967296",
+    "1e-320",
+    "\n",
+    "\r\n",
+    "\u{feff}",
+    "r#\"",
+    "'",
+    "\\",
+    "\u{0}",
+    "é",
+    "Some(",
+    "None",
+    "true",
+    "2027Q5",
+    "2027-13",
+    ",,,",
+    "\"\",",
+    "📈",
 ];
 
 fn mutate(text: &[u8], rng: &mut Rng) -> Vec<u8> {
@@ -207,7 +241,8 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 #[test]
 fn damaged_and_edited_plans_are_refused_without_a_panic() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let org = headroom_load::load(&headroom_load::Options::new(workspace.join("tests/check/base"))).org.expect("the base organisation loads");
+    let org =
+        headroom_load::load(&headroom_load::Options::new(workspace.join("tests/check/base"))).org.expect("the base organisation loads");
     let plan = headroom_solve::plan(&org, "sweep", &headroom_solve::Options::default()).expect("the base organisation plans");
     assert!(headroom_verify::verify(&org, &plan).is_empty());
     let text = plan.to_json();
@@ -240,8 +275,8 @@ fn damaged_and_edited_plans_are_refused_without_a_panic() {
                 p.explanations.clear();
                 p.inputs_digest.clear();
                 p.format_version.clear();
-            p.mode = plan.mode;
-            p.scenario = None;
+                p.mode = plan.mode;
+                p.scenario = None;
             }
             let (a, b) = (serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
             (structural && violations.is_empty() && !same(&a, &b)).then(|| format!("an edited plan verifies: {damaged}"))

@@ -16,7 +16,10 @@ fn synth(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
 #[test]
 fn synthetic_organisations_check_and_are_deterministic() {
     let tmp = tempfile::tempdir().unwrap();
-    for (seed, size) in [("1", ["--services", "50", "--clusters", "12", "--regions", "3", "--periods", "8"]), ("7", ["--services", "120", "--clusters", "20", "--regions", "5", "--periods", "12"])] {
+    for (seed, size) in [
+        ("1", ["--services", "50", "--clusters", "12", "--regions", "3", "--periods", "8"]),
+        ("7", ["--services", "120", "--clusters", "20", "--regions", "5", "--periods", "12"]),
+    ] {
         let a = tmp.path().join(format!("a{seed}"));
         let mut args = vec!["--seed", seed];
         args.extend(size);
@@ -52,7 +55,8 @@ fn a_small_synthetic_organisation_plans_and_verifies() {
     let ipm = tmp.path().join("ipm");
     let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let read = |dir: &std::path::Path| serde_json::from_str::<serde_json::Value>(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let read =
+        |dir: &std::path::Path| serde_json::from_str::<serde_json::Value>(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
     let (a, b) = (read(&plan), read(&ipm));
     assert_eq!(a["cost"]["total"], b["cost"]["total"]);
     assert!(a["orders"].as_array().unwrap().is_empty());
@@ -82,7 +86,25 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
     let tmp = tempfile::tempdir().unwrap();
     for (seed, tightness) in [("1", "0"), ("5", "0.5"), ("7", "1")] {
         let root = tmp.path().join(format!("org{seed}"));
-        let (code, out) = synth(&root, &["--family", "planted", "--tightness", tightness, "--services", "10", "--clusters", "6", "--regions", "2", "--periods", "6", "--seed", seed]);
+        let (code, out) = synth(
+            &root,
+            &[
+                "--family",
+                "planted",
+                "--tightness",
+                tightness,
+                "--services",
+                "10",
+                "--clusters",
+                "6",
+                "--regions",
+                "2",
+                "--periods",
+                "6",
+                "--seed",
+                seed,
+            ],
+        );
         assert_eq!(code, 0, "{out}");
         let (code, stdout, stderr) = headroom(&["check", "--root", root.to_str().unwrap()]);
         assert_eq!(code, 0, "{stdout}{stderr}");
@@ -91,12 +113,27 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
         let last = planted["periods"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
 
         let frozen = tmp.path().join(format!("frozen{seed}"));
-        let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", frozen.to_str().unwrap(), "--no-growth", "--baseline", root.join("planted").to_str().unwrap(), "--freeze-through", &last]);
+        let (code, stdout, stderr) = headroom(&[
+            "plan",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            frozen.to_str().unwrap(),
+            "--no-growth",
+            "--baseline",
+            root.join("planted").to_str().unwrap(),
+            "--freeze-through",
+            &last,
+        ]);
         assert_eq!(code, 0, "seed {seed}: the planted orders do not meet the intents:\n{stdout}{stderr}");
         // Cost, stated gap to the proven bound, machines ordered.
         let cost = |dir: &std::path::Path| -> (f64, f64, u64) {
             let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
-            (plan["cost"]["total"].as_f64().unwrap(), plan["solver"]["mip_gap"].as_f64().unwrap(), plan["orders"].as_array().unwrap().iter().map(|o| o["count"].as_u64().unwrap()).sum())
+            (
+                plan["cost"]["total"].as_f64().unwrap(),
+                plan["solver"]["mip_gap"].as_f64().unwrap(),
+                plan["orders"].as_array().unwrap().iter().map(|o| o["count"].as_u64().unwrap()).sum(),
+            )
         };
         assert!((cost(&frozen).0 - planted_cost).abs() < 0.01, "seed {seed}: frozen {} planted {planted_cost}", cost(&frozen).0);
 
@@ -115,7 +152,25 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
     }
     // The same seed writes the same bytes.
     let again = tmp.path().join("again");
-    synth(&again, &["--family", "planted", "--tightness", "0", "--services", "10", "--clusters", "6", "--regions", "2", "--periods", "6", "--seed", "1"]);
+    synth(
+        &again,
+        &[
+            "--family",
+            "planted",
+            "--tightness",
+            "0",
+            "--services",
+            "10",
+            "--clusters",
+            "6",
+            "--regions",
+            "2",
+            "--periods",
+            "6",
+            "--seed",
+            "1",
+        ],
+    );
     for file in ["topology/clusters.ron", "intents/t00.ron", "data/forecast.csv", "planted/plan.json"] {
         assert_eq!(fs::read(again.join(file)).unwrap(), fs::read(tmp.path().join("org1").join(file)).unwrap(), "{file}");
     }

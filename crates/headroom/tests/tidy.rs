@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use common::workspace;
 
 /// Directories a citation starts with.
-const ROOTS: [&str; 11] = ["crates/", "docs/", "tests/", "bench/", "ci/", ".ci/", ".github/", "data/", "topology/", "intents/", "scenarios/"];
+const ROOTS: [&str; 11] =
+    ["crates/", "docs/", "tests/", "bench/", "ci/", ".ci/", ".github/", "data/", "topology/", "intents/", "scenarios/"];
 
 /// Files cited by name alone.
 const NAMED: [&str; 4] = ["README.md", "ARCHITECTURE.md", "DESIGN.md", "action.yml"];
@@ -36,7 +37,7 @@ fn citations(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, _) in text.char_indices() {
         let before = text[..i].chars().next_back();
-        if before.is_some_and(|c| is_path(c)) {
+        if before.is_some_and(is_path) {
             continue;
         }
         let rest = &text[i..];
@@ -71,7 +72,8 @@ fn every_cited_file_exists() {
             let crate_root = file.ancestors().find(|a| a.join("Cargo.toml").exists() && a.parent() == Some(&root.join("crates")));
             let mut candidates = vec![root.join(&cited), file.parent().unwrap().join(&cited)];
             candidates.extend(crate_root.map(|c| c.join(&cited)));
-            let written_by_code = file.components().any(|c| c.as_os_str() == "tests" || c.as_os_str() == "src") && file.starts_with(root.join("crates"));
+            let written_by_code =
+                file.components().any(|c| c.as_os_str() == "tests" || c.as_os_str() == "src") && file.starts_with(root.join("crates"));
             if !candidates.iter().any(|p| p.exists()) && !relative_to_a_case(&root, &cited, written_by_code) {
                 missing.push(format!("{}: cites {cited}", file.strip_prefix(&root).unwrap().display()));
             }

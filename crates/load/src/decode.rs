@@ -95,13 +95,23 @@ impl<'d> Decoder<'d> {
             // `Name()` or `()`: a struct with no fields.
             Kind::Tuple { name, items } if items.is_empty() => (name, &[]),
             _ => {
-                self.wrong_type(v, &format!("a `{type_name}(...)` struct"), Some(format!("write `{type_name}({}: ..., ...)`", known.first().unwrap_or(&"field"))));
+                self.wrong_type(
+                    v,
+                    &format!("a `{type_name}(...)` struct"),
+                    Some(format!("write `{type_name}({}: ..., ...)`", known.first().unwrap_or(&"field"))),
+                );
                 return None;
             }
         };
         if let Some(name) = name {
             if name.text != type_name {
-                self.error(name.span, "wrong-type", format!("expected a `{type_name}`, found `{}`", name.text), format!("expected `{type_name}`"), Some(format!("write `{type_name}(...)`")));
+                self.error(
+                    name.span,
+                    "wrong-type",
+                    format!("expected a `{type_name}`, found `{}`", name.text),
+                    format!("expected `{type_name}`"),
+                    Some(format!("write `{type_name}(...)`")),
+                );
             }
         }
         let mut seen: Vec<&Field> = Vec::new();
@@ -115,7 +125,13 @@ impl<'d> Decoder<'d> {
                     }
                     None => format!("`{type_name}` has the fields {}", list(known)),
                 };
-                self.error(field.name.span, "unknown-field", format!("unknown field `{}` in `{type_name}`", field.name.text), "unknown field", Some(help));
+                self.error(
+                    field.name.span,
+                    "unknown-field",
+                    format!("unknown field `{}` in `{type_name}`", field.name.text),
+                    "unknown field",
+                    Some(help),
+                );
             } else if let Some(first) = seen.iter().find(|f| f.name.text == field.name.text) {
                 self.diags.push(
                     Diagnostic::error("duplicate-field", format!("field `{}` is given twice", field.name.text))
@@ -139,7 +155,13 @@ impl<'d> Decoder<'d> {
             Some(v) => decode(self, v),
             None if f.suggested.contains(&name) => None,
             None => {
-                self.error(f.span, "missing-field", format!("missing field `{name}` in `{}`", f.type_name), format!("`{name}` is required"), Some(format!("add `{name}: ...`")));
+                self.error(
+                    f.span,
+                    "missing-field",
+                    format!("missing field `{name}` in `{}`", f.type_name),
+                    format!("`{name}` is required"),
+                    Some(format!("add `{name}: ...`")),
+                );
                 None
             }
         }
@@ -180,7 +202,13 @@ impl<'d> Decoder<'d> {
             return None;
         }
         if name.text.trim() != name.text {
-            self.error(v.span, "bad-value", format!("name `{}` has leading or trailing spaces", name.text), "spaces around the name", Some(format!("write \"{}\"", name.text.trim())));
+            self.error(
+                v.span,
+                "bad-value",
+                format!("name `{}` has leading or trailing spaces", name.text),
+                "spaces around the name",
+                Some(format!("write \"{}\"", name.text.trim())),
+            );
             return None;
         }
         if let Some((why, instead)) = Name::problem(&name.text) {
@@ -191,7 +219,10 @@ impl<'d> Decoder<'d> {
                 "bad-name",
                 format!("name `{}{more}` {why}", shown.escape_debug()),
                 "not a name",
-                Some(format!("names use letters, digits, `-`, `_` and `.` (not first), at most {} characters: write \"{instead}\"", Name::MAX_LEN)),
+                Some(format!(
+                    "names use letters, digits, `-`, `_` and `.` (not first), at most {} characters: write \"{instead}\"",
+                    Name::MAX_LEN
+                )),
             );
             return None;
         }
@@ -229,7 +260,13 @@ impl<'d> Decoder<'d> {
             return None;
         }
         if x > hi {
-            self.error(v.span, "bad-value", format!("expected a number ≤ {hi:e}, found {x:e}"), "too large", Some("numbers this large are a typo or a mix-up of units; see the README's limits".to_owned()));
+            self.error(
+                v.span,
+                "bad-value",
+                format!("expected a number ≤ {hi:e}, found {x:e}"),
+                "too large",
+                Some("numbers this large are a typo or a mix-up of units; see the README's limits".to_owned()),
+            );
             return None;
         }
         Some(x)
@@ -254,7 +291,13 @@ impl<'d> Decoder<'d> {
             return None;
         }
         if x > u32::MAX as f64 {
-            self.error(v.span, "bad-value", format!("a count can be at most {}, found {x}", u32::MAX), "too large", Some("numbers this large are a typo or a mix-up of units; see the README's limits".into()));
+            self.error(
+                v.span,
+                "bad-value",
+                format!("a count can be at most {}, found {x}", u32::MAX),
+                "too large",
+                Some("numbers this large are a typo or a mix-up of units; see the README's limits".into()),
+            );
             return None;
         }
         Some(x as u32)
@@ -275,7 +318,13 @@ impl<'d> Decoder<'d> {
         match Period::parse(text) {
             Ok(p) => Some((p, v.span)),
             Err(e) => {
-                self.error(v.span, "bad-period", e.message, "not a period", Some("write a quarter as \"2027Q1\" or a month as \"2027-01\"".into()));
+                self.error(
+                    v.span,
+                    "bad-period",
+                    e.message,
+                    "not a period",
+                    Some("write a quarter as \"2027Q1\" or a month as \"2027-01\"".into()),
+                );
                 None
             }
         }
@@ -335,7 +384,12 @@ impl<'d> Decoder<'d> {
     /// A map `{ "name": value }` with string keys, kept in written order.
     /// Repeated keys are errors.
     /// A map whose keys refer to items of `kind`.
-    pub fn map_of<'v, T>(&mut self, v: &'v Value, kind: &'static str, value: impl FnMut(&mut Self, &'v Value) -> Option<T>) -> Option<Vec<(Name, T)>> {
+    pub fn map_of<'v, T>(
+        &mut self,
+        v: &'v Value,
+        kind: &'static str,
+        value: impl FnMut(&mut Self, &'v Value) -> Option<T>,
+    ) -> Option<Vec<(Name, T)>> {
         let map = self.map(v, value)?;
         self.refs.extend(map.iter().map(|(k, _)| (kind, k.clone())));
         Some(map)

@@ -157,11 +157,8 @@ fn read_frame(path: &Path, csv: bool) -> PolarsResult<DataFrame> {
         LazyFrame::scan_parquet(plpath, ScanArgsParquet::default())?
     };
     let schema = lf.clone().collect_schema()?;
-    let wanted: Vec<Expr> = schema
-        .iter_names()
-        .filter(|n| KNOWN.contains(&n.as_str()))
-        .map(|n| col(n.clone()).cast(DataType::String))
-        .collect();
+    let wanted: Vec<Expr> =
+        schema.iter_names().filter(|n| KNOWN.contains(&n.as_str())).map(|n| col(n.clone()).cast(DataType::String)).collect();
     let mut df = lf.select(wanted).collect()?;
     // Keep the full header (with ignored columns) for CSV cell positions.
     df.rechunk_mut_par();
@@ -183,7 +180,14 @@ fn polars_message(e: &PolarsError) -> String {
 /// series has every period. A history is `ragged`: each series starts
 /// where its data starts (services launch at different times) and runs to
 /// the latest period; its values then cover only its own periods.
-pub fn load(files: &[SourceId], regions: &[(String, RegionId)], regions_open: bool, ragged: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+pub fn load(
+    files: &[SourceId],
+    regions: &[(String, RegionId)],
+    regions_open: bool,
+    ragged: bool,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut rows: Vec<Row> = Vec::new();
     let mut regions = regions.to_vec();
@@ -216,9 +220,13 @@ pub fn frame_bytes(path: &Path, columns: Vec<(&str, Column)>) -> Result<Vec<u8>,
         .into_iter()
         .map(|(name, c)| match c {
             // An empty text is a missing value: written as an empty field.
-            Column::Text(v) => polars::prelude::Column::new(name.into(), v.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect::<Vec<_>>()),
+            Column::Text(v) => {
+                polars::prelude::Column::new(name.into(), v.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect::<Vec<_>>())
+            }
             // NaN or infinity is no number: written as a missing value.
-            Column::Number(v) => polars::prelude::Column::new(name.into(), v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>()),
+            Column::Number(v) => {
+                polars::prelude::Column::new(name.into(), v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>())
+            }
             Column::Count(v) => polars::prelude::Column::new(name.into(), v),
         })
         .collect();
@@ -233,7 +241,14 @@ pub fn frame_bytes(path: &Path, columns: Vec<(&str, Column)>) -> Result<Vec<u8>,
     Ok(bytes)
 }
 
-fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_open: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>, rows: &mut Vec<Row>) {
+fn read_file(
+    source: SourceId,
+    regions: &mut Vec<(String, RegionId)>,
+    regions_open: bool,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+    rows: &mut Vec<Row>,
+) {
     let path = sources.get(source).map(|f| f.path.clone()).unwrap_or_default();
     let mut ctx = FileCtx::new(source, sources);
     let csv = ctx.csv;
@@ -264,11 +279,18 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
     };
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     // A column named twice: which one is meant cannot be told.
-    let mut twice: Vec<String> = ctx.header.iter().enumerate().filter(|(i, h)| KNOWN.contains(&h.as_str()) && ctx.header[..*i].contains(h)).map(|(_, h)| h.clone()).collect();
+    let mut twice: Vec<String> = ctx
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| KNOWN.contains(&h.as_str()) && ctx.header[..*i].contains(h))
+        .map(|(_, h)| h.clone())
+        .collect();
     twice.dedup();
     if !twice.is_empty() {
         for name in twice {
-            let d = Diagnostic::error("duplicate-column", format!("the header names `{name}` twice")).help(format!("keep one `{name}` column; rename or remove the other"));
+            let d = Diagnostic::error("duplicate-column", format!("the header names `{name}` twice"))
+                .help(format!("keep one `{name}` column; rename or remove the other"));
             diags.push(ctx.at(sources, 0, Some(name.as_str()), d));
         }
         return;
@@ -279,9 +301,22 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
             missing = true;
             let all: Vec<&str> = if ctx.csv { ctx.header.iter().map(String::as_str).collect() } else { Vec::new() };
             let help = did_you_mean(required, all.iter().copied())
-                .map(|s| if s.trim() == required { format!("the header has spaces around `{required}`: remove them (columns are separated by a bare comma)") } else { format!("rename column `{s}` to `{required}`") })
-                .unwrap_or_else(|| "a forecast has the columns `service`, `period`, optional `region`, and `demand` or `p50`/`p90`/`p95`".into());
-            diags.push(ctx.at(sources, 0, None, Diagnostic::error("missing-column", format!("the forecast has no `{required}` column")).help(help)));
+                .map(|s| {
+                    if s.trim() == required {
+                        format!("the header has spaces around `{required}`: remove them (columns are separated by a bare comma)")
+                    } else {
+                        format!("rename column `{s}` to `{required}`")
+                    }
+                })
+                .unwrap_or_else(|| {
+                    "a forecast has the columns `service`, `period`, optional `region`, and `demand` or `p50`/`p90`/`p95`".into()
+                });
+            diags.push(ctx.at(
+                sources,
+                0,
+                None,
+                Diagnostic::error("missing-column", format!("the forecast has no `{required}` column")).help(help),
+            ));
         }
     }
     let quantiles: Vec<Quantile> = Quantile::ALL.into_iter().filter(|q| names.iter().any(|n| n == q.column())).collect();
@@ -290,7 +325,8 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
         // The header as written, trimmed: a demand column there that the
         // reader did not find had spaces around its name.
         let header: &[String] = if ctx.csv { &ctx.header } else { &[] };
-        let spaced = header.iter().find(|n| n.as_str() == Quantile::Demand.column() || Quantile::ALL.iter().any(|q| q.column() == n.as_str()));
+        let spaced =
+            header.iter().find(|n| n.as_str() == Quantile::Demand.column() || Quantile::ALL.iter().any(|q| q.column() == n.as_str()));
         let help = match spaced {
             Some(n) => format!("the header has spaces around `{n}`: remove them (columns are separated by a bare comma)"),
             None => "add a `demand` column, or quantile columns `p50`, `p90`, `p95`".to_owned(),
@@ -314,7 +350,11 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
     for i in 0..df.height() {
         let row = i as u64 + 1;
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        if blank(&service[i]) && blank(&period[i]) && values.iter().all(|(_, v)| blank(&v[i])) && region.as_ref().is_none_or(|r| blank(&r[i])) {
+        if blank(&service[i])
+            && blank(&period[i])
+            && values.iter().all(|(_, v)| blank(&v[i]))
+            && region.as_ref().is_none_or(|r| blank(&r[i]))
+        {
             continue; // a blank line
         }
         let mut ok = true;
@@ -349,9 +389,16 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
                     Some(Some(id))
                 }
                 None => {
-                    let help = did_you_mean(name, known_regions.iter().copied())
-                        .map_or_else(|| format!("the topology's regions are {}", crate::decode::list(&known_regions)), |s| format!("did you mean `{s}`?"));
-                    diags.push(ctx.at(sources, row, Some("region"), Diagnostic::error("unknown-name", format!("unknown region `{name}`")).help(help)));
+                    let help = did_you_mean(name, known_regions.iter().copied()).map_or_else(
+                        || format!("the topology's regions are {}", crate::decode::list(&known_regions)),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    diags.push(ctx.at(
+                        sources,
+                        row,
+                        Some("region"),
+                        Diagnostic::error("unknown-name", format!("unknown region `{name}`")).help(help),
+                    ));
                     None
                 }
             },
@@ -360,21 +407,53 @@ fn read_file(source: SourceId, regions: &mut Vec<(String, RegionId)>, regions_op
         for (q, column) in &values {
             match column[i].as_deref().map(str::trim) {
                 None | Some("") => {
-                    diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("missing-value", format!("the row has no `{}` value", q.column())).help("every row needs a value in each demand column; write 0 for no demand")));
+                    diags.push(
+                        ctx.at(
+                            sources,
+                            row,
+                            Some(q.column()),
+                            Diagnostic::error("missing-value", format!("the row has no `{}` value", q.column()))
+                                .help("every row needs a value in each demand column; write 0 for no demand"),
+                        ),
+                    );
                     ok = false;
                 }
                 Some(text) => match text.parse::<f64>() {
                     Ok(x) if x.is_finite() && x > headroom_model::limits::MAX_QUANTITY => {
-                        diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("bad-value", format!("demand can be at most {:e}, found {x:e}", headroom_model::limits::MAX_QUANTITY)).help("numbers this large are a typo or a mix-up of units; see the README's limits")));
+                        diags.push(
+                            ctx.at(
+                                sources,
+                                row,
+                                Some(q.column()),
+                                Diagnostic::error(
+                                    "bad-value",
+                                    format!("demand can be at most {:e}, found {x:e}", headroom_model::limits::MAX_QUANTITY),
+                                )
+                                .help("numbers this large are a typo or a mix-up of units; see the README's limits"),
+                            ),
+                        );
                         ok = false;
                     }
                     Ok(x) if x.is_finite() && x >= 0.0 => cells[q.index()] = Some(x),
                     Ok(x) if x.is_finite() => {
-                        diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("bad-value", format!("demand cannot be negative, found {x}"))));
+                        diags.push(ctx.at(
+                            sources,
+                            row,
+                            Some(q.column()),
+                            Diagnostic::error("bad-value", format!("demand cannot be negative, found {x}")),
+                        ));
                         ok = false;
                     }
                     _ => {
-                        diags.push(ctx.at(sources, row, Some(q.column()), Diagnostic::error("bad-value", format!("`{text}` is not a number")).help("demand is a plain number such as 1200 or 35.5")));
+                        diags.push(
+                            ctx.at(
+                                sources,
+                                row,
+                                Some(q.column()),
+                                Diagnostic::error("bad-value", format!("`{text}` is not a number"))
+                                    .help("demand is a plain number such as 1200 or 35.5"),
+                            ),
+                        );
                         ok = false;
                     }
                 },
@@ -397,7 +476,14 @@ fn csv_header(path: &Path) -> Vec<String> {
     csv_fields(line).iter().map(|&(s, e)| line[s..e].trim().trim_matches('"').to_owned()).collect()
 }
 
-fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], ragged: bool, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<LoadedForecast> {
+fn merge(
+    rows: Vec<Row>,
+    regions: &[(String, RegionId)],
+    files: &[SourceId],
+    ragged: bool,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LoadedForecast> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let Some(first) = rows.first() else {
         let mut d = Diagnostic::error("empty-forecast", "the forecast has no rows").help("add one row per service, region and period");
@@ -421,9 +507,19 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], rag
         if row.period.granularity() != granularity {
             let d = Diagnostic::error(
                 "mixed-periods",
-                format!("period {} is a {} but the forecast's first row is in {}s", row.period, row.period.granularity().name(), granularity.name()),
+                format!(
+                    "period {} is a {} but the forecast's first row is in {}s",
+                    row.period,
+                    row.period.granularity().name(),
+                    granularity.name()
+                ),
             )
-            .help(format!("write every period as a {} (first row: {} row {})", granularity.name(), sources.display(first_at.source), first_at.row));
+            .help(format!(
+                "write every period as a {} (first row: {} row {})",
+                granularity.name(),
+                sources.display(first_at.source),
+                first_at.row
+            ));
             diags.push(point(row.at, Some("period"), d, sources));
             bad_granularity = true;
             continue;
@@ -479,7 +575,11 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], rag
             let own = &periods[lo.steps_to(first) as usize..];
             let missing: Vec<String> = own.iter().filter(|p| !rows.iter().any(|r| r.period == **p)).map(|p| p.to_string()).collect();
             if !missing.is_empty() {
-                let shown = if missing.len() > 6 { format!("{} and {} more", missing[..6].join(", "), missing.len() - 6) } else { missing.join(", ") };
+                let shown = if missing.len() > 6 {
+                    format!("{} and {} more", missing[..6].join(", "), missing.len() - 6)
+                } else {
+                    missing.join(", ")
+                };
                 let from = region.map_or(String::new(), |_| " from this region".to_owned());
                 let (what, help) = if ragged {
                     (
@@ -495,10 +595,8 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], rag
             }
             let mut values: [Vec<f64>; 4] = Default::default();
             for q in Quantile::ALL {
-                let column: Option<Vec<f64>> = own
-                    .iter()
-                    .map(|p| rows.iter().find(|r| r.period == *p).and_then(|r| r.values[q.index()]))
-                    .collect();
+                let column: Option<Vec<f64>> =
+                    own.iter().map(|p| rows.iter().find(|r| r.period == *p).and_then(|r| r.values[q.index()])).collect();
                 match column {
                     Some(v) => values[q.index()] = v,
                     None => quantiles.retain(|x| *x != q),
@@ -509,7 +607,11 @@ fn merge(rows: Vec<Row>, regions: &[(String, RegionId)], files: &[SourceId], rag
                 if let (Some(a), Some(b), Some(c)) = (v(Quantile::P50), v(Quantile::P90), v(Quantile::P95)) {
                     if !(a <= b && b <= c) {
                         let row = rows.iter().find(|r| r.period == *p).map(|r| r.at)?;
-                        let d = Diagnostic::warning("quantiles-cross", format!("service `{name}` in {p}: p50 {a} ≤ p90 {b} ≤ p95 {c} does not hold")).help("quantiles should not decrease; check the forecast export");
+                        let d = Diagnostic::warning(
+                            "quantiles-cross",
+                            format!("service `{name}` in {p}: p50 {a} ≤ p90 {b} ≤ p95 {c} does not hold"),
+                        )
+                        .help("quantiles should not decrease; check the forecast export");
                         diags.push(point(row, None, d, sources));
                     }
                 }
@@ -541,20 +643,6 @@ pub fn is_parquet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_records_and_fields_respect_quotes() {
-        let text = "a,b\r\n\"x,\ny\",2\n\n3,";
-        let records = csv_records(text);
-        assert_eq!(records, vec![(0, 3), (5, 13), (14, 14), (15, 17)]);
-        assert_eq!(csv_fields(&text[5..13]), vec![(0, 6), (7, 8)]);
-        assert_eq!(csv_fields("3,"), vec![(0, 1), (2, 2)]);
-    }
-}
-
 /// Warns of each forecast series no service uses: a typo in a service's
 /// name or `demand` leaves that demand unplanned without a word.
 pub fn warn_unused(loaded: &LoadedForecast, used: &[&str], sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) {
@@ -566,10 +654,25 @@ pub fn warn_unused(loaded: &LoadedForecast, used: &[&str], sources: &mut SourceM
         let Some(&at) = loaded.series_at.get(&series.name) else { continue };
         let help = match did_you_mean(&series.name, used.iter().copied()) {
             Some(name) => format!("did you mean `{name}`? A service plans the series its `demand` names (by default, its own name)"),
-            None => "a service plans the series its `demand` names (by default, its own name); remove the rows if no service needs them".to_owned(),
+            None => "a service plans the series its `demand` names (by default, its own name); remove the rows if no service needs them"
+                .to_owned(),
         };
         let d = Diagnostic::warning("unused-series", format!("no service plans forecast series `{}`", series.name)).help(help);
         let file = files.entry(at.source).or_insert_with(|| FileCtx::new(at.source, sources));
         diags.push(file.at(sources, at.row, Some("service"), d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_records_and_fields_respect_quotes() {
+        let text = "a,b\r\n\"x,\ny\",2\n\n3,";
+        let records = csv_records(text);
+        assert_eq!(records, vec![(0, 3), (5, 13), (14, 14), (15, 17)]);
+        assert_eq!(csv_fields(&text[5..13]), vec![(0, 6), (7, 8)]);
+        assert_eq!(csv_fields("3,"), vec![(0, 1), (2, 2)]);
     }
 }

@@ -10,8 +10,8 @@ mod decode;
 mod forecast;
 mod raw;
 mod resolve;
-mod scenario;
 mod ron;
+mod scenario;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use headroom_diag::{Diagnostic, Diagnostics, SourceMap};
 use headroom_model::{Organisation, SourceId};
 
-pub use scenario::load_scenarios;
 pub use forecast::{frame_bytes, is_csv, is_parquet, Column, LoadedForecast};
+pub use scenario::load_scenarios;
 
 /// What to load.
 #[derive(Clone, Debug)]
@@ -93,7 +93,11 @@ pub fn load(options: &Options) -> Loaded {
         }
         for (_, path, n) in seen.iter().filter(|(_, _, n)| *n > 1) {
             let id = sources.add(path, path.display().to_string(), None);
-            diags.push(Diagnostic::warning("repeated-input", format!("--forecast {} is given {n} times; it is read once", path.display())).file(id).help("give each forecast file once"));
+            diags.push(
+                Diagnostic::warning("repeated-input", format!("--forecast {} is given {n} times; it is read once", path.display()))
+                    .file(id)
+                    .help("give each forecast file once"),
+            );
         }
         ids
     };
@@ -109,13 +113,8 @@ pub fn load(options: &Options) -> Loaded {
     let (intents_readable, intents_ok) = (intents_readable && intents_read, intents_ok && intents_read);
 
     let topo = resolve::topology(&topologies, topo_readable, topo_ok, &partial, &mut diags);
-    let regions: Vec<(String, headroom_model::RegionId)> = topo
-        .regions
-        .names()
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i)))
-        .collect();
+    let regions: Vec<(String, headroom_model::RegionId)> =
+        topo.regions.names().iter().enumerate().map(|(i, n)| (n.text.clone(), headroom_model::RegionId::from_index(i))).collect();
     let forecast = forecast::load(&forecast_files, &regions, topo.regions.is_open(), false, &mut sources, &mut diags);
     // The model grows with the horizon squared (a fleet sums every earlier
     // order): a horizon past the limit is refused, not planned for hours.
@@ -125,7 +124,13 @@ pub fn load(options: &Options) -> Loaded {
         if !fits {
             let mut d = Diagnostic::error(
                 "bad-value",
-                format!("the forecast covers {} periods, {} to {}; headroom plans at most {}", periods.len(), periods[0], periods[periods.len() - 1], headroom_model::limits::MAX_PERIODS),
+                format!(
+                    "the forecast covers {} periods, {} to {}; headroom plans at most {}",
+                    periods.len(),
+                    periods[0],
+                    periods[periods.len() - 1],
+                    headroom_model::limits::MAX_PERIODS
+                ),
             )
             .help("a capacity plan looks a few years ahead: leave out the periods past the ones you plan for");
             if let Some(&file) = forecast_files.first() {
@@ -172,7 +177,8 @@ pub struct History {
 pub fn load_history(path: &Path) -> History {
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
-    let history = add_file(path, path.display().to_string(), false, &mut sources, &mut diags).and_then(|id| forecast::load(&[id], &[], true, true, &mut sources, &mut diags));
+    let history = add_file(path, path.display().to_string(), false, &mut sources, &mut diags)
+        .and_then(|id| forecast::load(&[id], &[], true, true, &mut sources, &mut diags));
     let mut diagnostics = Diagnostics { list: diags };
     diagnostics.sort(&sources);
     let history = history.filter(|_| !diagnostics.list.iter().any(Diagnostic::is_error));
@@ -198,9 +204,14 @@ fn ron_files(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Di
     let entries = list_dir(root, dir, sources, diags)?;
     let rons: Vec<PathBuf> = entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "ron")).collect();
     if rons.is_empty() {
-        let example = if dir == "topology" { "fleet.ron holding `Topology(...)`" } else { "one `<team>.ron` per team, holding `Team(...)`" };
+        let example =
+            if dir == "topology" { "fleet.ron holding `Topology(...)`" } else { "one `<team>.ron` per team, holding `Team(...)`" };
         let id = sources.add(&root.join(dir), display(root, Path::new(dir)), None);
-        diags.push(Diagnostic::error("no-input-files", format!("no .ron files in {}", display(root, Path::new(dir)))).file(id).help(format!("add {example}")));
+        diags.push(
+            Diagnostic::error("no-input-files", format!("no .ron files in {}", display(root, Path::new(dir))))
+                .file(id)
+                .help(format!("add {example}")),
+        );
         return None;
     }
     let mut ids = Vec::new();
@@ -226,11 +237,9 @@ fn data_files(root: &Path, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>)
         .collect();
     if forecasts.is_empty() {
         let id = sources.add(&root.join("data"), display(root, Path::new("data")), None);
-        diags.push(
-            Diagnostic::error("no-input-files", format!("no forecast in {}", display(root, Path::new("data"))))
-                .file(id)
-                .help("add data/forecast.csv (or .parquet) with columns service, period, region, demand; `headroom forecast` makes one from history"),
-        );
+        diags.push(Diagnostic::error("no-input-files", format!("no forecast in {}", display(root, Path::new("data")))).file(id).help(
+            "add data/forecast.csv (or .parquet) with columns service, period, region, demand; `headroom forecast` makes one from history",
+        ));
     }
     forecasts
         .iter()
@@ -254,11 +263,16 @@ fn list_dir(root: &Path, dir: &str, sources: &mut SourceMap, diags: &mut Vec<Dia
         Err(e) => {
             let id = sources.add(&path, shown.clone(), None);
             let help = if e.kind() == std::io::ErrorKind::NotFound {
-                format!("run headroom in the directory that holds topology/, intents/ and data/, or pass `--root DIR` (looked in {})", root.display())
+                format!(
+                    "run headroom in the directory that holds topology/, intents/ and data/, or pass `--root DIR` (looked in {})",
+                    root.display()
+                )
             } else {
                 "check the directory's permissions".to_owned()
             };
-            diags.push(Diagnostic::error("unreadable-path", format!("cannot read directory {shown}: {}", io_message(&e))).file(id).help(help));
+            diags.push(
+                Diagnostic::error("unreadable-path", format!("cannot read directory {shown}: {}", io_message(&e))).file(id).help(help),
+            );
             None
         }
     }
@@ -272,7 +286,11 @@ fn add_file(path: &Path, name: String, text: bool, sources: &mut SourceMap, diag
         if !meta.is_file() {
             let id = sources.add(path, name.clone(), None);
             let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe, socket or device)" };
-            diags.push(Diagnostic::error("unreadable-path", format!("cannot read {name}: it is {what}")).file(id).help("inputs must be regular files; move it out of the input directory"));
+            diags.push(
+                Diagnostic::error("unreadable-path", format!("cannot read {name}: it is {what}"))
+                    .file(id)
+                    .help("inputs must be regular files; move it out of the input directory"),
+            );
             return None;
         }
     }
@@ -296,7 +314,11 @@ fn add_file(path: &Path, name: String, text: bool, sources: &mut SourceMap, diag
         },
         Err(e) => {
             let id = sources.add(path, name.clone(), None);
-            diags.push(Diagnostic::error("unreadable-path", format!("cannot read {name}: {}", io_message(&e))).file(id).help("check that the file exists and is readable"));
+            diags.push(
+                Diagnostic::error("unreadable-path", format!("cannot read {name}: {}", io_message(&e)))
+                    .file(id)
+                    .help("check that the file exists and is readable"),
+            );
             None
         }
     }

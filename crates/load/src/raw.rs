@@ -175,7 +175,13 @@ fn region(d: &mut Decoder, v: &Value) -> Option<Name> {
 
 fn schedule(d: &mut Decoder, v: &Value) -> Option<Vec<(At, f64)>> {
     let Kind::Map(entries) = &v.kind else {
-        d.error(v.span, "wrong-type", format!("expected a map `{{\"2027Q3\": value}}`, found {}", v.kind.describe()), "expected a map of period to value", None);
+        d.error(
+            v.span,
+            "wrong-type",
+            format!("expected a map `{{\"2027Q3\": value}}`, found {}", v.kind.describe()),
+            "expected a map of period to value",
+            None,
+        );
         return None;
     };
     let decoded: Vec<Option<(At, f64)>> = entries
@@ -189,7 +195,13 @@ fn schedule(d: &mut Decoder, v: &Value) -> Option<Vec<(At, f64)>> {
     out.sort_by_key(|((p, _), _)| p.start_month());
     for pair in out.windows(2) {
         if pair[0].0 .0.start_month() == pair[1].0 .0.start_month() {
-            d.error(pair[1].0 .1, "duplicate-key", format!("two changes from {}", pair[1].0 .0), "same period as another change", Some("keep one change per period".into()));
+            d.error(
+                pair[1].0 .1,
+                "duplicate-key",
+                format!("two changes from {}", pair[1].0 .0),
+                "same period as another change",
+                Some("keep one change per period".into()),
+            );
             return None;
         }
     }
@@ -198,8 +210,20 @@ fn schedule(d: &mut Decoder, v: &Value) -> Option<Vec<(At, f64)>> {
 
 fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
     const FIELDS: &[&str] = &[
-        "name", "region", "failure_domain", "power_cap_kw", "power_cap_changes", "space_cap", "space_cap_changes",
-        "fleet", "retirements", "can_order", "lead_time_months", "max_deliveries_per_month", "max_deliveries", "utilisation_target",
+        "name",
+        "region",
+        "failure_domain",
+        "power_cap_kw",
+        "power_cap_changes",
+        "space_cap",
+        "space_cap_changes",
+        "fleet",
+        "retirements",
+        "can_order",
+        "lead_time_months",
+        "max_deliveries_per_month",
+        "max_deliveries",
+        "utilisation_target",
     ];
     let f = d.fields(v, "Cluster", FIELDS)?;
     let x = all! {
@@ -218,10 +242,31 @@ fn cluster(d: &mut Decoder, v: &Value) -> Option<RawCluster> {
         max_deliveries = d.opt(&f, "max_deliveries", deliveries);
         utilisation_target = d.opt(&f, "utilisation_target", Decoder::share);
     }?;
-    let (name, region, failure_domain, power_cap_kw, power_cap_changes, space_cap, space_cap_changes, fleet, retirements, can_order, lead_time_months, max_deliveries_per_month, max_deliveries, utilisation_target) = x;
+    let (
+        name,
+        region,
+        failure_domain,
+        power_cap_kw,
+        power_cap_changes,
+        space_cap,
+        space_cap_changes,
+        fleet,
+        retirements,
+        can_order,
+        lead_time_months,
+        max_deliveries_per_month,
+        max_deliveries,
+        utilisation_target,
+    ) = x;
     let max_deliveries_per_month = match (max_deliveries_per_month, max_deliveries) {
         (Some(_), Some(_)) => {
-            d.error(f.span, "bad-value", format!("cluster `{}` gives both `max_deliveries_per_month` and `max_deliveries`", name.text), "give one of them", Some("keep the one in the unit your vendor quotes".into()));
+            d.error(
+                f.span,
+                "bad-value",
+                format!("cluster `{}` gives both `max_deliveries_per_month` and `max_deliveries`", name.text),
+                "give one of them",
+                Some("keep the one in the unit your vendor quotes".into()),
+            );
             return None;
         }
         (per_month, None) => per_month,
@@ -253,7 +298,13 @@ fn deliveries(d: &mut Decoder, v: &Value) -> Option<(f64, u32)> {
         months = d.req(&f, "months", Decoder::count);
     }?;
     if months == 0 {
-        d.error(f.span, "bad-value", "deliveries over 0 months", "months must be at least 1", Some("write `months: 3` for a quarter".into()));
+        d.error(
+            f.span,
+            "bad-value",
+            "deliveries over 0 months",
+            "months must be at least 1",
+            Some("write `months: 3` for a quarter".into()),
+        );
         return None;
     }
     Some((f64::from(machines), months))
@@ -289,7 +340,13 @@ fn latency_within(d: &mut Decoder, v: &Value) -> Option<(Name, f64, Span)> {
             Some((region, ms, v.span))
         }
         _ => {
-            d.error(v.span, "wrong-type", format!("expected a `(\"region\", ms)` pair, found {}", v.kind.describe()), "expected (region, milliseconds)", Some("write (\"us-east\", 2)".into()));
+            d.error(
+                v.span,
+                "wrong-type",
+                format!("expected a `(\"region\", ms)` pair, found {}", v.kind.describe()),
+                "expected (region, milliseconds)",
+                Some("write (\"us-east\", 2)".into()),
+            );
             None
         }
     }
@@ -306,7 +363,13 @@ fn latency_pair(d: &mut Decoder, v: &Value) -> Option<(Name, Name, f64, Span)> {
             Some((a, b, ms, v.span))
         }
         _ => {
-            d.error(v.span, "wrong-type", format!("expected a `(\"region-a\", \"region-b\", ms)` triple, found {}", v.kind.describe()), "expected (region, region, milliseconds)", Some("write (\"us-east\", \"eu-west\", 75)".into()));
+            d.error(
+                v.span,
+                "wrong-type",
+                format!("expected a `(\"region-a\", \"region-b\", ms)` triple, found {}", v.kind.describe()),
+                "expected (region, region, milliseconds)",
+                Some("write (\"us-east\", \"eu-west\", 75)".into()),
+            );
             None
         }
     }
@@ -323,9 +386,22 @@ pub fn team(d: &mut Decoder, v: &Value) -> Option<TeamFile> {
 
 fn service(d: &mut Decoder, v: &Value) -> Option<RawService> {
     const FIELDS: &[&str] = &[
-        "name", "demand", "unit", "per_unit", "redundancy", "max_latency_ms", "allowed_regions", "forbidden_regions",
-        "allowed_clusters", "forbidden_clusters", "max_region_share", "max_cluster_share", "depends_on", "priority",
-        "events", "quantile",
+        "name",
+        "demand",
+        "unit",
+        "per_unit",
+        "redundancy",
+        "max_latency_ms",
+        "allowed_regions",
+        "forbidden_regions",
+        "allowed_clusters",
+        "forbidden_clusters",
+        "max_region_share",
+        "max_cluster_share",
+        "depends_on",
+        "priority",
+        "events",
+        "quantile",
     ];
     let f = d.fields(v, "Service", FIELDS)?;
     let regions = |d: &mut Decoder, v: &Value| d.list(v, |d, v| d.reference(v, "region"));
@@ -348,7 +424,24 @@ fn service(d: &mut Decoder, v: &Value) -> Option<RawService> {
         events = d.opt(&f, "events", |d, v| d.list(v, event));
         quantile = d.opt(&f, "quantile", quantile);
     }?;
-    let (name, demand, unit, per_unit, redundancy, max_latency_ms, allowed_regions, forbidden_regions, allowed_clusters, forbidden_clusters, max_region_share, max_cluster_share, depends_on, priority, events, quantile) = x;
+    let (
+        name,
+        demand,
+        unit,
+        per_unit,
+        redundancy,
+        max_latency_ms,
+        allowed_regions,
+        forbidden_regions,
+        allowed_clusters,
+        forbidden_clusters,
+        max_region_share,
+        max_cluster_share,
+        depends_on,
+        priority,
+        events,
+        quantile,
+    ) = x;
     Some(RawService {
         name,
         demand,
@@ -416,11 +509,23 @@ fn event(d: &mut Decoder, v: &Value) -> Option<RawEvent> {
         (Some(x), None) => headroom_model::Effect::Add(x),
         (None, Some(m)) => headroom_model::Effect::Multiply(m),
         (Some(_), Some(_)) => {
-            d.error(f.span, "bad-value", format!("event `{}` gives both `add` and `multiply`", name.text), "give one of them", Some("split it into two events".into()));
+            d.error(
+                f.span,
+                "bad-value",
+                format!("event `{}` gives both `add` and `multiply`", name.text),
+                "give one of them",
+                Some("split it into two events".into()),
+            );
             return None;
         }
         (None, None) => {
-            d.error(f.span, "missing-field", format!("event `{}` gives neither `add` nor `multiply`", name.text), "no effect", Some("add `add: 5000` (units of demand) or `multiply: 1.5` (× organic demand)".into()));
+            d.error(
+                f.span,
+                "missing-field",
+                format!("event `{}` gives neither `add` nor `multiply`", name.text),
+                "no effect",
+                Some("add `add: 5000` (units of demand) or `multiply: 1.5` (× organic demand)".into()),
+            );
             return None;
         }
     };

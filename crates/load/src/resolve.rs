@@ -71,7 +71,11 @@ impl Table {
         }
         // Items that had errors are still names the user wrote: suggest them.
         let known: Vec<&str> = self.names.iter().map(|n| n.text.as_str()).chain(self.broken.iter().map(String::as_str)).collect();
-        diags.push(Diagnostic::error("unknown-name", format!("unknown {} `{}`", self.kind, name.text)).label(name.span, format!("no {} of this name", self.kind)).help(unknown_help(&name.text, self.kind, self.plural, &known)));
+        diags.push(
+            Diagnostic::error("unknown-name", format!("unknown {} `{}`", self.kind, name.text))
+                .label(name.span, format!("no {} of this name", self.kind))
+                .help(unknown_help(&name.text, self.kind, self.plural, &known)),
+        );
         None
     }
 
@@ -138,7 +142,10 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
         (all(|f| f.clusters.len()), "clusters", "clusters: [Cluster(name: ..., region: ..., ...)]"),
     ] {
         if count == 0 && complete {
-            diags.push(Diagnostic::error("missing-section", format!("the topology defines no {}", kind.replace('_', " "))).help(format!("add `{example}` to a file in topology/")));
+            diags.push(
+                Diagnostic::error("missing-section", format!("the topology defines no {}", kind.replace('_', " ")))
+                    .help(format!("add `{example}` to a file in topology/")),
+            );
         }
     }
 
@@ -222,9 +229,17 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
                         retired += r.count as u64;
                         if retired > existing as u64 {
                             diags.push(
-                                Diagnostic::error("bad-value", format!("cluster `{}` retires {retired} machines of type `{}` by {}, but has {existing}", c.name.text, machine_types.names()[m.index()].text, r.period))
-                                    .label(r.span, "more than the fleet has")
-                                    .help("retire no more machines than the existing fleet holds"),
+                                Diagnostic::error(
+                                    "bad-value",
+                                    format!(
+                                        "cluster `{}` retires {retired} machines of type `{}` by {}, but has {existing}",
+                                        c.name.text,
+                                        machine_types.names()[m.index()].text,
+                                        r.period
+                                    ),
+                                )
+                                .label(r.span, "more than the fleet has")
+                                .help("retire no more machines than the existing fleet holds"),
                             );
                             break;
                         }
@@ -233,9 +248,16 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
                 for r in &retirements {
                     if !fleet.iter().any(|(m, _)| *m == r.machine_type) {
                         diags.push(
-                            Diagnostic::error("bad-value", format!("cluster `{}` retires machines of type `{}` but has none", c.name.text, machine_types.names()[r.machine_type.index()].text))
-                                .label(r.span, "not in this cluster's fleet")
-                                .help("add them to `fleet`, or remove the retirement"),
+                            Diagnostic::error(
+                                "bad-value",
+                                format!(
+                                    "cluster `{}` retires machines of type `{}` but has none",
+                                    c.name.text,
+                                    machine_types.names()[r.machine_type.index()].text
+                                ),
+                            )
+                            .label(r.span, "not in this cluster's fleet")
+                            .help("add them to `fleet`, or remove the retirement"),
                         );
                     }
                 }
@@ -298,7 +320,11 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
                 let (ia, ib) = (regions.lookup(a, diags), regions.lookup(b, diags));
                 let (Some(ia), Some(ib)) = (ia, ib) else { continue };
                 if ia == ib {
-                    diags.push(Diagnostic::error("bad-value", format!("latency from `{}` to itself", a.text)).label(*span, "same region twice").help("the latency inside a region is `intra_region_ms`"));
+                    diags.push(
+                        Diagnostic::error("bad-value", format!("latency from `{}` to itself", a.text))
+                            .label(*span, "same region twice")
+                            .help("the latency inside a region is `intra_region_ms`"),
+                    );
                     continue;
                 }
                 let key = (ia.min(ib), ia.max(ib));
@@ -330,11 +356,7 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
         }
     }
     let model = (errors(diags) == before).then(|| Organisation {
-        resources: files
-            .iter()
-            .flat_map(|f| &f.resources)
-            .map(|r| Resource { name: r.name.clone(), unit: r.unit.clone() })
-            .collect(),
+        resources: files.iter().flat_map(|f| &f.resources).map(|r| Resource { name: r.name.clone(), unit: r.unit.clone() }).collect(),
         machine_types: model_machine_types,
         regions: regions.names().iter().map(|n| Region { name: n.clone() }).collect(),
         clusters: model_clusters,
@@ -349,7 +371,15 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
 
 /// The intents, resolved against the topology and the forecast.
 /// `readable` and `complete` are as for [`topology`], for intent files.
-pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Partial, topo: &Topology, forecast: Option<&LoadedForecast>, diags: &mut Vec<Diagnostic>) -> Option<(Vec<Team>, Vec<Service>)> {
+pub fn intents(
+    files: &[TeamFile],
+    readable: bool,
+    complete: bool,
+    partial: &Partial,
+    topo: &Topology,
+    forecast: Option<&LoadedForecast>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Vec<Team>, Vec<Service>)> {
     let errors = |d: &Vec<Diagnostic>| d.iter().filter(|x| x.is_error()).count();
     let before = errors(diags);
     let mut teams = Table::new("team", "teams", partial).open(!readable);
@@ -370,7 +400,8 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
     let series_names: Vec<&str> = forecast.map(|f| f.forecast.series.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default();
     // Services others depend on: without a series of their own, they serve
     // only what their dependents induce (a database behind an API).
-    let depended_on: std::collections::BTreeSet<&str> = files.iter().flat_map(|f| &f.services).flat_map(|s| &s.depends_on).map(|d| d.service.text.as_str()).collect();
+    let depended_on: std::collections::BTreeSet<&str> =
+        files.iter().flat_map(|f| &f.services).flat_map(|s| &s.depends_on).map(|d| d.service.text.as_str()).collect();
     let periods = forecast.map(|f| f.forecast.periods.as_slice()).unwrap_or(&[]);
     let mut out = Vec::new();
     let mut team_list = Vec::new();
@@ -394,7 +425,12 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
             let mut dependencies = Vec::new();
             for dep in &s.depends_on {
                 match services.lookup(&dep.service, diags) {
-                    Some(i) => dependencies.push(Dependency { service: ServiceId::from_index(i), ratio: dep.ratio, max_latency_ms: dep.max_latency_ms, span: dep.span }),
+                    Some(i) => dependencies.push(Dependency {
+                        service: ServiceId::from_index(i),
+                        ratio: dep.ratio,
+                        max_latency_ms: dep.max_latency_ms,
+                        span: dep.span,
+                    }),
                     None => ok = false,
                 }
             }
@@ -415,18 +451,32 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
                     if from.start_month() >= last.end_month() || from.start_month() < first.start_month() {
                         let when = if from.start_month() < first.start_month() { "before" } else { "after" };
                         diags.push(
-                            Diagnostic::error("event-outside-horizon", format!("event `{}` of `{}` starts in {from}, {when} the horizon ({first} to {last})", e.name.text, s.name.text))
-                                .label(from_span, "outside the horizon")
-                                .help(if when == "before" {
-                                    "growth that has already happened is in the organic forecast: remove the event, or move it into the horizon".to_owned()
-                                } else {
-                                    format!("extend the forecast past {from}, or move the event to {last} or earlier")
-                                }),
+                            Diagnostic::error(
+                                "event-outside-horizon",
+                                format!(
+                                    "event `{}` of `{}` starts in {from}, {when} the horizon ({first} to {last})",
+                                    e.name.text, s.name.text
+                                ),
+                            )
+                            .label(from_span, "outside the horizon")
+                            .help(if when == "before" {
+                                "growth that has already happened is in the organic forecast: remove the event, or move it into the horizon"
+                                    .to_owned()
+                            } else {
+                                format!("extend the forecast past {from}, or move the event to {last} or earlier")
+                            }),
                         );
                         ok = false;
                     }
                 }
-                events.push(Event { name: e.name.clone(), from, effect: e.effect, ramp_periods: e.ramp_periods, region: event_region, span: e.span });
+                events.push(Event {
+                    name: e.name.clone(),
+                    from,
+                    effect: e.effect,
+                    ramp_periods: e.ramp_periods,
+                    region: event_region,
+                    span: e.span,
+                });
             }
             let demand = s.demand.clone().unwrap_or_else(|| s.name.clone());
             let mut quantile = s.quantile.unwrap_or(Quantile::Demand);
@@ -442,7 +492,11 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
                             ),
                             None => format!("add rows for `{}` to the forecast in data/", demand.text),
                         };
-                        diags.push(Diagnostic::error("unknown-name", format!("the forecast has no demand for `{}`", demand.text)).label(demand.span, "no forecast rows for this series").help(help));
+                        diags.push(
+                            Diagnostic::error("unknown-name", format!("the forecast has no demand for `{}`", demand.text))
+                                .label(demand.span, "no forecast rows for this series")
+                                .help(help),
+                        );
                         ok = false;
                     }
                     Some(available) => {
@@ -452,9 +506,17 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
                         if !available.contains(&quantile) {
                             let have: Vec<&str> = available.iter().map(|q| q.column()).collect();
                             diags.push(
-                                Diagnostic::error("missing-column", format!("`{}` plans for the `{}` column, which the forecast of `{}` lacks", s.name.text, quantile.column(), demand.text))
-                                    .label(s.name.span, "this service")
-                                    .help(format!("the forecast has {}: set `quantile` to one of them, or add the column", list(&have))),
+                                Diagnostic::error(
+                                    "missing-column",
+                                    format!(
+                                        "`{}` plans for the `{}` column, which the forecast of `{}` lacks",
+                                        s.name.text,
+                                        quantile.column(),
+                                        demand.text
+                                    ),
+                                )
+                                .label(s.name.span, "this service")
+                                .help(format!("the forecast has {}: set `quantile` to one of them, or add the column", list(&have))),
                             );
                             ok = false;
                         }
@@ -462,7 +524,8 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
                 }
             }
             let regions_ok = allowed_regions.as_ref().is_none_or(Option::is_some) && allowed_clusters.as_ref().is_none_or(Option::is_some);
-            if let (true, true, Some(forbidden_regions), Some(forbidden_clusters)) = (ok, regions_ok, forbidden_regions, forbidden_clusters) {
+            if let (true, true, Some(forbidden_regions), Some(forbidden_clusters)) = (ok, regions_ok, forbidden_regions, forbidden_clusters)
+            {
                 out.push(Service {
                     name: s.name.clone(),
                     team,
@@ -486,7 +549,10 @@ pub fn intents(files: &[TeamFile], readable: bool, complete: bool, partial: &Par
         }
     }
     if complete && files.iter().all(|f| f.services.is_empty()) {
-        diags.push(Diagnostic::error("missing-section", "no service intents are defined").help("add `Team(name: ..., services: [Service(...)])` files to intents/"));
+        diags.push(
+            Diagnostic::error("missing-section", "no service intents are defined")
+                .help("add `Team(name: ..., services: [Service(...)])` files to intents/"),
+        );
     }
     (errors(diags) == before).then_some((team_list, out))
 }

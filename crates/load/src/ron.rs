@@ -24,15 +24,24 @@ pub struct Value {
 pub enum Kind {
     Bool(bool),
     /// A number, with whether it was written as an integer.
-    Number { value: f64, integer: bool },
+    Number {
+        value: f64,
+        integer: bool,
+    },
     Str(String),
     Char(char),
     /// A bare identifier: a unit enum variant, or `None`.
     Ident(String),
     /// `Name(a, b)` or `(a, b)`; `Some(x)` is a tuple named `Some`.
-    Tuple { name: Option<Ident>, items: Vec<Value> },
+    Tuple {
+        name: Option<Ident>,
+        items: Vec<Value>,
+    },
     /// `Name(field: value, ...)` or `(field: value, ...)`.
-    Struct { name: Option<Ident>, fields: Vec<Field> },
+    Struct {
+        name: Option<Ident>,
+        fields: Vec<Field>,
+    },
     List(Vec<Value>),
     Map(Vec<(Value, Value)>),
 }
@@ -90,7 +99,12 @@ pub fn parse(source: SourceId, text: &str) -> Result<Value, SyntaxError> {
     let value = p.value()?;
     p.skip_trivia()?;
     if p.pos < text.len() {
-        return Err(p.error_at(p.pos, p.next_token_end(), "unexpected text after the value", Some("a file holds exactly one value: is a `,` or a closing bracket misplaced?")));
+        return Err(p.error_at(
+            p.pos,
+            p.next_token_end(),
+            "unexpected text after the value",
+            Some("a file holds exactly one value: is a `,` or a closing bracket misplaced?"),
+        ));
     }
     Ok(value)
 }
@@ -114,7 +128,8 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&self, start: usize, end: usize, message: &str, help: Option<&str>) -> SyntaxError {
-        let mut error = SyntaxError { message: message.to_owned(), span: self.span(start, end), help: help.map(str::to_owned), related: None };
+        let mut error =
+            SyntaxError { message: message.to_owned(), span: self.span(start, end), help: help.map(str::to_owned), related: None };
         // A string that swallowed a line end is the usual cause of nonsense
         // a few lines later: point at it.
         if let Some(string) = self.multiline_string.filter(|&s| s < start) {
@@ -236,7 +251,10 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            Some(_) => Err(self.error_here("expected a value", Some("values are numbers, \"strings\", [lists], {maps}, Structs(...) or identifiers"))),
+            Some(_) => {
+                Err(self
+                    .error_here("expected a value", Some("values are numbers, \"strings\", [lists], {maps}, Structs(...) or identifiers")))
+            }
         };
         self.depth -= 1;
         Ok(Value { kind: result?, span: self.span(start, self.pos) })
@@ -270,7 +288,8 @@ impl<'a> Parser<'a> {
                 let field_name = self.ident();
                 self.skip_trivia()?;
                 if !self.eat(':')? {
-                    return Err(self.error_here(&format!("expected `:` after field `{}`", field_name.text), Some("fields are written `name: value`")));
+                    return Err(self
+                        .error_here(&format!("expected `:` after field `{}`", field_name.text), Some("fields are written `name: value`")));
                 }
                 let value = self.value()?;
                 fields.push(Field { name: field_name, value });
@@ -321,7 +340,10 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(c @ (')' | ']' | '}')) if c != close => {
                 let opener = &self.text[open..open + 1];
-                let mut e = self.error_here(&format!("expected `{close}` to close the `{opener}`, found `{c}`"), Some(&format!("add `{close}` before this `{c}`")));
+                let mut e = self.error_here(
+                    &format!("expected `{close}` to close the `{opener}`, found `{c}`"),
+                    Some(&format!("add `{close}` before this `{c}`")),
+                );
                 if e.related.is_none() {
                     e.related = Some((self.span(open, open + 1), format!("this `{opener}` is not closed")));
                 }
@@ -334,7 +356,12 @@ impl<'a> Parser<'a> {
     fn missing_separator(&self, open: usize, close: &str) -> SyntaxError {
         if self.pos >= self.text.len() {
             let opener = &self.text[open..open + 1];
-            return self.error_at(open, open + 1, &format!("this `{opener}` is never closed"), Some(&format!("add `{close}` where the value ends")));
+            return self.error_at(
+                open,
+                open + 1,
+                &format!("this `{opener}` is never closed"),
+                Some(&format!("add `{close}` where the value ends")),
+            );
         }
         if let Err(e) = self.check_mismatched(open, close.chars().next().unwrap_or(')')) {
             return e;
@@ -378,12 +405,22 @@ impl<'a> Parser<'a> {
         let len = rest
             .char_indices()
             .find(|&(i, c)| {
-                !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || ((c == '-' || c == '+') && (i == 0 || matches!(rest.as_bytes()[i - 1], b'e' | b'E') && !rest.starts_with("0x"))))
+                !(c.is_ascii_alphanumeric()
+                    || c == '_'
+                    || c == '.'
+                    || ((c == '-' || c == '+') && (i == 0 || matches!(rest.as_bytes()[i - 1], b'e' | b'E') && !rest.starts_with("0x"))))
             })
             .map_or(rest.len(), |(i, _)| i);
         let token = &rest[..len];
         self.pos += len;
-        let bad = |p: &Self| p.error_at(start, start + len.max(1), &format!("`{token}` is not a number"), Some("write numbers like `12`, `0.75`, `1_000` or `2.5e3`"));
+        let bad = |p: &Self| {
+            p.error_at(
+                start,
+                start + len.max(1),
+                &format!("`{token}` is not a number"),
+                Some("write numbers like `12`, `0.75`, `1_000` or `2.5e3`"),
+            )
+        };
         let (sign, body) = match token.as_bytes().first() {
             Some(b'-') => (-1.0, &token[1..]),
             Some(b'+') => (1.0, &token[1..]),
@@ -460,7 +497,14 @@ impl<'a> Parser<'a> {
                     None => return Err(self.error_at(at, self.pos, "bad unicode escape", Some("write `\\u{1F600}` or `\\u00e9`"))),
                 }
             }
-            _ => return Err(self.error_at(at, self.pos, &format!("unknown escape `\\{c}`"), Some("escapes are \\n \\t \\r \\0 \\\\ \\\" \\' and \\u{…}"))),
+            _ => {
+                return Err(self.error_at(
+                    at,
+                    self.pos,
+                    &format!("unknown escape `\\{c}`"),
+                    Some("escapes are \\n \\t \\r \\0 \\\\ \\\" \\' and \\u{…}"),
+                ))
+            }
         })
     }
 
@@ -496,10 +540,22 @@ impl<'a> Parser<'a> {
                 self.pos += c.len_utf8();
                 c
             }
-            _ => return Err(self.error_at(start, self.pos, "empty character literal", Some("write a character as 'a', or a string as \"text\""))),
+            _ => {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    "empty character literal",
+                    Some("write a character as 'a', or a string as \"text\""),
+                ))
+            }
         };
         if self.peek() != Some('\'') {
-            return Err(self.error_at(start, self.pos, "this character literal is never closed", Some("write a character as 'a', or a string as \"text\" (strings use double quotes)")));
+            return Err(self.error_at(
+                start,
+                self.pos,
+                "this character literal is never closed",
+                Some("write a character as 'a', or a string as \"text\" (strings use double quotes)"),
+            ));
         }
         self.pos += 1;
         Ok(c)

@@ -24,11 +24,39 @@ struct RawScenario {
 }
 
 enum RawChange {
-    Demand { multiply: f64, services: Option<Vec<Name>>, regions: Option<Vec<Name>>, from: Option<(Period, Span)> },
-    Event { service: Name, event: Name, delay_periods: u32, scale: f64, cancel: bool, span: Span },
-    Cluster { name: Name, from: Option<(Period, Span)>, power_cap_kw: Option<f64>, space_cap: Option<f64>, can_order: Option<Vec<Name>>, lead_time_months: Option<u32>, max_deliveries_per_month: Option<f64> },
-    LeadTime { add_months: u32, clusters: Option<Vec<Name>> },
-    MachineType { name: Name, capital_cost: Option<f64>, running_cost_per_month: Option<f64>, power_kw: Option<f64> },
+    Demand {
+        multiply: f64,
+        services: Option<Vec<Name>>,
+        regions: Option<Vec<Name>>,
+        from: Option<(Period, Span)>,
+    },
+    Event {
+        service: Name,
+        event: Name,
+        delay_periods: u32,
+        scale: f64,
+        cancel: bool,
+        span: Span,
+    },
+    Cluster {
+        name: Name,
+        from: Option<(Period, Span)>,
+        power_cap_kw: Option<f64>,
+        space_cap: Option<f64>,
+        can_order: Option<Vec<Name>>,
+        lead_time_months: Option<u32>,
+        max_deliveries_per_month: Option<f64>,
+    },
+    LeadTime {
+        add_months: u32,
+        clusters: Option<Vec<Name>>,
+    },
+    MachineType {
+        name: Name,
+        capital_cost: Option<f64>,
+        running_cost_per_month: Option<f64>,
+        power_kw: Option<f64>,
+    },
 }
 
 /// Reads the scenario files at `paths` into `loaded`'s source map and
@@ -89,7 +117,13 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
     let kind = match &v.kind {
         Kind::Struct { name: Some(n), .. } | Kind::Tuple { name: Some(n), .. } => n,
         _ => {
-            d.error(v.span, "wrong-type", format!("expected a change, found {}", v.kind.describe()), "not a change", Some(format!("a change is one of {}, written like `Demand(multiply: 1.2)`", list(CHANGES))));
+            d.error(
+                v.span,
+                "wrong-type",
+                format!("expected a change, found {}", v.kind.describe()),
+                "not a change",
+                Some(format!("a change is one of {}, written like `Demand(multiply: 1.2)`", list(CHANGES))),
+            );
             return None;
         }
     };
@@ -114,7 +148,13 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
             if cancel && (delay.is_some() || scale.is_some()) {
                 // Reported; the names are still resolved, so their mistakes
                 // show in the same run (which fails).
-                d.error(f.span, "bad-value", format!("event `{}` is both cancelled and changed", event.text), "cancelled and changed", Some("remove `cancel: true`, or the other changes".into()));
+                d.error(
+                    f.span,
+                    "bad-value",
+                    format!("event `{}` is both cancelled and changed", event.text),
+                    "cancelled and changed",
+                    Some("remove `cancel: true`, or the other changes".into()),
+                );
             }
             if !cancel && delay.is_none() && scale.is_none() {
                 no_change(d, &f, "delay_periods: 2`, `scale: 1.5` or `cancel: true");
@@ -123,7 +163,11 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
             Some(RawChange::Event { service, event, delay_periods: delay.unwrap_or(0), scale: scale.unwrap_or(1.0), cancel, span: v.span })
         }
         "Cluster" => {
-            let f = d.fields(v, "Cluster", &["name", "from", "power_cap_kw", "space_cap", "can_order", "lead_time_months", "max_deliveries_per_month"])?;
+            let f = d.fields(
+                v,
+                "Cluster",
+                &["name", "from", "power_cap_kw", "space_cap", "can_order", "lead_time_months", "max_deliveries_per_month"],
+            )?;
             let name = d.req(&f, "name", Decoder::name);
             let from = d.opt(&f, "from", Decoder::period);
             let power = d.opt(&f, "power_cap_kw", Decoder::non_negative);
@@ -133,13 +177,31 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
             let deliveries = d.opt(&f, "max_deliveries_per_month", Decoder::non_negative);
             let (name, from, power, space, can_order, lead, deliveries) = (name?, from?, power?, space?, can_order?, lead?, deliveries?);
             if power.is_none() && space.is_none() && can_order.is_none() && lead.is_none() && deliveries.is_none() {
-                no_change(d, &f, "power_cap_kw: 800`, `space_cap: 200`, `can_order: []`, `lead_time_months: 9` or `max_deliveries_per_month: 20");
+                no_change(
+                    d,
+                    &f,
+                    "power_cap_kw: 800`, `space_cap: 200`, `can_order: []`, `lead_time_months: 9` or `max_deliveries_per_month: 20",
+                );
                 return None;
             }
             if let (Some((_, at)), None, None) = (from, power, space) {
-                d.error(at, "bad-value", "`from` applies to the power and space caps only", "no cap given", Some("add `power_cap_kw` or `space_cap`, or remove `from`".into()));
+                d.error(
+                    at,
+                    "bad-value",
+                    "`from` applies to the power and space caps only",
+                    "no cap given",
+                    Some("add `power_cap_kw` or `space_cap`, or remove `from`".into()),
+                );
             }
-            Some(RawChange::Cluster { name, from, power_cap_kw: power, space_cap: space, can_order, lead_time_months: lead, max_deliveries_per_month: deliveries })
+            Some(RawChange::Cluster {
+                name,
+                from,
+                power_cap_kw: power,
+                space_cap: space,
+                can_order,
+                lead_time_months: lead,
+                max_deliveries_per_month: deliveries,
+            })
         }
         "LeadTime" => {
             let f = d.fields(v, "LeadTime", &["add_months", "clusters"])?;
@@ -161,7 +223,8 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
             Some(RawChange::MachineType { name, capital_cost: capital, running_cost_per_month: running, power_kw: power })
         }
         other => {
-            let help = did_you_mean(other, CHANGES.iter().copied()).map_or_else(|| format!("a change is one of {}", list(CHANGES)), |s| format!("did you mean `{s}`?"));
+            let help = did_you_mean(other, CHANGES.iter().copied())
+                .map_or_else(|| format!("a change is one of {}", list(CHANGES)), |s| format!("did you mean `{s}`?"));
             d.error(kind.span, "unknown-variant", format!("unknown change `{other}`"), "not a kind of change", Some(help));
             None
         }
@@ -169,14 +232,26 @@ fn change(d: &mut Decoder, v: &Value) -> Option<RawChange> {
 }
 
 fn no_change(d: &mut Decoder, f: &Fields, example: &str) {
-    d.error(f.span, "missing-field", format!("this `{}` changes nothing", f.type_name), "nothing to change", Some(format!("give at least one of `{example}`")));
+    d.error(
+        f.span,
+        "missing-field",
+        format!("this `{}` changes nothing", f.type_name),
+        "nothing to change",
+        Some(format!("give at least one of `{example}`")),
+    );
 }
 
 fn boolean(d: &mut Decoder, v: &Value) -> Option<bool> {
     match v.kind {
         Kind::Bool(b) => Some(b),
         _ => {
-            d.error(v.span, "wrong-type", format!("expected `true` or `false`, found {}", v.kind.describe()), "expected `true` or `false`", None);
+            d.error(
+                v.span,
+                "wrong-type",
+                format!("expected `true` or `false`, found {}", v.kind.describe()),
+                "expected `true` or `false`",
+                None,
+            );
             None
         }
     }
@@ -189,11 +264,22 @@ fn lookup(name: &Name, kind: &str, plural: &str, known: &[&str], diags: &mut Vec
         return Some(i);
     }
     let help = unknown_help(&name.text, kind, plural, known);
-    diags.push(Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text)).label(name.span, format!("no {kind} of this name")).help(help));
+    diags.push(
+        Diagnostic::error("unknown-name", format!("unknown {kind} `{}`", name.text))
+            .label(name.span, format!("no {kind} of this name"))
+            .help(help),
+    );
     None
 }
 
-fn lookup_all<T>(names: &[Name], kind: &str, plural: &str, known: &[&str], diags: &mut Vec<Diagnostic>, id: fn(usize) -> T) -> Option<Vec<T>> {
+fn lookup_all<T>(
+    names: &[Name],
+    kind: &str,
+    plural: &str,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+    id: fn(usize) -> T,
+) -> Option<Vec<T>> {
     let found: Vec<Option<T>> = names.iter().map(|n| lookup(n, kind, plural, known, diags).map(id)).collect();
     found.into_iter().collect()
 }
@@ -214,7 +300,13 @@ fn scenario_name(raw: &RawScenario, path: &Path, id: headroom_model::SourceId, d
     None
 }
 
-fn resolve(org: &Organisation, path: &Path, id: headroom_model::SourceId, raw: &RawScenario, diags: &mut Vec<Diagnostic>) -> Option<Scenario> {
+fn resolve(
+    org: &Organisation,
+    path: &Path,
+    id: headroom_model::SourceId,
+    raw: &RawScenario,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Scenario> {
     let services: Vec<&str> = org.services.iter().map(|s| s.name.text.as_str()).collect();
     let regions: Vec<&str> = org.regions.iter().map(|r| r.name.text.as_str()).collect();
     let clusters: Vec<&str> = org.clusters.iter().map(|c| c.name.text.as_str()).collect();

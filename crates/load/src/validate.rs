@@ -68,12 +68,24 @@ fn redundancy(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
     }
     if groups(org, &usable, level) < need {
         diags.push(
-            Diagnostic::error("redundancy-impossible", format!(
-                "`{}` asks for N+{} across {}, but the {} it may use span only {} {}",
-                service.name, service.redundancy.k, plural(level), plural(Level::Cluster), groups(org, &usable, level), plural(level)
-            ))
+            Diagnostic::error(
+                "redundancy-impossible",
+                format!(
+                    "`{}` asks for N+{} across {}, but the {} it may use span only {} {}",
+                    service.name,
+                    service.redundancy.k,
+                    plural(level),
+                    plural(Level::Cluster),
+                    groups(org, &usable, level),
+                    plural(level)
+                ),
+            )
             .label(service.name.span, "this service")
-            .help(format!("N+{} needs at least {need} {}: allow more regions or clusters, or lower `n_plus`", service.redundancy.k, plural(level))),
+            .help(format!(
+                "N+{} needs at least {need} {}: allow more regions or clusters, or lower `n_plus`",
+                service.redundancy.k,
+                plural(level)
+            )),
         );
         return;
     }
@@ -98,16 +110,29 @@ fn redundancy(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
             }
         }
         let names: Vec<&str> = serving.iter().map(|&c| org.cluster(c).name.as_str()).collect();
-        let within = if names.is_empty() { "none is".to_owned() } else { format!("only {have} ({}) {}", list(&names), if have == 1 { "is" } else { "are" }) };
+        let within = if names.is_empty() {
+            "none is".to_owned()
+        } else {
+            format!("only {have} ({}) {}", list(&names), if have == 1 { "is" } else { "are" })
+        };
         let fix = match needed {
-            Some(ms) => format!("raise `max_latency_ms` to {ms}, allow more clusters near `{}`, or lower `n_plus`", org.region(origin).name),
+            Some(ms) => {
+                format!("raise `max_latency_ms` to {ms}, allow more clusters near `{}`, or lower `n_plus`", org.region(origin).name)
+            }
             None => "allow more clusters, or lower `n_plus`".to_owned(),
         };
         diags.push(
-            Diagnostic::error("redundancy-impossible", format!(
-                "`{}` cannot keep N+{} across {} for demand from `{}`: of the {} it may use, {within} within {limit} ms",
-                service.name, service.redundancy.k, plural(level), org.region(origin).name, plural(Level::Cluster)
-            ))
+            Diagnostic::error(
+                "redundancy-impossible",
+                format!(
+                    "`{}` cannot keep N+{} across {} for demand from `{}`: of the {} it may use, {within} within {limit} ms",
+                    service.name,
+                    service.redundancy.k,
+                    plural(level),
+                    org.region(origin).name,
+                    plural(Level::Cluster)
+                ),
+            )
             .label(service.name.span, "this service")
             .help(fix),
         );
@@ -122,12 +147,22 @@ fn redundancy(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
         if !ok {
             let limit = dep.max_latency_ms.or(d.max_latency_ms).map_or(String::new(), |ms| format!(" within {ms} ms"));
             diags.push(
-                Diagnostic::error("redundancy-impossible", format!(
-                    "`{}` depends on `{}`, but from no cluster `{}` may use are there {need} {} of `{}`{limit}",
-                    service.name, d.name, service.name, plural(d.redundancy.level), d.name
-                ))
+                Diagnostic::error(
+                    "redundancy-impossible",
+                    format!(
+                        "`{}` depends on `{}`, but from no cluster `{}` may use are there {need} {} of `{}`{limit}",
+                        service.name,
+                        d.name,
+                        service.name,
+                        plural(d.redundancy.level),
+                        d.name
+                    ),
+                )
                 .label(dep.span, "this dependency")
-                .help(format!("`{}` keeps N+{}: raise the dependency's `max_latency_ms`, or let the two services share more regions", d.name, d.redundancy.k)),
+                .help(format!(
+                    "`{}` keeps N+{}: raise the dependency's `max_latency_ms`, or let the two services share more regions",
+                    d.name, d.redundancy.k
+                )),
             );
         }
     }
@@ -136,18 +171,23 @@ fn redundancy(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
 fn spread(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
     let service = org.service(s);
     let usable: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
-    for (share, level, field) in [
-        (service.max_cluster_share, Level::Cluster, "max_cluster_share"),
-        (service.max_region_share, Level::Region, "max_region_share"),
-    ] {
+    for (share, level, field) in
+        [(service.max_cluster_share, Level::Cluster, "max_cluster_share"), (service.max_region_share, Level::Region, "max_region_share")]
+    {
         let Some(share) = share else { continue };
         let n = groups(org, &usable, level);
         if (n as f64) * share < 1.0 - 1e-9 {
             diags.push(
-                Diagnostic::error("spread-impossible", format!(
-                    "`{}` allows at most {share} of its capacity in one {}, but may use only {n} {}: they can hold {} of it",
-                    service.name, level.name(), plural(level), n as f64 * share
-                ))
+                Diagnostic::error(
+                    "spread-impossible",
+                    format!(
+                        "`{}` allows at most {share} of its capacity in one {}, but may use only {n} {}: they can hold {} of it",
+                        service.name,
+                        level.name(),
+                        plural(level),
+                        n as f64 * share
+                    ),
+                )
                 .label(service.name.span, "this service")
                 .help(format!("raise `{field}` to at least {:.3}, or allow more {}", 1.0 / n.max(1) as f64, plural(level))),
             );
@@ -167,9 +207,15 @@ fn resources(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
         });
         if !provided {
             diags.push(
-                Diagnostic::error("resource-unavailable", format!("`{}` needs `{}`, but no cluster it may use has or can order machines with it", service.name, org.resources[r].name))
-                    .label(service.name.span, "this service")
-                    .help("let a cluster order a machine type that provides it, or allow more clusters"),
+                Diagnostic::error(
+                    "resource-unavailable",
+                    format!(
+                        "`{}` needs `{}`, but no cluster it may use has or can order machines with it",
+                        service.name, org.resources[r].name
+                    ),
+                )
+                .label(service.name.span, "this service")
+                .help("let a cluster order a machine type that provides it, or allow more clusters"),
             );
         }
     }
@@ -187,7 +233,10 @@ fn events(org: &Organisation, s: ServiceId, diags: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::error(
         "event-below-zero",
-        format!("the events of `{}` take its demand below zero{place} in {period}: {before:.3} without them, {change:+.3} by them", service.name),
+        format!(
+            "the events of `{}` take its demand below zero{place} in {period}: {before:.3} without them, {change:+.3} by them",
+            service.name
+        ),
     )
     .help("an event that removes demand may remove at most what is forecast: check the sign and the number of digits of `add`");
     for event in &service.events {

@@ -12,7 +12,9 @@ type Rows = (Vec<&'static str>, Vec<&'static str>, Vec<Option<&'static str>>, Ve
 /// The same rows as `tests/check/base/data/forecast.csv`.
 fn base_rows() -> Rows {
     let mut rows: Rows = Default::default();
-    for (name, region, start, step) in [("frontend", Some("east"), 1000.0, 100.0), ("frontend", Some("west"), 500.0, 50.0), ("db", None, 100.0, 10.0)] {
+    for (name, region, start, step) in
+        [("frontend", Some("east"), 1000.0, 100.0), ("frontend", Some("west"), 500.0, 50.0), ("db", None, 100.0, 10.0)]
+    {
         for (i, period) in ["2027Q1", "2027Q2", "2027Q3", "2027Q4"].into_iter().enumerate() {
             rows.0.push(name);
             rows.1.push(period);

@@ -122,11 +122,7 @@ impl Organisation {
         for event in &service.events {
             if let Some(region) = event.region {
                 if !out.iter().any(|d| d.region == Some(region)) {
-                    out.push(DirectDemand {
-                        region: Some(region),
-                        organic: vec![0.0; horizon],
-                        inorganic: vec![0.0; horizon],
-                    });
+                    out.push(DirectDemand { region: Some(region), organic: vec![0.0; horizon], inorganic: vec![0.0; horizon] });
                 }
             }
         }
@@ -137,17 +133,12 @@ impl Organisation {
                 if share == 0.0 {
                     continue;
                 }
-                let targets: Vec<usize> =
-                    (0..out.len()).filter(|&i| event.region.is_none() || out[i].region == event.region).collect();
+                let targets: Vec<usize> = (0..out.len()).filter(|&i| event.region.is_none() || out[i].region == event.region).collect();
                 match event.effect {
                     Effect::Add(x) => {
                         let organic: f64 = targets.iter().map(|&i| out[i].organic[t]).sum();
                         for &i in &targets {
-                            let weight = if organic > 0.0 {
-                                out[i].organic[t] / organic
-                            } else {
-                                1.0 / targets.len() as f64
-                            };
+                            let weight = if organic > 0.0 { out[i].organic[t] / organic } else { 1.0 / targets.len() as f64 };
                             out[i].inorganic[t] += share * x * weight;
                         }
                     }

@@ -122,7 +122,8 @@ impl Organisation {
             }
         }
         for from in self.service_ids() {
-            let mut regions: Vec<RegionId> = self.cluster_ids().filter(|&c| self.may_use(from, c)).map(|c| self.cluster(c).region).collect();
+            let mut regions: Vec<RegionId> =
+                self.cluster_ids().filter(|&c| self.may_use(from, c)).map(|c| self.cluster(c).region).collect();
             regions.sort();
             regions.dedup();
             for dep in &self.service(from).dependencies {
@@ -143,7 +144,11 @@ impl Organisation {
         for c in self.cluster_ids() {
             let node = ns + c.index();
             if linked[node] {
-                by_root.entry(root(&mut parent, node)).or_insert_with(|| Part { services: Vec::new(), clusters: Vec::new() }).clusters.push(c);
+                by_root
+                    .entry(root(&mut parent, node))
+                    .or_insert_with(|| Part { services: Vec::new(), clusters: Vec::new() })
+                    .clusters
+                    .push(c);
             } else {
                 rest.clusters.push(c);
             }

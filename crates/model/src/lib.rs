@@ -12,12 +12,12 @@ mod graph;
 pub mod ids;
 pub mod limits;
 mod org;
-pub mod scenario;
 pub mod period;
+pub mod scenario;
 pub mod span;
 
-pub use graph::Part;
 pub use forecast::{DirectDemand, Forecast, Origin, Series};
+pub use graph::Part;
 pub use ids::*;
 pub use org::*;
 pub use period::{Granularity, Period, PeriodParseError};

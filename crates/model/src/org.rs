@@ -89,11 +89,7 @@ impl Schedule {
     /// later than the period starts. Works across granularities (a change
     /// from `2027Q3` is in force from `2027-07`).
     pub fn at(&self, period: Period) -> f64 {
-        self.changes
-            .iter()
-            .rev()
-            .find(|c| c.from.start_month() <= period.start_month())
-            .map_or(self.initial, |c| c.value)
+        self.changes.iter().rev().find(|c| c.from.start_month() <= period.start_month()).map_or(self.initial, |c| c.value)
     }
 }
 
@@ -170,11 +166,7 @@ impl Cluster {
 
     /// Machines of type `m` retired by (during or before) `period`.
     pub fn retired_by(&self, m: MachineTypeId, period: Period) -> u32 {
-        self.retirements
-            .iter()
-            .filter(|r| r.machine_type == m && r.period.start_month() <= period.start_month())
-            .map(|r| r.count)
-            .sum()
+        self.retirements.iter().filter(|r| r.machine_type == m && r.period.start_month() <= period.start_month()).map(|r| r.count).sum()
     }
 
     /// Lead time in whole periods of the given length (rounded up: an order
@@ -430,8 +422,7 @@ impl Organisation {
     /// Whether cluster `c` may serve demand of `s` that originates in
     /// `origin` (`None`: demand with no region, which any cluster may serve).
     pub fn serves(&self, s: ServiceId, origin: Option<RegionId>, c: ClusterId) -> bool {
-        self.may_use(s, c)
-            && within(self.service(s).max_latency_ms, origin, self.cluster(c).region, &self.latency)
+        self.may_use(s, c) && within(self.service(s).max_latency_ms, origin, self.cluster(c).region, &self.latency)
     }
 
     /// The group of cluster `c` at redundancy level `level`, as a number

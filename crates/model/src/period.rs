@@ -55,17 +55,13 @@ const MAX_YEAR: i32 = 2999;
 
 impl Period {
     pub fn quarter(year: i32, quarter: u32) -> Option<Period> {
-        ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=4).contains(&quarter)).then(|| Period {
-            granularity: Granularity::Quarter,
-            ordinal: year * 4 + quarter as i32 - 1,
-        })
+        ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=4).contains(&quarter))
+            .then(|| Period { granularity: Granularity::Quarter, ordinal: year * 4 + quarter as i32 - 1 })
     }
 
     pub fn month(year: i32, month: u32) -> Option<Period> {
-        ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=12).contains(&month)).then(|| Period {
-            granularity: Granularity::Month,
-            ordinal: year * 12 + month as i32 - 1,
-        })
+        ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=12).contains(&month))
+            .then(|| Period { granularity: Granularity::Month, ordinal: year * 12 + month as i32 - 1 })
     }
 
     /// Parses `2027Q1` (quarter) or `2027-01` (month). Surrounding white
@@ -81,9 +77,7 @@ impl Period {
         let year: i32 = text[..4].parse().map_err(|_| fail("bad year"))?;
         let rest = &text[4..];
         let number = |digits: &str| -> Option<u32> {
-            (!digits.is_empty() && digits.len() <= 2 && digits.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| digits.parse().ok())
-                .flatten()
+            (!digits.is_empty() && digits.len() <= 2 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
         };
         let period = if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
             let q = number(q).ok_or_else(|| fail("the quarter is not a number"))?;

@@ -117,7 +117,10 @@ fn ramps_count_whole_periods_even_for_monthly_starts() {
 fn schedules_change_from_their_period_on_across_granularities() {
     let s = Schedule {
         initial: 100.0,
-        changes: vec![Change { from: p("2027Q3"), value: 200.0, span: Span::NONE }, Change { from: p("2028-02"), value: 50.0, span: Span::NONE }],
+        changes: vec![
+            Change { from: p("2027Q3"), value: 200.0, span: Span::NONE },
+            Change { from: p("2028-02"), value: 50.0, span: Span::NONE },
+        ],
     };
     assert_eq!(s.at(p("2027Q2")), 100.0);
     assert_eq!(s.at(p("2027Q3")), 200.0);
@@ -156,7 +159,12 @@ fn lead_times_round_up_to_whole_periods() {
 #[test]
 fn dependency_order_puts_dependents_first_and_finds_cycles() {
     // 0 → 1 → 2, and 3 → 1.
-    let o = org(vec![service("a", vec![1], vec![]), service("b", vec![2], vec![]), service("c", vec![], vec![]), service("d", vec![1], vec![])]);
+    let o = org(vec![
+        service("a", vec![1], vec![]),
+        service("b", vec![2], vec![]),
+        service("c", vec![], vec![]),
+        service("d", vec![1], vec![]),
+    ]);
     let order = o.dependency_order().unwrap();
     let pos = |s: u32| order.iter().position(|x| x.0 == s).unwrap();
     assert!(pos(0) < pos(1) && pos(3) < pos(1) && pos(1) < pos(2));
@@ -178,7 +186,8 @@ fn scenario(changes: Vec<What>) -> Scenario {
 fn a_demand_scenario_scales_organic_demand_of_the_regions_and_periods_named() {
     // ×1.5 from 2027Q3 in region a only: 100 → 150 there; b stays 300.
     let o = org(vec![service("s", vec![], vec![])]);
-    let w = scenario(vec![What::Demand { factor: 1.5, services: None, regions: Some(vec![RegionId(0)]), from: Some(p("2027Q3")) }]).apply(&o);
+    let w =
+        scenario(vec![What::Demand { factor: 1.5, services: None, regions: Some(vec![RegionId(0)]), from: Some(p("2027Q3")) }]).apply(&o);
     let d = w.direct_demand(ServiceId(0));
     assert_eq!(d[0].organic, vec![100.0, 100.0, 150.0, 150.0]);
     assert_eq!(d[1].organic, vec![300.0; 4]);
@@ -233,10 +242,27 @@ fn cluster_supply_and_price_scenarios_change_what_they_name() {
         utilisation_target: 0.8,
     };
     o.clusters = vec![cluster("x"), cluster("y")];
-    o.machine_types = vec![MachineType { name: name("m"), capacity: vec![1.0], capital_cost: 10.0, running_cost_per_month: 1.0, power_kw: 0.5 }];
+    o.machine_types =
+        vec![MachineType { name: name("m"), capacity: vec![1.0], capital_cost: 10.0, running_cost_per_month: 1.0, power_kw: 0.5 }];
     let w = scenario(vec![
-        What::Cluster { cluster: ClusterId(0), from: Some(p("2027Q2")), power_cap_kw: Some(80.0), space_cap: None, can_order: Some(vec![]), lead_time_months: None, max_deliveries_per_month: Some(4.0) },
-        What::Cluster { cluster: ClusterId(1), from: None, power_cap_kw: None, space_cap: Some(20.0), can_order: None, lead_time_months: Some(9), max_deliveries_per_month: None },
+        What::Cluster {
+            cluster: ClusterId(0),
+            from: Some(p("2027Q2")),
+            power_cap_kw: Some(80.0),
+            space_cap: None,
+            can_order: Some(vec![]),
+            lead_time_months: None,
+            max_deliveries_per_month: Some(4.0),
+        },
+        What::Cluster {
+            cluster: ClusterId(1),
+            from: None,
+            power_cap_kw: None,
+            space_cap: Some(20.0),
+            can_order: None,
+            lead_time_months: Some(9),
+            max_deliveries_per_month: None,
+        },
         What::LeadTime { add_months: 3, clusters: None },
         What::MachineType { machine_type: MachineTypeId(0), capital_cost: Some(12.0), running_cost_per_month: None, power_kw: None },
     ])

@@ -92,7 +92,7 @@ impl std::error::Error for Error {}
 pub fn period_start(period: Period) -> i64 {
     let month = period.start_month();
     let (year, m) = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
-    days_from_civil(year as i64, m, 1) * 86_400
+    days_from_civil(year, m, 1) * 86_400
 }
 
 /// Unix seconds at the end of `period` (the start of the next).
@@ -146,7 +146,12 @@ async fn fetch_async(query: &Query) -> Result<Vec<Series>, Error> {
     let mut from = start;
     while from < end {
         let to = (from + step * (MAX_POINTS as i64 - 1)).min(end - 1);
-        let mut request = client.get(&endpoint).query(&[("query", query.promql.as_str()), ("start", &from.to_string()), ("end", &to.to_string()), ("step", &step.to_string())]);
+        let mut request = client.get(&endpoint).query(&[
+            ("query", query.promql.as_str()),
+            ("start", &from.to_string()),
+            ("end", &to.to_string()),
+            ("step", &step.to_string()),
+        ]);
         for (name, value) in &query.headers {
             request = request.header(name, value);
         }
@@ -191,13 +196,17 @@ pub fn parse(status: u16, body: &str) -> Result<Vec<Series>, Error> {
     results
         .iter()
         .map(|r| {
-            let labels = r["metric"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()).unwrap_or_default();
+            let labels = r["metric"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+                .unwrap_or_default();
             let values = r["values"].as_array().ok_or_else(|| Error::Malformed("a series without `values`".into()))?;
             let points = values
                 .iter()
                 .map(|p| {
                     let t = p[0].as_f64().ok_or_else(|| Error::Malformed("a point without a time".into()))?;
-                    let v: f64 = p[1].as_str().and_then(|s| s.parse().ok()).ok_or_else(|| Error::Malformed("a point without a value".into()))?;
+                    let v: f64 =
+                        p[1].as_str().and_then(|s| s.parse().ok()).ok_or_else(|| Error::Malformed("a point without a value".into()))?;
                     Ok((t.floor() as i64, v))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
@@ -230,14 +239,24 @@ pub struct Aggregated {
 /// negative are left out (demand is never negative); two series with the
 /// same service and region are an error in the query (aggregate `by` those
 /// labels).
-pub fn aggregate(series: &[Series], query: &Query, statistic: Statistic, service_label: &str, region_label: Option<&str>) -> Result<Aggregated, String> {
+pub fn aggregate(
+    series: &[Series],
+    query: &Query,
+    statistic: Statistic,
+    service_label: &str,
+    region_label: Option<&str>,
+) -> Result<Aggregated, String> {
     let granularity = query.from.granularity();
     let (start, end) = (period_start(query.from), period_end(query.to));
     let mut out = Aggregated::default();
     let mut seen: BTreeMap<(String, Option<String>), BTreeMap<String, String>> = BTreeMap::new();
     for s in series {
         let Some(service) = s.labels.get(service_label) else {
-            out.skipped.push(format!("a series without label `{service_label}` ({}): add `by ({service_label}{})` to the query", show(&s.labels), region_label.map_or(String::new(), |r| format!(", {r}"))));
+            out.skipped.push(format!(
+                "a series without label `{service_label}` ({}): add `by ({service_label}{})` to the query",
+                show(&s.labels),
+                region_label.map_or(String::new(), |r| format!(", {r}"))
+            ));
             continue;
         };
         let region = match region_label {
@@ -251,7 +270,13 @@ pub fn aggregate(series: &[Series], query: &Query, statistic: Statistic, service
             None => None,
         };
         if let Some(first) = seen.insert((service.clone(), region.clone()), s.labels.clone()) {
-            return Err(format!("two series for `{service}`{}: {} and {}; aggregate them in the query (`sum by ({service_label}{}) (...)`)", region.as_ref().map_or(String::new(), |r| format!(" in `{r}`")), show(&first), show(&s.labels), region_label.map_or(String::new(), |r| format!(", {r}"))));
+            return Err(format!(
+                "two series for `{service}`{}: {} and {}; aggregate them in the query (`sum by ({service_label}{}) (...)`)",
+                region.as_ref().map_or(String::new(), |r| format!(" in `{r}`")),
+                show(&first),
+                show(&s.labels),
+                region_label.map_or(String::new(), |r| format!(", {r}"))
+            ));
         }
         let mut by_period: BTreeMap<Period, Vec<f64>> = BTreeMap::new();
         for &(t, v) in &s.points {
@@ -290,7 +315,8 @@ mod tests {
         assert_eq!(period_end(p("2025Q1")), 1_743_465_600); // 2025-04-01T00:00:00Z
         assert_eq!(period_of(1_743_465_599, Granularity::Quarter), Some(p("2025Q1")));
         assert_eq!(period_of(1_743_465_600, Granularity::Quarter), Some(p("2025Q2")));
-        assert_eq!(period_of(951_782_400, Granularity::Month), Some(p("2000-02"))); // 2000-02-29
+        assert_eq!(period_of(951_782_400, Granularity::Month), Some(p("2000-02")));
+        // 2000-02-29
     }
 
     #[test]
@@ -315,14 +341,28 @@ mod tests {
             {"metric":{"service":"web","region":"eu"},"values":[[1735689600,"10"],[1738368000,"20"],[1743465600,"5"]]},
             {"metric":{"region":"eu"},"values":[[1735689600,"1"]]}]}}"#;
         let series = parse(200, body).unwrap();
-        let query = Query { url: String::new(), promql: String::new(), from: p("2025Q1"), to: p("2025Q2"), step_seconds: 86_400, headers: Vec::new(), timeout: Duration::from_secs(1) };
+        let query = Query {
+            url: String::new(),
+            promql: String::new(),
+            from: p("2025Q1"),
+            to: p("2025Q2"),
+            step_seconds: 86_400,
+            headers: Vec::new(),
+            timeout: Duration::from_secs(1),
+        };
         let a = aggregate(&series, &query, Statistic::Mean, "service", Some("region")).unwrap();
         assert_eq!(a.rows.len(), 2);
         assert_eq!((a.rows[0].period, a.rows[0].demand), (p("2025Q1"), 15.0));
         assert_eq!((a.rows[1].period, a.rows[1].demand), (p("2025Q2"), 5.0));
         assert_eq!(a.skipped.len(), 1, "{:?}", a.skipped);
         // Two series for one service: the query must aggregate.
-        let twice = vec![series[0].clone(), Series { labels: [("service".into(), "web".into()), ("region".into(), "eu".into()), ("pod".into(), "b".into())].into(), points: vec![] }];
+        let twice = vec![
+            series[0].clone(),
+            Series {
+                labels: [("service".into(), "web".into()), ("region".into(), "eu".into()), ("pod".into(), "b".into())].into(),
+                points: vec![],
+            },
+        ];
         assert!(aggregate(&twice, &query, Statistic::Mean, "service", Some("region")).unwrap_err().contains("sum by (service, region)"));
     }
 }

@@ -315,7 +315,11 @@ impl Plan {
         let major = |v: &str| v.split('.').next().map(str::to_owned);
         match version.format_version {
             Some(v) if major(&v) == major(FORMAT_VERSION) => serde_json::from_str(text).map_err(err),
-            Some(v) => Err(ReadError { message: format!("plan format {v} is not supported (this headroom reads {FORMAT_VERSION})"), line: 1, column: 1 }),
+            Some(v) => Err(ReadError {
+                message: format!("plan format {v} is not supported (this headroom reads {FORMAT_VERSION})"),
+                line: 1,
+                column: 1,
+            }),
             None => Err(ReadError { message: "not a headroom plan: no `format_version`".into(), line: 1, column: 1 }),
         }
     }

@@ -50,12 +50,25 @@ pub fn csv_tables(plan: &Plan) -> Vec<(&'static str, String)> {
     }
     let mut utilisation = String::from("period,cluster,resource,used,allocatable,capacity\n");
     for u in &plan.utilisation {
-        writeln!(utilisation, "{},{},{},{},{},{}", u.period, field(&u.cluster), field(&u.resource), u.used, u.allocatable, u.capacity).unwrap();
+        writeln!(utilisation, "{},{},{},{},{},{}", u.period, field(&u.cluster), field(&u.resource), u.used, u.allocatable, u.capacity)
+            .unwrap();
     }
     let mut power = String::from("period,cluster,power_kw,power_cap_kw,machines,space_cap,deliveries,delivery_limit\n");
     for p in &plan.power_space {
         let limit = p.delivery_limit.map_or(String::new(), |l| l.to_string());
-        writeln!(power, "{},{},{},{},{},{},{},{}", p.period, field(&p.cluster), p.power_kw, p.power_cap_kw, p.machines, p.space_cap, p.deliveries, limit).unwrap();
+        writeln!(
+            power,
+            "{},{},{},{},{},{},{},{}",
+            p.period,
+            field(&p.cluster),
+            p.power_kw,
+            p.power_cap_kw,
+            p.machines,
+            p.space_cap,
+            p.deliveries,
+            limit
+        )
+        .unwrap();
     }
     let mut unmet = String::from("period,service,region,via,demand,unmet\n");
     for u in &plan.unmet {

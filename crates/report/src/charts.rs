@@ -120,10 +120,20 @@ fn at(t: usize) -> Period {
 }
 
 /// A chart over the periods, with the mesh and axis descriptions drawn.
-fn frame<'a, DB: DrawingBackend + 'a>(area: &'a DrawingArea<DB, Shift>, data: &'a Data, y_max: f64, y_desc: &str, y_format: &'a dyn Fn(&f64) -> String) -> std::result::Result<Cart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+fn frame<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    data: &'a Data,
+    y_max: f64,
+    y_desc: &str,
+    y_format: &'a dyn Fn(&f64) -> String,
+) -> std::result::Result<Cart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     // A segmented range has one segment per value, both ends included.
     let last = data.periods.len().max(1) as i32 - 1;
-    let mut chart = ChartBuilder::on(area).margin(12).x_label_area_size(44).y_label_area_size(72).build_cartesian_2d((0..last).into_segmented(), 0.0..y_max)?;
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(72)
+        .build_cartesian_2d((0..last).into_segmented(), 0.0..y_max)?;
     let periods = &data.periods;
     // Period names are about 60 px wide: label every `step`-th so that
     // they never run into each other.
@@ -149,11 +159,21 @@ fn frame<'a, DB: DrawingBackend + 'a>(area: &'a DrawingArea<DB, Shift>, data: &'
     Ok(chart)
 }
 
-type Cart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>, plotters::coord::types::RangedCoordf64>>;
+type Cart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>, plotters::coord::types::RangedCoordf64>,
+>;
 
 /// The area between two series, from period to period.
 /// With one period there is no area between points: the band is a bar.
-fn band<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, lower: &[f64], upper: &[f64], style: ShapeStyle, label: Option<&str>) -> Result<DB> {
+fn band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Cart<'a, DB>,
+    lower: &[f64],
+    upper: &[f64],
+    style: ShapeStyle,
+    label: Option<&str>,
+) -> Result<DB> {
     let series = if upper.len() == 1 {
         let mut bar = Rectangle::new([(SegmentValue::Exact(0), lower[0]), (SegmentValue::Last, upper[0])], style);
         bar.set_margin(0, 0, 200, 200);
@@ -169,7 +189,13 @@ fn band<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, lower: &[f64], up
     Ok(())
 }
 
-fn line<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, values: &[Option<f64>], style: ShapeStyle, label: &str, dashed: bool) -> Result<DB> {
+fn line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Cart<'a, DB>,
+    values: &[Option<f64>],
+    style: ShapeStyle,
+    label: &str,
+    dashed: bool,
+) -> Result<DB> {
     // A line through each run of periods that have a value.
     let mut runs: Vec<Vec<(Period, f64)>> = vec![Vec::new()];
     for (t, v) in values.iter().enumerate() {
@@ -196,7 +222,13 @@ fn line<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, values: &[Option<
 }
 
 fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Cart<'a, DB>, position: SeriesLabelPosition) -> Result<DB> {
-    chart.configure_series_labels().position(position).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font((FONT, 14)).draw()
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 14))
+        .draw()
 }
 
 fn some(values: &[f64]) -> Vec<Option<f64>> {
@@ -209,7 +241,10 @@ fn some(values: &[f64]) -> Vec<Option<f64>> {
 fn service<DB: DrawingBackend>(data: &Data, s: &ServiceSeries, area: &DrawingArea<DB, Shift>) -> Result<DB> {
     let n = data.periods.len();
     let demand: Vec<f64> = (0..n).map(|t| s.demand(t)).collect();
-    let layers = 4 + s.inorganic.iter().any(|&v| v > 0.0) as usize + s.induced.iter().any(|&v| v > 0.0) as usize + s.unmet.iter().any(|&v| v > 0.0) as usize;
+    let layers = 4
+        + s.inorganic.iter().any(|&v| v > 0.0) as usize
+        + s.induced.iter().any(|&v| v > 0.0) as usize
+        + s.unmet.iter().any(|&v| v > 0.0) as usize;
     let y_max = top(demand.iter().chain(&s.capacity).chain(&s.survivable).copied(), layers);
     let unit = if s.unit.is_empty() { "units of demand".to_owned() } else { s.unit.clone() };
     let format = |y: &f64| si(*y);
@@ -266,7 +301,9 @@ fn region<DB: DrawingBackend>(data: &Data, r: &RegionSeries, area: &DrawingArea<
             }
         })
         .collect();
-    chart.draw_series(at_least.into_iter().map(|(p, y, text)| EmptyElement::at((p, y)) + Text::new(text, (8, -4), (FONT, 13).into_font().color(&GREY))))?;
+    chart.draw_series(
+        at_least.into_iter().map(|(p, y, text)| EmptyElement::at((p, y)) + Text::new(text, (8, -4), (FONT, 13).into_font().color(&GREY))),
+    )?;
     legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
@@ -305,7 +342,9 @@ fn machines<DB: DrawingBackend>(data: &Data, c: &ClusterSeries, area: &DrawingAr
     if !arrivals.is_empty() {
         chart
             .draw_series(arrivals.into_iter().map(|(p, y, count)| {
-                EmptyElement::at((p, y)) + TriangleMarker::new((0, -8), 7, RED.filled()) + Text::new(format!("+{count}"), (-10, -34), (FONT, 14).into_font().color(&RED))
+                EmptyElement::at((p, y))
+                    + TriangleMarker::new((0, -8), 7, RED.filled())
+                    + Text::new(format!("+{count}"), (-10, -34), (FONT, 14).into_font().color(&RED))
             }))?
             .label("order arrives (+machines)")
             .legend(|(x, y)| TriangleMarker::new((x + 9, y), 6, RED.filled()));

@@ -99,10 +99,26 @@ pub fn page(plan: &Plan, charts: &[Drawn]) -> String {
 
     if !plan.unmet.is_empty() {
         let services: BTreeSet<&str> = plan.unmet.iter().map(|u| u.service.as_str()).collect();
-        let _ = writeln!(out, "<section class=\"alert\" id=\"unmet\">\n<h2>⚠ Unmet demand: {} service{} not fully served</h2>", services.len(), if services.len() == 1 { " is" } else { "s are" });
-        let _ = writeln!(out, "<table>\n<tr><th>service</th><th>demand from</th><th>period</th><th class=\"n\">demand</th><th class=\"n\">unmet</th></tr>");
+        let _ = writeln!(
+            out,
+            "<section class=\"alert\" id=\"unmet\">\n<h2>⚠ Unmet demand: {} service{} not fully served</h2>",
+            services.len(),
+            if services.len() == 1 { " is" } else { "s are" }
+        );
+        let _ = writeln!(
+            out,
+            "<table>\n<tr><th>service</th><th>demand from</th><th>period</th><th class=\"n\">demand</th><th class=\"n\">unmet</th></tr>"
+        );
         for u in &plan.unmet {
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(&u.service), esc(&u.origin.to_string()), esc(&u.period), num(u.demand), num(u.unmet));
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&u.service),
+                esc(&u.origin.to_string()),
+                esc(&u.period),
+                num(u.demand),
+                num(u.unmet)
+            );
         }
         let _ = writeln!(out, "</table>");
         explanations(&mut out, plan);
@@ -119,12 +135,31 @@ pub fn page(plan: &Plan, charts: &[Drawn]) -> String {
     if plan.orders.is_empty() && plan.in_flight.is_empty() {
         let _ = writeln!(out, "<p>No machines to order: the existing fleet serves the horizon.</p>");
     } else {
-        let _ = writeln!(out, "<table>\n<tr><th>placed</th><th>serving from</th><th>cluster</th><th>machine type</th><th class=\"n\">machines</th></tr>");
+        let _ = writeln!(
+            out,
+            "<table>\n<tr><th>placed</th><th>serving from</th><th>cluster</th><th>machine type</th><th class=\"n\">machines</th></tr>"
+        );
         for o in &plan.in_flight {
-            let _ = writeln!(out, "<tr><td>{} (in flight)</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&o.placed), esc(&o.arrives), esc(&o.cluster), esc(&o.machine_type), o.count);
+            let _ = writeln!(
+                out,
+                "<tr><td>{} (in flight)</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&o.placed),
+                esc(&o.arrives),
+                esc(&o.cluster),
+                esc(&o.machine_type),
+                o.count
+            );
         }
         for o in &plan.orders {
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&o.placed), esc(&o.arrives), esc(&o.cluster), esc(&o.machine_type), o.count);
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&o.placed),
+                esc(&o.arrives),
+                esc(&o.cluster),
+                esc(&o.machine_type),
+                o.count
+            );
         }
         let _ = writeln!(out, "</table>");
     }
@@ -156,7 +191,14 @@ pub fn page(plan: &Plan, charts: &[Drawn]) -> String {
         let _ = writeln!(out, "<h2 id=\"shadow-prices\">What a limit costs</h2>\n<p class=\"sub\">Shadow prices: what one more unit of a binding limit would save over the horizon.</p>");
         let _ = writeln!(out, "<table>\n<tr><th>cluster</th><th>limit</th><th>period</th><th class=\"n\">saves per unit</th></tr>");
         for s in &plan.shadow_prices {
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&s.cluster), esc(&s.limit), esc(&s.period), esc(&money(s.value)));
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&s.cluster),
+                esc(&s.limit),
+                esc(&s.period),
+                esc(&money(s.value))
+            );
         }
         let _ = writeln!(out, "</table>");
     }

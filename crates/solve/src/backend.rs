@@ -239,7 +239,10 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
     if using.backend == Backend::Highs && !record.integer && crate::columns::wanted(using.lp) {
         match crate::columns::solve(&prepared, model, settings, start, &mut record) {
             Ok(Some((solved, generated))) => {
-                record.method = format!("column generation: {} rounds, {} of {} capacity columns", generated.rounds, generated.active, generated.candidates);
+                record.method = format!(
+                    "column generation: {} rounds, {} of {} capacity columns",
+                    generated.rounds, generated.active, generated.candidates
+                );
                 using.rec.solve(record);
                 return Ok(Solved { method: "column generation".to_owned(), ..solved });
             }
@@ -254,14 +257,16 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
         record.method = "interior point".to_owned();
     }
     let all = &model.all;
-    let result = solve_prepared(prepared, all, using, settings, warm, start, &mut record).map(|solved| Solved { method: record.method.clone(), ..solved });
+    let result = solve_prepared(prepared, all, using, settings, warm, start, &mut record)
+        .map(|solved| Solved { method: record.method.clone(), ..solved });
     // Without crossover, HiGHS's interior point method can stop short of a
     // status (on degenerate models, where simplex is quick): simplex then.
     if using.lp == LpMethod::Ipm && !record.integer && matches!(result, Err(Failure::Other(_))) {
         using.rec.solve(record);
         let simplex = Using { lp: LpMethod::Simplex, ..using };
         let mut again = Model::new(model.org, model.build.clone());
-        return solve_from(&mut again, simplex, settings, None).map(|solved| Solved { method: "simplex (interior point did not finish)".to_owned(), ..solved });
+        return solve_from(&mut again, simplex, settings, None)
+            .map(|solved| Solved { method: "simplex (interior point did not finish)".to_owned(), ..solved });
     }
     using.rec.solve(record);
     result
@@ -305,7 +310,15 @@ fn solve_prepared(
             let status = solution.status();
             let gap = solution.into_inner().gap().unwrap_or(0.0);
             record.read(reading);
-            Ok(Solved { values, optimal: matches!(status, SolutionStatus::Optimal), mip_gap: gap.max(0.0), bound: None, duals: None, method: String::new(), vertex: true })
+            Ok(Solved {
+                values,
+                optimal: matches!(status, SolutionStatus::Optimal),
+                mip_gap: gap.max(0.0),
+                bound: None,
+                duals: None,
+                method: String::new(),
+                vertex: true,
+            })
         }
         #[cfg(feature = "highs")]
         Backend::Highs => with_highs::solve(problem, constraints, all, using.lp, settings, warm, start, record),
@@ -377,7 +390,9 @@ mod with_highs {
                     *c = x;
                 }
             }
-            model.try_set_solution(Some(&columns), None, None, None).map_err(|e| Failure::Other(format!("HiGHS refused the starting solution: {e:?}")))?;
+            model
+                .try_set_solution(Some(&columns), None, None, None)
+                .map_err(|e| Failure::Other(format!("HiGHS refused the starting solution: {e:?}")))?;
         }
         let solving = record.handoff(start);
         let solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
@@ -385,7 +400,11 @@ mod with_highs {
         let solved = solved?;
         let timed_out = match solved.status() {
             HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => false,
-            HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedIterationLimit | HighsModelStatus::ReachedSolutionLimit | HighsModelStatus::ReachedInterrupt | HighsModelStatus::ReachedMemoryLimit => true,
+            HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedMemoryLimit => true,
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Err(Failure::Infeasible),
             other => return Err(Failure::Other(format!("HiGHS ended with status {other:?}"))),
         };

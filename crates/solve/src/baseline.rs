@@ -39,7 +39,11 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     let parse = |name: &str| -> Result<Period, String> {
         let p = Period::parse(name).map_err(|e| format!("the baseline's period `{name}`: {e}"))?;
         if p.granularity() != first.granularity() {
-            return Err(format!("the baseline plans in {}s and this plan in {}s: it cannot be a baseline", p.granularity().name(), first.granularity().name()));
+            return Err(format!(
+                "the baseline plans in {}s and this plan in {}s: it cannot be a baseline",
+                p.granularity().name(),
+                first.granularity().name()
+            ));
         }
         Ok(p)
     };
@@ -50,7 +54,10 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     for o in baseline.orders.iter().chain(&baseline.in_flight) {
         let (placed, arrives) = (parse(&o.placed)?, parse(&o.arrives)?);
         let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type)) else {
-            notes.push(format!("the baseline's order of {} × `{}` in `{}` is ignored: no such cluster or machine type", o.count, o.machine_type, o.cluster));
+            notes.push(format!(
+                "the baseline's order of {} × `{}` in `{}` is ignored: no such cluster or machine type",
+                o.count, o.machine_type, o.cluster
+            ));
             continue;
         };
         if placed < first {
@@ -82,7 +89,11 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     if let Some(name) = freeze_through {
         let last = Period::parse(name).map_err(|e| format!("--freeze-through `{name}`: {e}"))?;
         if last.granularity() != first.granularity() {
-            return Err(format!("--freeze-through `{name}` is a {} and this plan is in {}s", last.granularity().name(), first.granularity().name()));
+            return Err(format!(
+                "--freeze-through `{name}` is a {} and this plan is in {}s",
+                last.granularity().name(),
+                first.granularity().name()
+            ));
         }
         let months = org.forecast.months_per_period();
         for c in org.cluster_ids() {

@@ -105,7 +105,13 @@ fn option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, valu
 /// Solves the LP relaxation of `model` by column generation. Returns
 /// `None` when the whole model must be solved instead (an artificial
 /// column still in use, or pricing did not settle).
-pub fn solve(prepared: &Prepared, model: &Model, settings: &Settings, start: Instant, record: &mut SolveRecord) -> Result<Option<(Solved, Generated)>, Failure> {
+pub fn solve(
+    prepared: &Prepared,
+    model: &Model,
+    settings: &Settings,
+    start: Instant,
+    record: &mut SolveRecord,
+) -> Result<Option<(Solved, Generated)>, Failure> {
     let flat = flatten(prepared, &model.all);
     let n = flat.cost.len();
     // Candidates: capacity columns outside each origin's own region.
@@ -191,8 +197,15 @@ pub fn solve(prepared: &Prepared, model: &Model, settings: &Settings, start: Ins
             }
             let duals = settings.duals.then(|| duals.to_vec());
             record.read(reading);
-            let generated = Generated { rounds, active: (0..n).filter(|&j| candidate[j] && active[j]).count(), candidates: candidate.iter().filter(|&&c| c).count() };
-            return Ok(Some((Solved { values: out, optimal: true, mip_gap: 0.0, bound: None, duals, method: String::new(), vertex: true }, generated)));
+            let generated = Generated {
+                rounds,
+                active: (0..n).filter(|&j| candidate[j] && active[j]).count(),
+                candidates: candidate.iter().filter(|&&c| c).count(),
+            };
+            return Ok(Some((
+                Solved { values: out, optimal: true, mip_gap: 0.0, bound: None, duals, method: String::new(), vertex: true },
+                generated,
+            )));
         }
         if rounds >= MAX_ROUNDS {
             return Ok(None);
@@ -202,7 +215,8 @@ pub fn solve(prepared: &Prepared, model: &Model, settings: &Settings, start: Ins
         let mut next: highs::Model = solved.into();
         for &(_, j) in &priced {
             active[j] = true;
-            next.try_add_column(flat.cost[j], flat.lower[j]..=flat.upper[j], entries(j)).map_err(|e| Failure::Other(format!("HiGHS refused a column: {e:?}")))?;
+            next.try_add_column(flat.cost[j], flat.lower[j]..=flat.upper[j], entries(j))
+                .map_err(|e| Failure::Other(format!("HiGHS refused a column: {e:?}")))?;
             cols.push(Some(j));
         }
         highs = next;

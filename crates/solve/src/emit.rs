@@ -97,10 +97,16 @@ fn flatten(p: &Prepared) -> Flat {
     let mut columns = Vec::with_capacity(p.vars.len());
     for (i, (var, def)) in p.vars.iter_variables_with_def().enumerate() {
         index.insert(var, i);
-        columns.push(Column { name: clean(def.get_name(), &format!("x{i}"), &mut seen), min: def.get_min(), max: def.get_max(), integer: def.is_integer() });
+        columns.push(Column {
+            name: clean(def.get_name(), &format!("x{i}"), &mut seen),
+            min: def.get_min(),
+            max: def.get_max(),
+            integer: def.is_integer(),
+        });
     }
     let terms = |e: &good_lp::Expression| -> Vec<(usize, f64)> {
-        let mut t: Vec<(usize, f64)> = e.linear_coefficients().filter(|(_, a)| *a != 0.0).filter_map(|(v, a)| index.get(&v).map(|&i| (i, a))).collect();
+        let mut t: Vec<(usize, f64)> =
+            e.linear_coefficients().filter(|(_, a)| *a != 0.0).filter_map(|(v, a)| index.get(&v).map(|&i| (i, a))).collect();
         t.sort_by_key(|&(i, _)| i);
         t
     };
@@ -251,7 +257,8 @@ mod tests {
         let x = vars.add(variable().min(0).max(4).integer().name("order[c1|m|2027Q1]"));
         let y = vars.add(variable().min(0).name("z[s@eu<-t|c1|2027Q1]"));
         let one = vars.add(variable().min(1).max(1).name("objective_constant"));
-        let constraints = vec![constraint!(2 * x + y >= 3).set_name("cover[s]".into()), constraint!(x - y == 1).set_name("cover[s]".into())];
+        let constraints =
+            vec![constraint!(2 * x + y >= 3).set_name("cover[s]".into()), constraint!(x - y == 1).set_name("cover[s]".into())];
         Prepared { vars, objective: 3 * x + 0.5 * y + 100 * one, constraints }
     }
 

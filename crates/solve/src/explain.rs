@@ -21,7 +21,14 @@ use crate::model::{Build, Kind, Model};
 pub fn impossible(limits: &[String]) -> Vec<Explanation> {
     limits
         .iter()
-        .map(|m| Explanation { service: String::new(), origin: None, from: String::new(), to: String::new(), message: m.clone(), fixes: vec!["raise the cap, or retire machines before the horizon".into()] })
+        .map(|m| Explanation {
+            service: String::new(),
+            origin: None,
+            from: String::new(),
+            to: String::new(),
+            message: m.clone(),
+            fixes: vec!["raise the cap, or retire machines before the horizon".into()],
+        })
         .collect()
 }
 
@@ -106,7 +113,10 @@ pub fn explain(org: &Organisation, using: Using) -> Vec<Explanation> {
         let last = *periods.keys().last().unwrap_or(&0);
         let (unmet, demand) = periods.values().fold((0.0f64, 0.0f64), |(u, d), (a, b)| (u.max(*a), d.max(*b)));
         let period = |t: usize| org.forecast.periods[t].to_string();
-        let origin = headroom_plan::Origin { region: region.map(|r| org.region(r).name.text.clone()), via: via.map(|v| org.service(v).name.text.clone()) };
+        let origin = headroom_plan::Origin {
+            region: region.map(|r| org.region(r).name.text.clone()),
+            via: via.map(|v| org.service(v).name.text.clone()),
+        };
         let when = if first == last { period(first) } else { format!("{}–{}", period(first), period(last)) };
         let message = format!(
             "`{}` cannot serve its demand ({origin}) with N+{} across {}s in {when}: up to {} of {} {} unserved",
@@ -134,20 +144,39 @@ pub fn explain(org: &Organisation, using: Using) -> Vec<Explanation> {
                 .filter(|&&c| org.cluster(c).lead_time_periods(months) as usize > first)
                 .map(|&c| {
                     let lead = org.cluster(c).lead_time_periods(months) as usize;
-                    let serves = if lead < org.forecast.periods.len() { format!("the first order serves from {}", period(lead)) } else { "no order arrives within the horizon".into() };
+                    let serves = if lead < org.forecast.periods.len() {
+                        format!("the first order serves from {}", period(lead))
+                    } else {
+                        "no order arrives within the horizon".into()
+                    };
                     format!("`{}` ({} months: {serves})", org.cluster(c).name, org.cluster(c).lead_time_months)
                 })
                 .collect();
-            fixes.push(format!("the lead time of orders is too long for {}: {}; shorter lead times or capacity already in place would fix it", period(first), join(&late)));
+            fixes.push(format!(
+                "the lead time of orders is too long for {}: {}; shorter lead times or capacity already in place would fix it",
+                period(first),
+                join(&late)
+            ));
         }
-        for (run, kind, limit) in [(&no_power, "power cap", "kW"), (&no_space, "space cap", "machine slots"), (&no_delivery, "delivery limit", "machines a period")] {
+        for (run, kind, limit) in [
+            (&no_power, "power cap", "kW"),
+            (&no_space, "space cap", "machine slots"),
+            (&no_delivery, "delivery limit", "machines a period"),
+        ] {
             if serves(run, key) {
                 let binding = binding(&base, &eligible, periods, kind);
                 fixes.push(format!("the {kind} binds in {}: raising it would fix it ({limit})", join(&binding)));
             }
         }
         fixes.extend(service_fixes(org, key, using));
-        out.push(Explanation { service: service.name.text.clone(), origin: Some(origin), from: period(first), to: period(last), message, fixes });
+        out.push(Explanation {
+            service: service.name.text.clone(),
+            origin: Some(origin),
+            from: period(first),
+            to: period(last),
+            message,
+            fixes,
+        });
     }
     out
 }
@@ -180,12 +209,20 @@ fn binding(run: &Run, eligible: &[ClusterId], periods: &Shortfall, kind: &str) -
             let machines = |m: MachineTypeId| run.model.machines(c, m, t).eval_with(&run.values);
             let types = &run.model.cluster_types[c.index()];
             let (used, cap) = match kind {
-                "power cap" => (types.iter().map(|&m| org.machine_type(m).power_kw * machines(m)).sum::<f64>(), cluster.power_cap_kw.at(period)),
+                "power cap" => {
+                    (types.iter().map(|&m| org.machine_type(m).power_kw * machines(m)).sum::<f64>(), cluster.power_cap_kw.at(period))
+                }
                 "space cap" => (types.iter().map(|&m| machines(m)).sum::<f64>(), cluster.space_cap.at(period)),
                 _ => {
                     let Some(limit) = cluster.max_deliveries_per_period(org.forecast.months_per_period()) else { continue };
                     let lead = run.model.lead(c);
-                    let arriving: f64 = run.model.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| run.values.get(&o.var).copied().unwrap_or(0.0)).sum();
+                    let arriving: f64 = run
+                        .model
+                        .cluster_orders(c)
+                        .iter()
+                        .filter(|o| o.placed + lead == t)
+                        .map(|o| run.values.get(&o.var).copied().unwrap_or(0.0))
+                        .sum();
                     (arriving, limit as f64)
                 }
             };
@@ -224,7 +261,10 @@ fn service_fixes(org: &Organisation, key: &Key, using: Using) -> Vec<String> {
     if service.redundancy.k > 0 && variant(&|svc: &mut Service| svc.redundancy.k -= 1) {
         fixes.push(format!("lowering `{}` from N+{} to N+{} would fix it", service.name, service.redundancy.k, service.redundancy.k - 1));
     }
-    let restricted = service.allowed_regions.is_some() || !service.forbidden_regions.is_empty() || service.allowed_clusters.is_some() || !service.forbidden_clusters.is_empty();
+    let restricted = service.allowed_regions.is_some()
+        || !service.forbidden_regions.is_empty()
+        || service.allowed_clusters.is_some()
+        || !service.forbidden_clusters.is_empty();
     if restricted
         && variant(&|svc: &mut Service| {
             svc.allowed_regions = None;

@@ -99,7 +99,8 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         let cluster = org.cluster(c);
         let base = cluster.existing(m) as i64 - cluster.retired_by(m, org.forecast.periods[t]) as i64;
         let lead = model.lead(c);
-        let ordered: u32 = d.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
+        let ordered: u32 =
+            d.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
         (base.max(0) as u32) + ordered + model.in_flight_by(c, m, t)
     };
     // x[s][c][t]
@@ -155,7 +156,12 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             for &m in &model.cluster_types[c.index()] {
                 let n = machines(c, m, t);
                 let mt = org.machine_type(m);
-                fleet.push(plan::FleetRow { period: periods[t].clone(), cluster: cluster.name.text.clone(), machine_type: mt.name.text.clone(), machines: n });
+                fleet.push(plan::FleetRow {
+                    period: periods[t].clone(),
+                    cluster: cluster.name.text.clone(),
+                    machine_type: mt.name.text.clone(),
+                    machines: n,
+                });
                 power += mt.power_kw * n as f64;
                 count += n;
                 running_c += months * mt.running_cost_per_month * n as f64;
@@ -165,8 +171,12 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             }
             let lead = model.lead(c);
             let of_cluster = || d.orders.range((c, MachineTypeId(0), 0)..=(c, MachineTypeId(u32::MAX), usize::MAX));
-            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum::<u32>() + model.in_flight_arriving(c, t);
-            let capital_c: f64 = of_cluster().filter(|(&(_, _, placed), _)| placed == t).map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64).sum();
+            let arriving: u32 = of_cluster().filter(|(&(_, _, placed), _)| placed + lead == t).map(|(_, n)| n).sum::<u32>()
+                + model.in_flight_arriving(c, t);
+            let capital_c: f64 = of_cluster()
+                .filter(|(&(_, _, placed), _)| placed == t)
+                .map(|(&(_, m, _), &n)| org.machine_type(m).capital_cost * n as f64)
+                .sum();
             capital_t += capital_c;
             running_t += running_c;
             power_space.push(plan::PowerSpace {
@@ -229,7 +239,11 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
                 .map(|kind| match kind {
                     Kind::Direct { organic, inorganic } => (organic[t], inorganic[t], 0.0),
                     Kind::Induced { from, ratio } => {
-                        let from_x: f64 = org.cluster_ids().filter(|&c| Some(org.cluster(c).region) == def.region).map(|c| x[from.index()][c.index()][t]).sum();
+                        let from_x: f64 = org
+                            .cluster_ids()
+                            .filter(|&c| Some(org.cluster(c).region) == def.region)
+                            .map(|c| x[from.index()][c.index()][t])
+                            .sum();
                         (0.0, 0.0, ratio * from_x)
                     }
                 })
@@ -248,34 +262,49 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
                 let z = |i: usize| if share == 1.0 { d.z[o][i][t] } else { round6(d.z[o][i][t] * share) };
                 for (i, &c) in def.clusters.iter().enumerate() {
                     if z(i) > 0.0 {
-                        allocations.push((key, plan::Allocation {
-                            period: periods[t].clone(),
-                            service: service.name.text.clone(),
-                            origin: origin_of(o, j),
-                            cluster: org.cluster(c).name.text.clone(),
-                            capacity: z(i),
-                        }));
+                        allocations.push((
+                            key,
+                            plan::Allocation {
+                                period: periods[t].clone(),
+                                service: service.name.text.clone(),
+                                origin: origin_of(o, j),
+                                cluster: org.cluster(c).name.text.clone(),
+                                capacity: z(i),
+                            },
+                        ));
                     }
                 }
                 let groups: Vec<f64> = def.groups.iter().map(|g| g.iter().map(|&i| z(i)).sum()).collect();
                 let capacity: f64 = groups.iter().sum();
                 let survivable = survivable(&groups, service.redundancy.k as usize);
                 if demand > 0.0 || capacity > 0.0 {
-                    headroom.push((key, plan::Headroom {
-                        period: periods[t].clone(),
-                        service: service.name.text.clone(),
-                        origin: origin_of(o, j),
-                        organic: round6(organic),
-                        inorganic: round6(inorganic),
-                        induced: round6(induced),
-                        capacity: round6(capacity),
-                        survivable: round6(survivable),
-                        headroom: round6(survivable - demand),
-                    }));
+                    headroom.push((
+                        key,
+                        plan::Headroom {
+                            period: periods[t].clone(),
+                            service: service.name.text.clone(),
+                            origin: origin_of(o, j),
+                            organic: round6(organic),
+                            inorganic: round6(inorganic),
+                            induced: round6(induced),
+                            capacity: round6(capacity),
+                            survivable: round6(survivable),
+                            headroom: round6(survivable - demand),
+                        },
+                    ));
                 }
                 let short = if share == 1.0 { d.unmet[o][t] } else { round6(d.unmet[o][t] * share) };
                 if short > 0.0 {
-                    unmet.push((key, plan::Unmet { period: periods[t].clone(), service: service.name.text.clone(), origin: origin_of(o, j), demand: round6(demand), unmet: short }));
+                    unmet.push((
+                        key,
+                        plan::Unmet {
+                            period: periods[t].clone(),
+                            service: service.name.text.clone(),
+                            origin: origin_of(o, j),
+                            demand: round6(demand),
+                            unmet: short,
+                        },
+                    ));
                 }
             }
         }
@@ -286,10 +315,8 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
         keyed.into_iter().map(|(_, row)| row).collect()
     }
     let (allocations, headroom, unmet) = (rows(allocations), rows(headroom), rows(unmet));
-    let by_team = team_cost
-        .into_iter()
-        .map(|((t, team), cost)| plan::TeamCost { team, period: periods[t].clone(), cost: round2(cost) })
-        .collect();
+    let by_team =
+        team_cost.into_iter().map(|((t, team), cost)| plan::TeamCost { team, period: periods[t].clone(), cost: round2(cost) }).collect();
 
     plan::Plan {
         format_version: plan::FORMAT_VERSION.to_owned(),
@@ -309,7 +336,13 @@ pub fn extract(model: &Model, d: &Decisions, mode: plan::Mode, solver: plan::Sol
             })
             .collect(),
         periods,
-        cost: plan::Cost { total: round2(capital_total + running_total), capital: round2(capital_total), running: round2(running_total), by_period, by_team },
+        cost: plan::Cost {
+            total: round2(capital_total + running_total),
+            capital: round2(capital_total),
+            running: round2(running_total),
+            by_period,
+            by_team,
+        },
         orders,
         in_flight,
         fleet,

@@ -22,10 +22,14 @@ use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
 /// The growth table, or `None` if `--time-limit` passed before every
 /// program was solved (a partial table would read as "no headroom").
 pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, using: Using) -> Option<Vec<Growth>> {
-    let fixed: BTreeMap<_, f64> = found.orders.iter().map(|o| {
-        let key = (o.cluster, o.machine_type, o.placed);
-        (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
-    }).collect();
+    let fixed: BTreeMap<_, f64> = found
+        .orders
+        .iter()
+        .map(|o| {
+            let key = (o.cluster, o.machine_type, o.placed);
+            (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
+        })
+        .collect();
     let horizon = org.forecast.periods.len();
     // One job per region and kind that has demand of that kind at all,
     // with the periods in which it has.
@@ -47,7 +51,8 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
     }
     // One model per job and period with demand of that kind. The models
     // are independent: solved in parallel, results in job order.
-    let periods: Vec<(usize, usize)> = jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
+    let periods: Vec<(usize, usize)> =
+        jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
     let late = || using.deadline.is_some_and(|d| std::time::Instant::now() >= d);
     // Err: not solved because the time limit passed.
     let solved: Vec<Result<Option<f64>, ()>> = periods
@@ -61,7 +66,10 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             // stays allowed, at a penalty far above what growth is worth, so
             // growth never buys more of it.
             let of = jobs[j].0;
-            let mut model = Model::new(org, Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(of), period: Some(t), ..build.clone() });
+            let mut model = Model::new(
+                org,
+                Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(of), period: Some(t), ..build.clone() },
+            );
             match backend::solve(&mut model, using, &Settings::lp("growth")) {
                 Ok(solved) => Ok(Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0)))),
                 Err(backend::Failure::TimeLimit) => Err(()),

@@ -8,10 +8,10 @@
 //! time among those compiled in ([`Backend`]).
 
 mod backend;
+pub mod baseline;
 #[cfg(feature = "highs")]
 mod columns;
 pub mod emit;
-pub mod baseline;
 mod explain;
 mod extract;
 mod growth;
@@ -23,10 +23,10 @@ pub mod stats;
 use headroom_model::Organisation;
 use headroom_plan::{Explanation, Mode, Plan, SolverInfo};
 
-pub use backend::{Backend, LpMethod};
 use backend::Using;
-pub use stats::Recorder;
+pub use backend::{Backend, LpMethod};
 use model::Build;
+pub use stats::Recorder;
 
 /// The default relative gap: machine counts within 0.5 % of the best
 /// possible cost are well inside forecast error.
@@ -59,7 +59,16 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { mode: Mode::Strict, backend: Backend::default_backend(), mip_gap: DEFAULT_MIP_GAP, time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS), baseline: None, growth: true, lp: LpMethod::Auto, deadline: None }
+        Options {
+            mode: Mode::Strict,
+            backend: Backend::default_backend(),
+            mip_gap: DEFAULT_MIP_GAP,
+            time_limit_seconds: Some(DEFAULT_TIME_LIMIT_SECONDS),
+            baseline: None,
+            growth: true,
+            lp: LpMethod::Auto,
+            deadline: None,
+        }
     }
 }
 
@@ -150,7 +159,11 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     let start = std::time::Instant::now();
     let parts = org.parts();
     rec.phase("parts", start.elapsed().as_secs_f64());
-    let searched = if parts.len() > 1 { search::by_parts(org, &build, options, using, &parts) } else { search::whole_machines(org, &build, options, using) };
+    let searched = if parts.len() > 1 {
+        search::by_parts(org, &build, options, using, &parts)
+    } else {
+        search::whole_machines(org, &build, options, using)
+    };
     let search::Searched { found, relaxation } = match searched {
         Ok(searched) => searched,
         Err(backend::Failure::Impossible(limits)) => return Err(Error::IntentsNotMet(explain::impossible(&limits))),

@@ -258,7 +258,13 @@ impl<'o> Model<'o> {
             .iter()
             .zip(&peak)
             .map(|(s, &peak)| {
-                let fill = s.per_unit.iter().zip(&reference).filter(|(need, _)| **need > 0.0).map(|(need, cap)| cap / need).fold(f64::INFINITY, f64::min);
+                let fill = s
+                    .per_unit
+                    .iter()
+                    .zip(&reference)
+                    .filter(|(need, _)| **need > 0.0)
+                    .map(|(need, cap)| cap / need)
+                    .fold(f64::INFINITY, f64::min);
                 let fill = if fill.is_finite() { fill } else { 1.0 };
                 // A service whose whole demand is a sliver of one machine
                 // (a per_unit of 1e-12) would have demand rows far below the
@@ -312,7 +318,11 @@ impl<'o> Model<'o> {
         model.add_orders();
         model.add_fleet();
         if model.build.growth.is_some() {
-            model.growth = model.window.clone().map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t))))).collect();
+            model.growth = model
+                .window
+                .clone()
+                .map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t)))))
+                .collect();
         }
         for phase in [Model::add_redundancy, Model::add_spread, Model::add_cluster_resources, Model::add_stability] {
             if model.late() {
@@ -337,7 +347,16 @@ impl<'o> Model<'o> {
     }
 
     pub fn skeleton(org: &'o Organisation, build: Build) -> Model<'o> {
-        let mut model = Model::new(org, Build { part: Some(std::sync::Arc::new(PartMask { services: vec![false; org.services.len()], clusters: vec![false; org.clusters.len()] })), ..build.clone() });
+        let mut model = Model::new(
+            org,
+            Build {
+                part: Some(std::sync::Arc::new(PartMask {
+                    services: vec![false; org.services.len()],
+                    clusters: vec![false; org.clusters.len()],
+                })),
+                ..build.clone()
+            },
+        );
         model.build = build;
         model.add_origins();
         model.add_orders();
@@ -417,7 +436,14 @@ impl<'o> Model<'o> {
             groups.entry(self.org.group_of(c, level)).or_default().push(i);
         }
         self.by_service[service.index()].push(self.origins.len());
-        self.origins.push(OriginDef { service, region, kinds: vec![kind], found: vec![found], clusters, groups: groups.into_values().collect() });
+        self.origins.push(OriginDef {
+            service,
+            region,
+            kinds: vec![kind],
+            found: vec![found],
+            clusters,
+            groups: groups.into_values().collect(),
+        });
     }
 
     fn origin_name(&self, o: usize) -> String {
@@ -557,7 +583,12 @@ impl<'o> Model<'o> {
             let orderable: &[MachineTypeId] = if self.has_cluster(c) { &cluster.orderable } else { &[] };
             for &m in orderable {
                 for placed in 0..self.horizon.saturating_sub(lead) {
-                    let mut def = variable().min(0).name(format!("order[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(placed)));
+                    let mut def = variable().min(0).name(format!(
+                        "order[{}|{}|{}]",
+                        cluster.name,
+                        org.machine_type(m).name,
+                        self.period_name(placed)
+                    ));
                     if let Some(limit) = per_period {
                         def = def.max(limit as f64);
                     }
@@ -605,7 +636,8 @@ impl<'o> Model<'o> {
                 }
                 if let (Some(limit), false) = (cluster.max_deliveries_per_period(self.months_per_period), self.build.no_delivery_limits) {
                     let lead = self.lead(c);
-                    let mut arriving: Expression = self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
+                    let mut arriving: Expression =
+                        self.cluster_orders(c).iter().filter(|o| o.placed + lead == t).map(|o| Expression::from(o.var)).sum();
                     let in_flight = self.in_flight_arriving(c, t);
                     arriving += in_flight as f64;
                     if in_flight > limit {
@@ -626,7 +658,8 @@ impl<'o> Model<'o> {
         let period = self.org.forecast.periods[t];
         let existing = used.constant();
         if existing > cap + 1e-9 {
-            self.impossible.push(format!("the existing fleet of `{}` uses {existing} {what} in {period}, over its cap of {cap}", cluster.name));
+            self.impossible
+                .push(format!("the existing fleet of `{}` uses {existing} {what} in {period}, over its cap of {cap}", cluster.name));
             return;
         }
         if used.clone().linear_coefficients().next().is_none() {
@@ -734,7 +767,8 @@ impl<'o> Model<'o> {
                 }
                 if let Some(share) = service.max_region_share {
                     for r in org.region_ids() {
-                        let in_region: Expression = clusters.iter().filter(|&&c| org.cluster(c).region == r).map(|&c| self.x(s, c, t)).sum();
+                        let in_region: Expression =
+                            clusters.iter().filter(|&&c| org.cluster(c).region == r).map(|&c| self.x(s, c, t)).sum();
                         let name = format!("region_share[{}|{}|{}]", service.name, org.region(r).name, self.period_name(t));
                         self.add(constraint!(in_region <= share * total.clone()), || name);
                     }
@@ -749,7 +783,8 @@ impl<'o> Model<'o> {
         let org = self.org;
         for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
-            let users: Vec<ServiceId> = org.service_ids().filter(|&s| self.by_service[s.index()].iter().any(|&o| self.origins[o].clusters.contains(&c))).collect();
+            let users: Vec<ServiceId> =
+                org.service_ids().filter(|&s| self.by_service[s.index()].iter().any(|&o| self.origins[o].clusters.contains(&c))).collect();
             if users.is_empty() {
                 continue;
             }

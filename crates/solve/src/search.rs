@@ -89,15 +89,26 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 /// model's for its services and clusters. The bound of the sum is the sum
 /// of theirs, so its gap is at most the largest part's.
 /// the largest part's.
-pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, parts: &[headroom_model::Part]) -> Result<Searched<'o>, Failure> {
+pub fn by_parts<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    options: &Options,
+    using: Using,
+    parts: &[headroom_model::Part],
+) -> Result<Searched<'o>, Failure> {
     use rayon::prelude::*;
     let masks: Vec<std::sync::Arc<PartMask>> = parts.iter().map(|p| std::sync::Arc::new(PartMask::new(org, p))).collect();
-    let results: Vec<Result<Searched<'o>, Failure>> = masks.par_iter().map(|mask| whole_machines(org, &Build { part: Some(mask.clone()), ..build.clone() }, options, using)).collect();
+    let results: Vec<Result<Searched<'o>, Failure>> =
+        masks.par_iter().map(|mask| whole_machines(org, &Build { part: Some(mask.clone()), ..build.clone() }, options, using)).collect();
     // Limits no plan can keep, from every part; else the first failure.
-    let impossible: Vec<String> = results.iter().filter_map(|r| match r {
-        Err(Failure::Impossible(limits)) => Some(limits.clone()),
-        _ => None,
-    }).flatten().collect();
+    let impossible: Vec<String> = results
+        .iter()
+        .filter_map(|r| match r {
+            Err(Failure::Impossible(limits)) => Some(limits.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     if !impossible.is_empty() {
         return Err(Failure::Impossible(impossible));
     }
@@ -106,7 +117,8 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
         searched.push(r?);
     }
     let skeleton = Model::skeleton(org, build.clone());
-    let mut decisions = Decisions { orders: BTreeMap::new(), z: vec![Vec::new(); skeleton.origins.len()], unmet: vec![Vec::new(); skeleton.origins.len()] };
+    let mut decisions =
+        Decisions { orders: BTreeMap::new(), z: vec![Vec::new(); skeleton.origins.len()], unmet: vec![Vec::new(); skeleton.origins.len()] };
     let (mut objective, mut bound, mut variables, mut constraints) = (0.0, 0.0, 0, 0);
     let mut methods: Vec<String> = Vec::new();
     let mut relaxation: Option<(Vec<crate::model::LimitRef>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
@@ -116,7 +128,11 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
         // in the same order.
         let global: Vec<usize> = (0..skeleton.origins.len()).filter(|&o| mask.services[skeleton.origins[o].service.index()]).collect();
         if global.len() != found.model.origins.len() {
-            return Err(Failure::Other(format!("internal: a part has {} demand origins, the organisation {} for its services", found.model.origins.len(), global.len())));
+            return Err(Failure::Other(format!(
+                "internal: a part has {} demand origins, the organisation {} for its services",
+                found.model.origins.len(),
+                global.len()
+            )));
         }
         for (local, &o) in global.iter().enumerate() {
             decisions.z[o] = std::mem::take(&mut found.decisions.z[local]);
@@ -140,7 +156,16 @@ pub fn by_parts<'o>(org: &'o Organisation, build: &Build, options: &Options, usi
             _ => None,
         };
     }
-    let found = Found { model: skeleton, decisions, objective, bound, gap: relative_gap(objective, bound), method: methods.join(" | "), variables, constraints };
+    let found = Found {
+        model: skeleton,
+        decisions,
+        objective,
+        bound,
+        gap: relative_gap(objective, bound),
+        method: methods.join(" | "),
+        variables,
+        constraints,
+    };
     Ok(Searched { found, relaxation })
 }
 
@@ -148,7 +173,12 @@ fn lp<'o>(org: &'o Organisation, build: &Build, using: Using, purpose: &'static 
     lp_with(org, build, using, Settings::lp(purpose))
 }
 
-fn lp_with<'o>(org: &'o Organisation, build: &Build, using: Using, settings: Settings) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
+fn lp_with<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    using: Using,
+    settings: Settings,
+) -> Result<(Model<'o>, backend::Solved, f64), Failure> {
     let mut model = Model::new(org, Build { integer: false, ..build.clone() });
     if !model.impossible.is_empty() {
         return Err(Failure::Impossible(model.impossible));
@@ -166,7 +196,15 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
-fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, model: Model<'o>, solved: backend::Solved, bound: f64) -> Result<Found<'o>, Failure> {
+fn search<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    options: &Options,
+    using: Using,
+    model: Model<'o>,
+    solved: backend::Solved,
+    bound: f64,
+) -> Result<Found<'o>, Failure> {
     let integral = |model: &Model, solved: &backend::Solved| {
         model.orders.iter().all(|o| {
             let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
@@ -274,7 +312,14 @@ fn search<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Us
 /// placements are solved again with the orders fixed: periods then share
 /// nothing, so one small simplex per period, in parallel (strict mode
 /// without a baseline, where the cost is that of the orders alone).
-fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &backend::Solved, bound: f64, using: Using) -> Option<Found<'o>> {
+fn rounded_up<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    model: &Model,
+    solved: &backend::Solved,
+    bound: f64,
+    using: Using,
+) -> Option<Found<'o>> {
     let mut values = solved.values.clone();
     let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
     orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
@@ -328,7 +373,13 @@ fn rounded_up<'o>(org: &'o Organisation, build: &Build, model: &Model, solved: &
 /// it, the decisions, the running cost in dollars, and the periods'
 /// models' variables and rows added up; `None` if some period cannot be
 /// served.
-fn placements<'o>(org: &'o Organisation, build: &Build, fixed: &OrderCounts, skeleton: Option<Model<'o>>, using: Using) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
+fn placements<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    fixed: &OrderCounts,
+    skeleton: Option<Model<'o>>,
+    using: Using,
+) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
     use rayon::prelude::*;
     let simplex = Using { lp: crate::backend::LpMethod::Simplex, ..using };
     let horizon = org.forecast.periods.len();
@@ -397,7 +448,12 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
 /// relaxation used it to the full: then, one machine at a time, the order
 /// rounded up the most that the limit counts is rounded down instead
 /// (the placements are solved again after).
-fn fit_limits(model: &Model, relaxed: &std::collections::HashMap<good_lp::Variable, f64>, values: &mut std::collections::HashMap<good_lp::Variable, f64>, fixed: &mut OrderCounts) {
+fn fit_limits(
+    model: &Model,
+    relaxed: &std::collections::HashMap<good_lp::Variable, f64>,
+    values: &mut std::collections::HashMap<good_lp::Variable, f64>,
+    fixed: &mut OrderCounts,
+) {
     use crate::model::LimitKind;
     for _ in 0..100_000 {
         let broken = model.limits.iter().find(|l| model.constraints[l.constraint].expression().eval_with(&*values) > 1e-6);
@@ -410,7 +466,15 @@ fn fit_limits(model: &Model, relaxed: &std::collections::HashMap<good_lp::Variab
             _ => o.placed + lead <= limit.period,
         };
         let excess = |o: &crate::model::OrderVar| values.get(&o.var).copied().unwrap_or(0.0) - relaxed.get(&o.var).copied().unwrap_or(0.0);
-        let down = model.cluster_orders(limit.cluster).iter().filter(counted).filter(|o| values.get(&o.var).copied().unwrap_or(0.0) >= 1.0 && !model.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed))).max_by(|a, b| excess(a).total_cmp(&excess(b)).then(b.placed.cmp(&a.placed)));
+        let down = model
+            .cluster_orders(limit.cluster)
+            .iter()
+            .filter(counted)
+            .filter(|o| {
+                values.get(&o.var).copied().unwrap_or(0.0) >= 1.0
+                    && !model.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed))
+            })
+            .max_by(|a, b| excess(a).total_cmp(&excess(b)).then(b.placed.cmp(&a.placed)));
         let Some(o) = down else { return };
         let n = values.get(&o.var).copied().unwrap_or(0.0) - 1.0;
         values.insert(o.var, n);
@@ -436,7 +500,14 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, u
 }
 
 /// The MIP, started from `start` when given. `bound` is the LP bound.
-fn branch_and_bound<'o>(org: &'o Organisation, build: &Build, options: &Options, using: Using, bound: f64, start: Option<&Found>) -> Result<Found<'o>, Failure> {
+fn branch_and_bound<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    options: &Options,
+    using: Using,
+    bound: f64,
+    start: Option<&Found>,
+) -> Result<Found<'o>, Failure> {
     let mut model = Model::new(org, Build { integer: true, ..build.clone() });
     let settings = Settings { purpose: "mip", mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
     let warm = start.map(|b| warm_start(&model, b));

@@ -41,17 +41,26 @@ impl Spec {
             return Err(format!("demand scale {} must be a number > 0", self.demand_scale));
         }
         if self.clusters < 3 * self.regions {
-            return Err(format!("{} clusters for {} regions: each region needs at least 3 clusters (N+2 across clusters)", self.clusters, self.regions));
+            return Err(format!(
+                "{} clusters for {} regions: each region needs at least 3 clusters (N+2 across clusters)",
+                self.clusters, self.regions
+            ));
         }
         if self.periods > headroom_model::limits::MAX_PERIODS {
             return Err(format!("at most {} periods", headroom_model::limits::MAX_PERIODS));
         }
         // Beyond these the files alone run to gigabytes.
         if self.services > 100_000 || self.clusters > 10_000 || self.regions > 1_000 {
-            return Err(format!("at most 100,000 services, 10,000 clusters and 1,000 regions (asked for {}, {} and {})", self.services, self.clusters, self.regions));
+            return Err(format!(
+                "at most 100,000 services, 10,000 clusters and 1,000 regions (asked for {}, {} and {})",
+                self.services, self.clusters, self.regions
+            ));
         }
         if self.demand_scale > 1e6 {
-            return Err(format!("demand scale {:e} is over 1,000,000: demand would pass the largest number headroom accepts", self.demand_scale));
+            return Err(format!(
+                "demand scale {:e} is over 1,000,000: demand would pass the largest number headroom accepts",
+                self.demand_scale
+            ));
         }
         Ok(())
     }
@@ -215,7 +224,7 @@ fn easy(spec: &Spec) -> Result<Vec<(String, String)>, String> {
     let backends = (spec.services / 2).max(1);
     let first_backend = spec.services - backends;
     let profiles: [[f64; 3]; 3] = [[1.0, 2.0, 0.01], [0.5, 6.0, 0.02], [0.2, 2.0, 0.8]]; // cpu-, memory-, storage-heavy per core
-    // Each service's share of the fleet, before redundancy and growth.
+                                                                                         // Each service's share of the fleet, before redundancy and growth.
     let weights: Vec<f64> = (0..spec.services).map(|_| rng.range(0.3, 1.7)).collect();
     let total_weight: f64 = weights.iter().sum();
     let mut forecast = String::from("service,period,region,demand\n");
@@ -254,13 +263,23 @@ fn easy(spec: &Spec) -> Result<Vec<(String, String)>, String> {
             if s < first_backend {
                 text.push_str(", depends_on: [");
                 for target in pick_backends(&mut rng, backends) {
-                    let _ = write!(text, "Dependency(service: \"{}\", ratio: {:.2}, max_latency_ms: 5), ", service(first_backend + target), rng.range(0.05, 0.3));
+                    let _ = write!(
+                        text,
+                        "Dependency(service: \"{}\", ratio: {:.2}, max_latency_ms: 5), ",
+                        service(first_backend + target),
+                        rng.range(0.05, 0.3)
+                    );
                 }
                 text.push(']');
             }
             if rng.below(10) == 0 && spec.periods > 2 {
                 let from = 1 + rng.below(spec.periods - 1);
-                let _ = write!(text, ", events: [Event(name: \"launch\", from: \"{}\", multiply: {:.2}, ramp_periods: 2)]", period(from), rng.range(1.1, 1.4));
+                let _ = write!(
+                    text,
+                    ", events: [Event(name: \"launch\", from: \"{}\", multiply: {:.2}, ramp_periods: 2)]",
+                    period(from),
+                    rng.range(1.1, 1.4)
+                );
             }
             text.push_str("),\n");
             // Demand: the service's share of its regions' allocatable
@@ -272,7 +291,14 @@ fn easy(spec: &Spec) -> Result<Vec<(String, String)>, String> {
                 let base = 0.4 * spec.demand_scale * share * fits / growth_total(growth).sqrt();
                 for t in 0..spec.periods {
                     let noise = 1.0 + rng.range(-0.01, 0.01);
-                    let _ = writeln!(forecast, "{},{},{},{:.1}", service(s), period(t), region(r), base * (1.0 + growth).powi(t as i32) * noise);
+                    let _ = writeln!(
+                        forecast,
+                        "{},{},{},{:.1}",
+                        service(s),
+                        period(t),
+                        region(r),
+                        base * (1.0 + growth).powi(t as i32) * noise
+                    );
                 }
             }
         }

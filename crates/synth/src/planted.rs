@@ -206,7 +206,9 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
     let (mut capital, mut running) = (0.0, 0.0);
     for c in 0..spec.clusters {
         let r = c % spec.regions;
-        let need: Vec<[f64; 3]> = (0..periods).map(|t| [0, 1, 2].map(|i| (0..spec.services).map(|s| services[s].per_unit[i] * x[s][c][t]).sum::<f64>() / UTILISATION)).collect();
+        let need: Vec<[f64; 3]> = (0..periods)
+            .map(|t| [0, 1, 2].map(|i| (0..spec.services).map(|s| services[s].per_unit[i] * x[s][c][t]).sum::<f64>() / UTILISATION))
+            .collect();
         let lead = (lead_months[c] as usize).div_ceil(MONTHS as usize);
         // The existing fleet: what the periods before the first arrival
         // need, with slack; a third of its cpu on the old type.
@@ -238,7 +240,13 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
         let fleet_at = |t: usize| -> [u32; 3] { [0, 1, 2].map(|m| existing[m] + by_period[..=t].iter().map(|a| a[m]).sum::<u32>()) };
         for (t, arriving) in by_period.iter().enumerate() {
             for (m, &n) in arriving.iter().enumerate().filter(|(_, n)| **n > 0) {
-                orders.push(Order { placed: period(t - lead), arrives: period(t), cluster: cluster(c), machine_type: TYPES[m].0.to_owned(), count: n });
+                orders.push(Order {
+                    placed: period(t - lead),
+                    arrives: period(t),
+                    cluster: cluster(c),
+                    machine_type: TYPES[m].0.to_owned(),
+                    count: n,
+                });
                 capital += n as f64 * TYPES[m].4;
             }
         }
@@ -275,7 +283,15 @@ pub fn generate(spec: &Spec, tightness: f64) -> Result<Vec<(String, String)>, St
         inputs_digest: String::new(),
         mode: Mode::Strict,
         scenario: None,
-        solver: SolverInfo { backend: "planted".into(), status: "feasible".into(), mip_gap: 0.0, objective: capital + running, variables: 0, constraints: 0, method: "planted".into() },
+        solver: SolverInfo {
+            backend: "planted".into(),
+            status: "feasible".into(),
+            mip_gap: 0.0,
+            objective: capital + running,
+            variables: 0,
+            constraints: 0,
+            method: "planted".into(),
+        },
         periods: period_names,
         services: Vec::new(),
         cost: Cost { total: capital + running, capital, running, by_period: Vec::new(), by_team: Vec::new() },

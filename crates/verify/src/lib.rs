@@ -87,7 +87,8 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
     let mut deliveries = vec![vec![0u64; horizon]; org.clusters.len()];
     let mut ok = true;
     for o in &check.plan.orders {
-        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index))
+        else {
             check.fail(Rule::Orders, format!("order of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
@@ -103,7 +104,13 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
         };
         let lead = cluster.lead_time_periods(months) as usize;
         if arrives != placed + lead {
-            check.fail(Rule::Orders, format!("order in `{}` placed {} arrives {}, but the lead time is {} months ({lead} periods)", o.cluster, o.placed, o.arrives, cluster.lead_time_months));
+            check.fail(
+                Rule::Orders,
+                format!(
+                    "order in `{}` placed {} arrives {}, but the lead time is {} months ({lead} periods)",
+                    o.cluster, o.placed, o.arrives, cluster.lead_time_months
+                ),
+            );
         }
         if o.count == 0 {
             check.fail(Rule::Orders, format!("order of 0 machines in `{}`", o.cluster));
@@ -114,15 +121,23 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
     // Orders in flight were placed before the horizon: they must arrive
     // within it, one lead time after they were placed.
     for o in &check.plan.in_flight {
-        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index)) else {
-            check.fail(Rule::Orders, format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
+        let (Some(c), Some(m)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type).map(MachineTypeId::index))
+        else {
+            check
+                .fail(Rule::Orders, format!("order in flight of `{}` in `{}`: no such cluster or machine type", o.machine_type, o.cluster));
             ok = false;
             continue;
         };
         let cluster = org.cluster(c);
         let lead = cluster.lead_time_periods(months) as i32;
         let (Ok(placed), Some(arrives)) = (Period::parse(&o.placed), period_index(org, &o.arrives)) else {
-            check.fail(Rule::Orders, format!("order in flight in `{}` placed {} arriving {}: not placed before the horizon and arriving within it", o.cluster, o.placed, o.arrives));
+            check.fail(
+                Rule::Orders,
+                format!(
+                    "order in flight in `{}` placed {} arriving {}: not placed before the horizon and arriving within it",
+                    o.cluster, o.placed, o.arrives
+                ),
+            );
             ok = false;
             continue;
         };
@@ -151,16 +166,25 @@ fn fleet(check: &mut Check) -> Option<Fleet> {
             let period = org.forecast.periods[t];
             if let Some(limit) = cluster.max_deliveries_per_period(months) {
                 if deliveries[c.index()][t] > u64::from(limit) {
-                    check.fail(Rule::Deliveries, format!("`{}` receives {} machines in {period}, over its limit of {limit}", cluster.name, deliveries[c.index()][t]));
+                    check.fail(
+                        Rule::Deliveries,
+                        format!("`{}` receives {} machines in {period}, over its limit of {limit}", cluster.name, deliveries[c.index()][t]),
+                    );
                 }
             }
             let power: f64 = (0..org.machine_types.len()).map(|m| org.machine_types[m].power_kw * machines[c.index()][m][t] as f64).sum();
             let count: u64 = (0..org.machine_types.len()).map(|m| machines[c.index()][m][t]).sum();
             if exceeds(power, cluster.power_cap_kw.at(period)) {
-                check.fail(Rule::Power, format!("`{}` draws {power:.3} kW in {period}, over its cap of {}", cluster.name, cluster.power_cap_kw.at(period)));
+                check.fail(
+                    Rule::Power,
+                    format!("`{}` draws {power:.3} kW in {period}, over its cap of {}", cluster.name, cluster.power_cap_kw.at(period)),
+                );
             }
             if exceeds(count as f64, cluster.space_cap.at(period)) {
-                check.fail(Rule::Space, format!("`{}` holds {count} machines in {period}, over its space of {}", cluster.name, cluster.space_cap.at(period)));
+                check.fail(
+                    Rule::Space,
+                    format!("`{}` holds {count} machines in {period}, over its space of {}", cluster.name, cluster.space_cap.at(period)),
+                );
             }
         }
     }
@@ -203,14 +227,28 @@ fn demands(org: &Organisation, x: &Capacity) -> Demand {
     let mut demand: Demand = BTreeMap::new();
     for s in org.service_ids() {
         for d in org.direct_demand(s) {
-            demand.insert(OriginKey { service: s, region: d.region, via: None }, (0..horizon).map(|t| [d.organic[t], d.inorganic[t], 0.0]).collect());
+            demand.insert(
+                OriginKey { service: s, region: d.region, via: None },
+                (0..horizon).map(|t| [d.organic[t], d.inorganic[t], 0.0]).collect(),
+            );
         }
     }
     for from in org.service_ids() {
         for dep in &org.service(from).dependencies {
             for r in org.region_ids() {
                 let induced: Vec<[f64; 3]> = (0..horizon)
-                    .map(|t| [0.0, 0.0, dep.ratio * org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[from.index()][c.index()][t]).sum::<f64>()])
+                    .map(|t| {
+                        [
+                            0.0,
+                            0.0,
+                            dep.ratio
+                                * org
+                                    .cluster_ids()
+                                    .filter(|&c| org.cluster(c).region == r)
+                                    .map(|c| x[from.index()][c.index()][t])
+                                    .sum::<f64>(),
+                        ]
+                    })
                     .collect();
                 if induced.iter().any(|d| d[2] > 0.0) {
                     demand.insert(OriginKey { service: dep.service, region: Some(r), via: Some(from) }, induced);
@@ -239,7 +277,10 @@ fn allocations(check: &mut Check) -> Option<(Capacity, ByOrigin)> {
         let region = a.origin.region.as_deref().map(|r| org.region_by_name(r));
         let via = a.origin.via.as_deref().map(|v| org.service_by_name(v));
         let (Some(s), Some(c), Some(t)) = (s, c, t) else {
-            check.fail(Rule::Allocation, format!("allocation of `{}` in `{}` in {}: unknown service, cluster or period", a.service, a.cluster, a.period));
+            check.fail(
+                Rule::Allocation,
+                format!("allocation of `{}` in `{}` in {}: unknown service, cluster or period", a.service, a.cluster, a.period),
+            );
             ok = false;
             continue;
         };
@@ -249,20 +290,29 @@ fn allocations(check: &mut Check) -> Option<(Capacity, ByOrigin)> {
             continue;
         };
         if a.capacity < 0.0 || !a.capacity.is_finite() {
-            check.fail(Rule::Allocation, format!("allocation of `{}` in `{}` in {}: capacity {}", a.service, a.cluster, a.period, a.capacity));
+            check.fail(
+                Rule::Allocation,
+                format!("allocation of `{}` in `{}` in {}: capacity {}", a.service, a.cluster, a.period, a.capacity),
+            );
         }
         let eligible = match via {
             None => org.serves(s, region, c),
             Some(from) => match (org.service(from).dependencies.iter().find(|d| d.service == s), region) {
                 (Some(dep), Some(r)) => org.serves_dependency(dep, r, c),
                 _ => {
-                    check.fail(Rule::Allocation, format!("`{}` does not depend on `{}` (or the origin has no region)", org.service(from).name, a.service));
+                    check.fail(
+                        Rule::Allocation,
+                        format!("`{}` does not depend on `{}` (or the origin has no region)", org.service(from).name, a.service),
+                    );
                     false
                 }
             },
         };
         if !eligible {
-            check.fail(Rule::Allocation, format!("`{}` may not serve {} from `{}` (latency or region and cluster rules)", a.service, a.origin, a.cluster));
+            check.fail(
+                Rule::Allocation,
+                format!("`{}` may not serve {} from `{}` (latency or region and cluster rules)", a.service, a.origin, a.cluster),
+            );
         }
         x[s.index()][c.index()][t] += a.capacity;
         let key = OriginKey { service: s, region, via };
@@ -338,15 +388,31 @@ fn spread(check: &mut Check, x: &Capacity) {
             if let Some(share) = service.max_cluster_share {
                 for c in org.cluster_ids() {
                     if exceeds(x[s.index()][c.index()][t], share * total) {
-                        check.fail(Rule::Spread, format!("`{}` has {:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, x[s.index()][c.index()][t], org.cluster(c).name));
+                        check.fail(
+                            Rule::Spread,
+                            format!(
+                                "`{}` has {:.3} of {total:.3} in `{}` in {period}, over its share of {share}",
+                                service.name,
+                                x[s.index()][c.index()][t],
+                                org.cluster(c).name
+                            ),
+                        );
                     }
                 }
             }
             if let Some(share) = service.max_region_share {
                 for r in org.region_ids() {
-                    let in_region: f64 = org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[s.index()][c.index()][t]).sum();
+                    let in_region: f64 =
+                        org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| x[s.index()][c.index()][t]).sum();
                     if exceeds(in_region, share * total) {
-                        check.fail(Rule::Spread, format!("`{}` has {in_region:.3} of {total:.3} in `{}` in {period}, over its share of {share}", service.name, org.region(r).name));
+                        check.fail(
+                            Rule::Spread,
+                            format!(
+                                "`{}` has {in_region:.3} of {total:.3} in `{}` in {period}, over its share of {share}",
+                                service.name,
+                                org.region(r).name
+                            ),
+                        );
                     }
                 }
             }
@@ -362,11 +428,16 @@ fn resources(check: &mut Check, x: &Capacity, machines: &[Vec<Vec<u64>>]) {
         for t in 0..org.forecast.periods.len() {
             for r in 0..org.resources.len() {
                 let need: f64 = org.service_ids().map(|s| org.service(s).per_unit[r] * x[s.index()][c.index()][t]).sum();
-                let have: f64 = (0..org.machine_types.len()).map(|m| org.machine_types[m].capacity[r] * machines[c.index()][m][t] as f64).sum::<f64>() * cluster.utilisation_target;
+                let have: f64 =
+                    (0..org.machine_types.len()).map(|m| org.machine_types[m].capacity[r] * machines[c.index()][m][t] as f64).sum::<f64>()
+                        * cluster.utilisation_target;
                 if exceeds(need, have) {
                     check.fail(
                         Rule::Resources,
-                        format!("`{}` needs {need:.3} {} in {}, over the {have:.3} its fleet allows at {} utilisation", cluster.name, org.resources[r].name, org.forecast.periods[t], cluster.utilisation_target),
+                        format!(
+                            "`{}` needs {need:.3} {} in {}, over the {have:.3} its fleet allows at {} utilisation",
+                            cluster.name, org.resources[r].name, org.forecast.periods[t], cluster.utilisation_target
+                        ),
                     );
                 }
             }
@@ -392,7 +463,11 @@ fn cost(check: &mut Check, machines: &[Vec<Vec<u64>>]) {
             }
         }
     }
-    for (what, computed, stated) in [("capital", capital, check.plan.cost.capital), ("running", running, check.plan.cost.running), ("total", capital + running, check.plan.cost.total)] {
+    for (what, computed, stated) in [
+        ("capital", capital, check.plan.cost.capital),
+        ("running", running, check.plan.cost.running),
+        ("total", capital + running, check.plan.cost.total),
+    ] {
         if (computed - stated).abs() > 0.01 + 1e-9 * computed.abs() {
             check.fail(Rule::Cost, format!("the plan states a {what} cost of {stated:.2}, its orders and fleet cost {computed:.2}"));
         }

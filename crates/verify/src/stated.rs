@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-
 use headroom_plan::Rule;
 
 use crate::{survivable, ByOrigin, Capacity, Check, Demand, Fleet, OriginKey, ABSOLUTE, RELATIVE};
@@ -59,7 +58,10 @@ impl Table {
             };
             for ((field, &have), &says) in self.fields.iter().zip(computed).zip(&stated) {
                 if !says.is_finite() || (have - says).abs() > tolerance(have.abs().max(says.abs()), *scale) {
-                    problems.push(format!("the {} table states {field} {says} for {key}; the plan's orders and allocations give {have}", self.name));
+                    problems.push(format!(
+                        "the {} table states {field} {says} for {key}; the plan's orders and allocations give {have}",
+                        self.name
+                    ));
                 }
             }
         }
@@ -99,10 +101,12 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
             }
         }
     }
-    let stated = plan.fleet.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.machine_type, r.period), vec![f64::from(r.machines)])).collect();
+    let stated =
+        plan.fleet.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.machine_type, r.period), vec![f64::from(r.machines)])).collect();
     rows.compare(check, Rule::Tables, stated, |_, _| 0.0);
 
-    let mut power = Table::new("power_space", &["power_kw", "power_cap_kw", "machines", "space_cap", "deliveries", "delivery_limit (-1: none)"]);
+    let mut power =
+        Table::new("power_space", &["power_kw", "power_cap_kw", "machines", "space_cap", "deliveries", "delivery_limit (-1: none)"]);
     for c in org.cluster_ids() {
         let cluster = org.cluster(c);
         for (t, period) in periods.iter().enumerate() {
@@ -124,7 +128,8 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
         .power_space
         .iter()
         .map(|r| {
-            let values = vec![r.power_kw, r.power_cap_kw, f64::from(r.machines), r.space_cap, f64::from(r.deliveries), optional(r.delivery_limit)];
+            let values =
+                vec![r.power_kw, r.power_cap_kw, f64::from(r.machines), r.space_cap, f64::from(r.deliveries), optional(r.delivery_limit)];
             (format!("`{}` in {}", r.cluster, r.period), values)
         })
         .collect();
@@ -134,7 +139,9 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
     // resources its cluster's fleet has, the rest is `(idle)`.
     let mut capital = vec![vec![0.0; periods.len()]; org.clusters.len()];
     for o in &plan.orders {
-        if let (Some(c), Some(m), Some(t)) = (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type), periods.iter().position(|p| *p == o.placed)) {
+        if let (Some(c), Some(m), Some(t)) =
+            (org.cluster_by_name(&o.cluster), org.machine_type_by_name(&o.machine_type), periods.iter().position(|p| *p == o.placed))
+        {
             capital[c.index()][t] += org.machine_type(m).capital_cost * f64::from(o.count);
         }
     }
@@ -152,7 +159,8 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
             let cluster = org.cluster(c);
             let n = |m: usize| fleet.machines[c.index()][m][t] as f64;
             let running: f64 = org.machine_types.iter().enumerate().map(|(m, mt)| months as f64 * mt.running_cost_per_month * n(m)).sum();
-            let capacity: Vec<f64> = (0..org.resources.len()).map(|r| org.machine_types.iter().enumerate().map(|(m, mt)| mt.capacity[r] * n(m)).sum()).collect();
+            let capacity: Vec<f64> =
+                (0..org.resources.len()).map(|r| org.machine_types.iter().enumerate().map(|(m, mt)| mt.capacity[r] * n(m)).sum()).collect();
             capital_t += capital[c.index()][t];
             running_t += running;
             let Some(x) = x else { continue };
@@ -166,7 +174,8 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
                     for s in org.service_ids() {
                         let share = org.service(s).per_unit[r] * x[s.index()][c.index()][t] / capacity[r] / present;
                         allocated += share;
-                        *teams.entry((t, org.team(org.service(s).team).name.text.clone())).or_default() += share * (running + capital[c.index()][t]);
+                        *teams.entry((t, org.team(org.service(s).team).name.text.clone())).or_default() +=
+                            share * (running + capital[c.index()][t]);
                     }
                 }
             }
@@ -179,7 +188,11 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
     // Written to the cent; sums of many rows may differ by a cent each.
     by_period.compare(check, Rule::Cost, stated, |size, _| 0.01 + 1e-9 * size);
     if x.is_some() {
-        let stated = plan.utilisation.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.resource, r.period), vec![r.used, r.allocatable, r.capacity])).collect();
+        let stated = plan
+            .utilisation
+            .iter()
+            .map(|r| (format!("`{}` `{}` in {}", r.cluster, r.resource, r.period), vec![r.used, r.allocatable, r.capacity]))
+            .collect();
         utilisation.compare(check, Rule::Tables, stated, six_decimals);
         for ((t, team), cost) in teams {
             by_team.row(format!("`{team}` in {}", periods[t]), vec![cost], totals[t]);
@@ -193,10 +206,20 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
     let mut services = Table::new("services", &["n_plus"]);
     for s in org.service_ids() {
         let service = org.service(s);
-        let key = format!("`{}` of team `{}` in `{}` across {}", service.name, org.team(service.team).name, service.unit, service.redundancy.level.name());
+        let key = format!(
+            "`{}` of team `{}` in `{}` across {}",
+            service.name,
+            org.team(service.team).name,
+            service.unit,
+            service.redundancy.level.name()
+        );
         services.row(key, vec![f64::from(service.redundancy.k)], 1.0);
     }
-    let stated = plan.services.iter().map(|s| (format!("`{}` of team `{}` in `{}` across {}", s.name, s.team, s.unit, s.across), vec![f64::from(s.n_plus)])).collect();
+    let stated = plan
+        .services
+        .iter()
+        .map(|s| (format!("`{}` of team `{}` in `{}` across {}", s.name, s.team, s.unit, s.across), vec![f64::from(s.n_plus)]))
+        .collect();
     services.compare(check, Rule::Tables, stated, |_, _| 0.0);
 }
 
@@ -211,7 +234,9 @@ pub(crate) fn demand_tables(check: &mut Check, demand: &Demand, z: &ByOrigin) {
         };
         format!("`{}` ({origin})", org.service(key.service).name)
     };
-    let ratio = |key: &OriginKey| key.via.and_then(|v| org.service(v).dependencies.iter().find(|d| d.service == key.service)).map_or(1.0, |d| d.ratio);
+    let ratio = |key: &OriginKey| {
+        key.via.and_then(|v| org.service(v).dependencies.iter().find(|d| d.service == key.service)).map_or(1.0, |d| d.ratio)
+    };
     let mut headroom = Table::new("headroom", &["organic", "inorganic", "induced", "capacity", "survivable", "headroom"]);
     let mut unmet = Table::new("unmet", &["demand"]);
     let keys: std::collections::BTreeSet<&OriginKey> = demand.keys().chain(z.keys()).collect();
@@ -235,7 +260,12 @@ pub(crate) fn demand_tables(check: &mut Check, demand: &Demand, z: &ByOrigin) {
         .plan
         .headroom
         .iter()
-        .map(|h| (format!("`{}` ({}) in {}", h.service, h.origin, h.period), vec![h.organic, h.inorganic, h.induced, h.capacity, h.survivable, h.headroom]))
+        .map(|h| {
+            (
+                format!("`{}` ({}) in {}", h.service, h.origin, h.period),
+                vec![h.organic, h.inorganic, h.induced, h.capacity, h.survivable, h.headroom],
+            )
+        })
         .collect();
     headroom.compare(check, Rule::Tables, stated, six_decimals);
     let stated = check.plan.unmet.iter().map(|u| (format!("`{}` ({}) in {}", u.service, u.origin, u.period), vec![u.demand])).collect();
@@ -244,7 +274,10 @@ pub(crate) fn demand_tables(check: &mut Check, demand: &Demand, z: &ByOrigin) {
     unmet.compare(check, Rule::Tables, stated, six_decimals);
     for u in &check.plan.unmet {
         if !(u.unmet >= 0.0 && u.unmet <= u.demand + ABSOLUTE + RELATIVE * u.demand) {
-            check.fail(Rule::Unmet, format!("`{}` ({}) in {}: {} unmet of a demand of {}", u.service, u.origin, u.period, u.unmet, u.demand));
+            check.fail(
+                Rule::Unmet,
+                format!("`{}` ({}) in {}: {} unmet of a demand of {}", u.service, u.origin, u.period, u.unmet, u.demand),
+            );
         }
     }
 }

@@ -43,15 +43,33 @@ fn every_broken_rule_is_reported() {
     assert_caught(&org, &p, "periods", "a period dropped");
 
     let mut p = plan.clone();
-    p.orders.push(Order { placed: "2027Q1".into(), arrives: "2027Q1".into(), cluster: "use1-a".into(), machine_type: "compute-v3".into(), count: 1 });
+    p.orders.push(Order {
+        placed: "2027Q1".into(),
+        arrives: "2027Q1".into(),
+        cluster: "use1-a".into(),
+        machine_type: "compute-v3".into(),
+        count: 1,
+    });
     assert_caught(&org, &p, "orders", "an order arriving before its lead time");
 
     let mut p = plan.clone();
-    p.orders.push(Order { placed: "2027Q1".into(), arrives: "2027Q3".into(), cluster: "usw2-b".into(), machine_type: "storage-v2".into(), count: 1 });
+    p.orders.push(Order {
+        placed: "2027Q1".into(),
+        arrives: "2027Q3".into(),
+        cluster: "usw2-b".into(),
+        machine_type: "storage-v2".into(),
+        count: 1,
+    });
     assert_caught(&org, &p, "orders", "a machine type the cluster cannot order");
 
     let mut p = plan.clone();
-    p.orders.push(Order { placed: "2027Q1".into(), arrives: "2027Q3".into(), cluster: "use1-a".into(), machine_type: "compute-v3".into(), count: 300 });
+    p.orders.push(Order {
+        placed: "2027Q1".into(),
+        arrives: "2027Q3".into(),
+        cluster: "use1-a".into(),
+        machine_type: "compute-v3".into(),
+        count: 300,
+    });
     for rule in ["deliveries", "power", "space", "fleet"] {
         assert_caught(&org, &p, rule, "300 machines delivered at once");
     }
@@ -60,7 +78,13 @@ fn every_broken_rule_is_reported() {
     // 0: the verifier counts in u64 and sees them.
     let mut p = plan.clone();
     for _ in 0..2 {
-        p.orders.push(Order { placed: "2027Q1".into(), arrives: "2027Q3".into(), cluster: "use1-a".into(), machine_type: "compute-v3".into(), count: 1 << 31 });
+        p.orders.push(Order {
+            placed: "2027Q1".into(),
+            arrives: "2027Q3".into(),
+            cluster: "use1-a".into(),
+            machine_type: "compute-v3".into(),
+            count: 1 << 31,
+        });
     }
     for rule in ["deliveries", "power", "space", "fleet"] {
         assert_caught(&org, &p, rule, "two orders of 2^31 machines");
@@ -95,7 +119,13 @@ fn every_broken_rule_is_reported() {
     assert_caught(&org, &p, "cost", "a cost that does not add up");
 
     let mut p = plan.clone();
-    p.unmet.push(Unmet { period: "2027Q1".into(), service: "auth".into(), origin: Origin { region: Some("us-east".into()), via: None }, demand: 1.0, unmet: 1.0 });
+    p.unmet.push(Unmet {
+        period: "2027Q1".into(),
+        service: "auth".into(),
+        origin: Origin { region: Some("us-east".into()), via: None },
+        demand: 1.0,
+        unmet: 1.0,
+    });
     assert_caught(&org, &p, "unmet", "unmet demand in a strict plan");
 
     let mut p = plan.clone();
