@@ -136,7 +136,7 @@ pub fn forecast(y: &[f64], method: Method, season: Option<usize>, h: usize) -> R
         (Method::SeasonalNaive, Some(m)) if y.len() >= m => Ok((0..h).map(|k| y[y.len() - m + k % m]).collect()),
         (Method::SeasonalNaive, _) => Err("seasonal naive needs one full season of history".into()),
         (Method::HoltWinters, Some(m)) => smoothing::holt_winters(y, m, h)
-            .map(clean)
+            .map(methods::demand)
             .ok_or_else(|| format!("holt-winters needs two full seasons ({} points) of positive values", 2 * m)),
         (Method::HoltWinters, None) => Err("holt-winters needs a seasonal period".into()),
         (_, None) => fit(y, method, None, h),
@@ -146,11 +146,6 @@ pub fn forecast(y: &[f64], method: Method, season: Option<usize>, h: usize) -> R
             fit(y, method, Some(&s), h)
         }
     }
-}
-
-/// Demand is never negative or infinite.
-fn clean(f: Vec<f64>) -> Vec<f64> {
-    f.into_iter().map(|x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect()
 }
 
 /// The level errors are measured against: the mean of the last season (at

@@ -67,23 +67,6 @@ impl Method {
         Method::Combination,
     ];
 
-    /// Every method, for `--method`.
-    pub const ALL: [Method; 13] = [
-        Method::Naive,
-        Method::Drift,
-        Method::SeasonalNaive,
-        Method::HoltWinters,
-        Method::Linear,
-        Method::LogLinear,
-        Method::Ses,
-        Method::Holt,
-        Method::HoltLog,
-        Method::Theta,
-        Method::Ets,
-        Method::Croston,
-        Method::Combination,
-    ];
-
     /// Methods of the raw series with a season of their own, which the
     /// series is never adjusted for.
     pub fn own_season(self) -> bool {
@@ -165,8 +148,14 @@ impl Method {
             }
         };
         // Demand is never negative: a falling line stops at zero.
-        Ok(out.into_iter().map(|x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect())
+        Ok(demand(out))
     }
+}
+
+/// Forecast values as demand: never negative (a falling line stops at
+/// zero), never infinite.
+pub(crate) fn demand(f: Vec<f64>) -> Vec<f64> {
+    f.into_iter().map(|x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect()
 }
 
 /// Intercept and slope of the least-squares line through (t, y[t]),

@@ -168,38 +168,15 @@ fn history_from_a_real_prometheus_server() {
     assert!(stderr.contains("without label `job`"), "{stderr}");
     assert!(!out.exists());
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (code, _, stderr) = headroom(&[
-        "history",
-        "--url",
-        &format!("http://127.0.0.1:{closed}"),
-        "--query",
-        "up",
-        "--from",
-        "2025Q1",
-        "--to",
-        "2025Q1",
-        "-o",
-        out.to_str().unwrap(),
-        "--timeout",
-        "5",
-    ]);
+    let one_quarter = |url: &str, extra: &[&str]| {
+        let mut args = vec!["history", "--url", url, "--query", "up", "--from", "2025Q1", "--to", "2025Q1", "-o", out.to_str().unwrap()];
+        args.extend(extra);
+        headroom(&args)
+    };
+    let (code, _, stderr) = one_quarter(&format!("http://127.0.0.1:{closed}"), &["--timeout", "5"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot reach the server"), "{stderr}");
-    let (code, _, stderr) = headroom(&[
-        "history",
-        "--url",
-        &server.url,
-        "--query",
-        "up",
-        "--from",
-        "2025Q1",
-        "--to",
-        "2025Q1",
-        "-o",
-        out.to_str().unwrap(),
-        "--bearer-token-env",
-        "HEADROOM_TEST_UNSET_TOKEN",
-    ]);
+    let (code, _, stderr) = one_quarter(&server.url, &["--bearer-token-env", "HEADROOM_TEST_UNSET_TOKEN"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not set"), "{stderr}");
     assert!(!out.exists());

@@ -2,7 +2,8 @@
 //! fleet, power and space, utilisation, costs per period and team, the
 //! headroom and unmet tables, and the services' intents. A plan whose
 //! tables were edited (or written by a buggy solver) fails with rule
-//! `tables` (or `cost`), naming the row and the number.
+//! `tables` (the fleet table: `fleet`; costs: `cost`), naming the row and
+//! the number.
 //!
 //! Not recomputed, because only a solver can: `solver` (status, gap,
 //! objective), `shadow_prices` and `growth`. The README says so.
@@ -103,7 +104,7 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
     }
     let stated =
         plan.fleet.iter().map(|r| (format!("`{}` `{}` in {}", r.cluster, r.machine_type, r.period), vec![f64::from(r.machines)])).collect();
-    rows.compare(check, Rule::Tables, stated, |_, _| 0.0);
+    rows.compare(check, Rule::Fleet, stated, |_, _| 0.0);
 
     let mut power =
         Table::new("power_space", &["power_kw", "power_cap_kw", "machines", "space_cap", "deliveries", "delivery_limit (-1: none)"]);
@@ -111,12 +112,10 @@ pub(crate) fn fleet_tables(check: &mut Check, fleet: &Fleet, x: Option<&Capacity
         let cluster = org.cluster(c);
         for (t, period) in periods.iter().enumerate() {
             let at = org.forecast.periods[t];
-            let kw: f64 = org.machine_types.iter().enumerate().map(|(m, mt)| mt.power_kw * fleet.machines[c.index()][m][t] as f64).sum();
-            let count: u64 = (0..org.machine_types.len()).map(|m| fleet.machines[c.index()][m][t]).sum();
             let values = vec![
-                kw,
+                fleet.power[c.index()][t],
                 cluster.power_cap_kw.at(at),
-                count as f64,
+                fleet.count[c.index()][t] as f64,
                 cluster.space_cap.at(at),
                 fleet.deliveries[c.index()][t] as f64,
                 optional(cluster.max_deliveries_per_period(months)),
