@@ -31,9 +31,10 @@ pub struct PlanArgs {
     pub solver: Option<String>,
     /// How linear programs are solved (HiGHS): `simplex`; `columns`,
     /// column generation (exact); `ipm`, interior point without crossover,
-    /// with whole machines rounded up from it (large models that need
-    /// orders); `auto` picks by size.
-    #[arg(long, value_name = "METHOD", default_value = "auto", value_parser = ["auto", "simplex", "columns", "ipm"])]
+    /// or `pdlp`, HiGHS's first-order method, each with whole machines
+    /// rounded up from it (large models that need orders);
+    /// `ipm-crossover`, interior point to a vertex; `auto` picks by size.
+    #[arg(long, value_name = "METHOD", default_value = "auto", value_parser = ["auto", "simplex", "columns", "ipm", "ipm-crossover", "pdlp"])]
     pub lp: String,
     /// Accept whole-machine orders within this relative gap of the best
     /// bound on cost (0: prove optimality, which can take long).

@@ -88,23 +88,26 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
         if again_code != code || plan_of(&dir) != plan_of(&columns) {
             failures.push_str(&format!("--- {name}: --lp columns planned differently (exit {again_code}):\n{again_out}{again_err}\n"));
         }
-        // From an interior point (rounded up, then branch and bound to a
-        // zero gap), the same optimum.
-        let ipm = out.path().join("ipm");
-        let mut from_ipm = vec!["plan", "--root", case.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm", "--mip-gap", "0"];
-        from_ipm.extend(extra.lines().filter(|l| !l.is_empty()));
-        let (ipm_code, ipm_out, ipm_err) = headroom(&from_ipm);
-        let total = |dir: &std::path::Path| {
-            fs::read_to_string(dir.join("plan.json"))
-                .ok()
-                .map(|t| num(&serde_json::from_str::<serde_json::Value>(&t).unwrap()["cost"]["total"]))
-        };
-        if ipm_code != code || total(&ipm) != total(&dir) {
-            failures.push_str(&format!(
-                "--- {name}: --lp ipm found {:?} (exit {ipm_code}), not {:?}:\n{ipm_out}{ipm_err}\n",
-                total(&ipm),
-                total(&dir)
-            ));
+        // From an interior point or PDLP (rounded up, then branch and bound
+        // to a zero gap), the same optimum.
+        for method in ["ipm", "pdlp"] {
+            let off_vertex = out.path().join(method);
+            let mut args =
+                vec!["plan", "--root", case.to_str().unwrap(), "-o", off_vertex.to_str().unwrap(), "--lp", method, "--mip-gap", "0"];
+            args.extend(extra.lines().filter(|l| !l.is_empty()));
+            let (off_code, off_out, off_err) = headroom(&args);
+            let total = |dir: &std::path::Path| {
+                fs::read_to_string(dir.join("plan.json"))
+                    .ok()
+                    .map(|t| num(&serde_json::from_str::<serde_json::Value>(&t).unwrap()["cost"]["total"]))
+            };
+            if off_code != code || total(&off_vertex) != total(&dir) {
+                failures.push_str(&format!(
+                    "--- {name}: --lp {method} found {:?} (exit {off_code}), not {:?}:\n{off_out}{off_err}\n",
+                    total(&off_vertex),
+                    total(&dir)
+                ));
+            }
         }
         let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
         let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
@@ -295,31 +298,53 @@ fn demands_sharing_an_origin_are_split_back_by_demand() {
 fn an_interior_point_plan_is_rounded_up_and_verifies() {
     let root = workspace();
     let out = tempfile::tempdir().unwrap();
-    let mut costs = Vec::new();
-    for solve_again in [false, true] {
-        let dir = out.path().join(format!("plan-{solve_again}"));
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
-        command
-            .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "ipm", "--no-growth"])
-            .env("NO_COLOR", "1");
-        if solve_again {
-            command.env("HEADROOM_TEST_SOLVE_PLACEMENTS", "1");
+    for (method, name) in [("ipm", "interior point"), ("pdlp", "PDLP")] {
+        let mut costs = Vec::new();
+        // As it comes; placements solved again; whole machines period by
+        // period (each forced by a test variable).
+        for way in ["", "HEADROOM_TEST_SOLVE_PLACEMENTS", "HEADROOM_TEST_PERIOD_BY_PERIOD"] {
+            let dir = out.path().join(format!("plan-{method}-{way}"));
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
+            command
+                .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", method, "--no-growth"])
+                .env("NO_COLOR", "1");
+            if !way.is_empty() {
+                command.env(way, "1");
+            }
+            if way == "HEADROOM_TEST_PERIOD_BY_PERIOD" {
+                // Past the rounded plan's own placements, as PDLP's are.
+                command.env("HEADROOM_TEST_SOLVE_PLACEMENTS", "1");
+            }
+            let output = command.output().unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+            let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+            let solver = &plan["solver"];
+            assert!(solver["mip_gap"].as_f64().unwrap() <= 0.005, "{solver}");
+            if solver["backend"] == "highs" {
+                let method = solver["method"].as_str().unwrap();
+                let again = format!("{name}; rounded up, placements solved again");
+                let ok = match way {
+                    // PDLP's placements rarely hold exactly: they may be
+                    // solved again even when not asked to.
+                    "" => method == format!("{name}; rounded up") || (name == "PDLP" && method == again),
+                    "HEADROOM_TEST_SOLVE_PLACEMENTS" => method == again,
+                    // Period by period is kept when it is cheaper, and else
+                    // rounding up.
+                    _ => method == format!("{name}; period by period") || method == again,
+                };
+                assert!(ok, "{way}: {method}\n{stdout}");
+            }
+            let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+            assert_eq!(code, 0, "{way}: {vout}{verr}");
+            costs.push(plan["cost"]["total"].as_f64().unwrap());
         }
-        let output = command.output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-        let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
-        let solver = &plan["solver"];
-        assert!(solver["mip_gap"].as_f64().unwrap() <= 0.005, "{solver}");
-        if solver["backend"] == "highs" {
-            let how = if solve_again { "interior point; rounded up, placements solved again" } else { "interior point; rounded up" };
-            assert_eq!(solver["method"], how, "{stdout}");
-        }
-        let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
-        assert_eq!(code, 0, "{vout}{verr}");
-        costs.push(plan["cost"]["total"].as_f64().unwrap());
+        // Rounded up from the same relaxation's orders: the same plan cost
+        // whichever way the placements were found; period by period is
+        // never dearer.
+        assert_eq!(costs[0], costs[1]);
+        assert!(costs[2] <= costs[1], "{costs:?}");
     }
-    assert_eq!(costs[0], costs[1]);
 }
 
 /// A plan whose names headroom could not have written (edited by hand, or

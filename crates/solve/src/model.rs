@@ -100,6 +100,8 @@ pub struct Build {
     pub no_lead_times: bool,
     /// Orders fixed to a number of machines: (cluster, type, placed).
     pub fixed_orders: OrderCounts,
+    /// Orders of at least a number of machines (where not fixed).
+    pub min_orders: OrderCounts,
     /// Orders placed before the horizon that arrive within it.
     pub in_flight: Vec<InFlight>,
     /// A baseline plan to stay close to.
@@ -594,6 +596,8 @@ impl<'o> Model<'o> {
                     }
                     if let Some(&n) = self.build.fixed_orders.get(&(c, m, placed)) {
                         def = def.min(n).max(n);
+                    } else if let Some(&n) = self.build.min_orders.get(&(c, m, placed)) {
+                        def = def.min(per_period.map_or(n, |limit| n.min(limit as f64)));
                     }
                     if self.build.integer {
                         def = def.integer();
