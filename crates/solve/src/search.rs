@@ -42,13 +42,14 @@ impl<'o> Found<'o> {
         Found { model, decisions, objective, bound, gap: relative_gap(objective, bound), method: String::new(), variables, constraints }
     }
 
-    /// A bound proven elsewhere (another search of the same model) holds
-    /// for this plan too.
+    /// How the plan was found.
     fn by(mut self, method: impl Into<String>) -> Found<'o> {
         self.method = method.into();
         self
     }
 
+    /// A bound proven elsewhere (another search of the same model) holds
+    /// for this plan too.
     fn proven(mut self, bound: f64) -> Found<'o> {
         self.bound = self.bound.max(bound);
         self.gap = relative_gap(self.objective, self.bound);
