@@ -342,21 +342,14 @@ fn rounded_up<'o>(
     using: Using,
 ) -> Option<Found<'o>> {
     let mut values = solved.values.clone();
-    let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
-    orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
-    let mut last = None;
-    let (mut sum, mut rounded) = (0.0, 0.0);
+    let mut rounded = BTreeMap::new();
     let mut fixed = BTreeMap::new();
-    for o in orders {
-        if last != Some((o.cluster, o.machine_type)) {
-            (sum, rounded) = (0.0, 0.0);
-            last = Some((o.cluster, o.machine_type));
-        }
-        sum += values.get(&o.var).copied().unwrap_or(0.0).max(0.0);
-        let whole = (sum - 1e-6).ceil().max(rounded);
-        values.insert(o.var, whole - rounded);
-        fixed.insert((o.cluster, o.machine_type, o.placed), whole - rounded);
-        rounded = whole;
+    for (o, sum) in cumulative_orders(model, &solved.values) {
+        let before: &mut f64 = rounded.entry((o.cluster, o.machine_type)).or_default();
+        let whole = (sum - 1e-6).ceil().max(*before);
+        values.insert(o.var, whole - *before);
+        fixed.insert((o.cluster, o.machine_type, o.placed), whole - *before);
+        *before = whole;
     }
     let mut check = Model::new(org, Build { integer: false, ..build.clone() });
     if check.out_of_time {
@@ -426,17 +419,10 @@ fn period_by_period<'o>(
     let horizon = org.forecast.periods.len();
     // The relaxation's cumulative orders of each cluster and type, by the
     // period they are placed in, rounded down.
-    let mut floor = OrderCounts::new();
-    let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
-    orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
-    let (mut last, mut sum) = (None, 0.0);
-    for o in orders {
-        if last != Some((o.cluster, o.machine_type)) {
-            (last, sum) = (Some((o.cluster, o.machine_type)), 0.0);
-        }
-        sum += solved.values.get(&o.var).copied().unwrap_or(0.0).max(0.0);
-        floor.insert((o.cluster, o.machine_type, o.placed), (sum + 1e-6).floor());
-    }
+    let floor: OrderCounts = cumulative_orders(model, &solved.values)
+        .into_iter()
+        .map(|(o, sum)| ((o.cluster, o.machine_type, o.placed), (sum + 1e-6).floor()))
+        .collect();
     let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
     let mut decided: OrderCounts = build.fixed_orders.clone();
     let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
@@ -474,12 +460,7 @@ fn period_by_period<'o>(
             return None;
         }
         running += m.running.eval_with(&values) / COST_SCALE;
-        let read = Decisions::read(&m, &values);
-        for (o, clusters) in read.z.iter().enumerate() {
-            for (i, per_period) in clusters.iter().enumerate() {
-                z[o][i][t] = per_period.first().copied().unwrap_or(0.0);
-            }
-        }
+        copy_period(&mut z, &Decisions::read(&m, &values), t);
     }
     let capital: f64 = decided.iter().map(|(&(_, m, _), &n)| n * org.machine_type(m).capital_cost).sum();
     let orders = decided.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
@@ -487,6 +468,38 @@ fn period_by_period<'o>(
     let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound).by("period by period");
     (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
     Some(found)
+}
+
+/// Each order with the cumulative orders of its cluster and type up to and
+/// including it, in `values`: in order of cluster, type and period placed.
+fn cumulative_orders<'m>(
+    model: &'m Model,
+    values: &std::collections::HashMap<good_lp::Variable, f64>,
+) -> Vec<(&'m crate::model::OrderVar, f64)> {
+    let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
+    orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
+    let (mut last, mut sum) = (None, 0.0);
+    orders
+        .into_iter()
+        .map(|o| {
+            if last != Some((o.cluster, o.machine_type)) {
+                (last, sum) = (Some((o.cluster, o.machine_type)), 0.0);
+            }
+            sum += values.get(&o.var).copied().unwrap_or(0.0).max(0.0);
+            (o, sum)
+        })
+        .collect()
+}
+
+/// Copies the placements of a one-period model's decisions into period
+/// `t` of the whole horizon's `z` (a period's model holds only its own
+/// period; origins are in the same order).
+fn copy_period(z: &mut [Vec<Vec<f64>>], read: &Decisions, t: usize) {
+    for (o, clusters) in read.z.iter().enumerate() {
+        for (i, per_period) in clusters.iter().enumerate() {
+            z[o][i][t] = per_period.first().copied().unwrap_or(0.0);
+        }
+    }
 }
 
 /// Placements for fixed orders: with every order fixed, periods share
@@ -531,13 +544,7 @@ fn placements<'o>(
     for (t, (m, solved)) in periods.into_iter().enumerate() {
         running += m.running.eval_with(&solved.values) / COST_SCALE;
         (variables, constraints) = (variables + m.all.len(), constraints + m.constraint_count);
-        let read = Decisions::read(&m, &solved.values);
-        for (o, clusters) in read.z.iter().enumerate() {
-            for (i, per_period) in clusters.iter().enumerate() {
-                // A period's model holds only its own period.
-                z[o][i][t] = per_period.first().copied().unwrap_or(0.0);
-            }
-        }
+        copy_period(&mut z, &Decisions::read(&m, &solved.values), t);
     }
     let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
