@@ -1,9 +1,106 @@
-//! The dependency graph between services.
+//! The dependency graph between services: the order in which induced
+//! demand is known, where each service's demand comes from (its demand
+//! origins), and the independent parts these split the organisation into.
 
 use crate::ids::{ClusterId, RegionId, ServiceId};
 use crate::org::Organisation;
 
+/// What one demand origin asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DemandKind {
+    /// Users' demand from a region (or from anywhere), per period: the
+    /// forecast and the inorganic events' change to it.
+    Direct {
+        /// Organic demand (the forecast), per period.
+        organic: Vec<f64>,
+        /// What inorganic events add (or remove), per period.
+        inorganic: Vec<f64>,
+    },
+    /// Demand that a dependent service's capacity in a region induces.
+    Induced {
+        /// The dependent service.
+        from: ServiceId,
+        /// Units of demand per unit of its capacity.
+        ratio: f64,
+    },
+}
+
+/// One origin of a service's demand, and the clusters that may serve it:
+/// its users' demand from a region (or from no region), or what a
+/// dependent service's capacity in a region induces on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandOrigin {
+    /// The service whose demand it is.
+    pub service: ServiceId,
+    /// Where the demand comes from; `None` for demand with no region.
+    pub region: Option<RegionId>,
+    /// Direct or induced, with its amounts.
+    pub kind: DemandKind,
+    /// The clusters that may serve it ([`Organisation::serves`], or for
+    /// induced demand [`Organisation::serves_dependency`]), ascending.
+    pub clusters: Vec<ClusterId>,
+}
+
 impl Organisation {
+    /// Every demand origin of the services for which `include` holds, in
+    /// a fixed order: first each service's direct demand (by service, then
+    /// as the forecast lists its regions), then what each included
+    /// service induces on each of its dependencies (by dependent, then
+    /// dependency) from each region where it may run (ascending). The one
+    /// definition the planning model, the independent parts and the
+    /// explanations share.
+    pub fn demand_origins(&self, include: impl Fn(ServiceId) -> bool) -> Vec<DemandOrigin> {
+        let mut out = Vec::new();
+        for s in self.service_ids().filter(|&s| include(s)) {
+            for d in self.direct_demand(s) {
+                let clusters = self.cluster_ids().filter(|&c| self.serves(s, d.region, c)).collect();
+                out.push(DemandOrigin {
+                    service: s,
+                    region: d.region,
+                    kind: DemandKind::Direct { organic: d.organic, inorganic: d.inorganic },
+                    clusters,
+                });
+            }
+        }
+        for from in self.service_ids().filter(|&s| include(s)) {
+            for dep in &self.service(from).dependencies {
+                for region in self.regions_of(from) {
+                    let clusters = self.cluster_ids().filter(|&c| self.serves_dependency(dep, region, c)).collect();
+                    out.push(DemandOrigin {
+                        service: dep.service,
+                        region: Some(region),
+                        kind: DemandKind::Induced { from, ratio: dep.ratio },
+                        clusters,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The clusters that may serve one demand origin of service `s`: its
+    /// users' demand from `region` (`via` is `None`), or what dependent
+    /// service `via` induces on it from `region`; ascending. Empty if `via`
+    /// does not depend on `s`, or for induced demand without a region.
+    pub fn origin_clusters(&self, s: ServiceId, region: Option<RegionId>, via: Option<ServiceId>) -> Vec<ClusterId> {
+        match via {
+            None => self.cluster_ids().filter(|&c| self.serves(s, region, c)).collect(),
+            Some(from) => match (self.service(from).dependencies.iter().find(|d| d.service == s), region) {
+                (Some(dep), Some(r)) => self.cluster_ids().filter(|&c| self.serves_dependency(dep, r, c)).collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The regions of the clusters service `s` may use, ascending: where
+    /// its capacity, and so the demand it induces, can be.
+    pub fn regions_of(&self, s: ServiceId) -> Vec<RegionId> {
+        let mut regions: Vec<RegionId> = self.cluster_ids().filter(|&c| self.may_use(s, c)).map(|c| self.cluster(c).region).collect();
+        regions.sort();
+        regions.dedup();
+        regions
+    }
+
     /// Services in dependency order (every service after all services that
     /// depend on it, so induced demand is known before it is needed), or a
     /// cycle as a list of services where each depends on the next and the
@@ -112,29 +209,16 @@ impl Organisation {
             }
         };
         let mut linked = vec![false; ns + nc];
-        for s in self.service_ids() {
-            for d in self.direct_demand(s) {
-                for c in self.cluster_ids().filter(|&c| self.serves(s, d.region, c)) {
-                    join(s.index(), ns + c.index());
-                    linked[s.index()] = true;
-                    linked[ns + c.index()] = true;
-                }
-            }
-        }
         for from in self.service_ids() {
-            let mut regions: Vec<RegionId> =
-                self.cluster_ids().filter(|&c| self.may_use(from, c)).map(|c| self.cluster(c).region).collect();
-            regions.sort();
-            regions.dedup();
             for dep in &self.service(from).dependencies {
                 join(from.index(), dep.service.index());
-                for &region in &regions {
-                    for c in self.cluster_ids().filter(|&c| self.serves_dependency(dep, region, c)) {
-                        join(dep.service.index(), ns + c.index());
-                        linked[dep.service.index()] = true;
-                        linked[ns + c.index()] = true;
-                    }
-                }
+            }
+        }
+        for origin in self.demand_origins(|_| true) {
+            for c in origin.clusters {
+                join(origin.service.index(), ns + c.index());
+                linked[origin.service.index()] = true;
+                linked[ns + c.index()] = true;
             }
         }
         // Group by root, in order of each part's first cluster, then first

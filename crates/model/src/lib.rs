@@ -17,7 +17,7 @@ pub mod scenario;
 pub mod span;
 
 pub use forecast::{DirectDemand, Forecast, Origin, Series};
-pub use graph::Part;
+pub use graph::{DemandKind, DemandOrigin, Part};
 pub use ids::*;
 pub use org::*;
 pub use period::{Granularity, Period, PeriodParseError};

@@ -127,16 +127,7 @@ pub fn explain(org: &Organisation, using: Using) -> Vec<Explanation> {
             round(demand),
             service.unit
         );
-        let eligible: Vec<ClusterId> = match via {
-            None => org.cluster_ids().filter(|&c| org.serves(service_id, region, c)).collect(),
-            Some(from) => org
-                .service(from)
-                .dependencies
-                .iter()
-                .find(|d| d.service == service_id)
-                .map(|dep| org.cluster_ids().filter(|&c| region.is_some_and(|r| org.serves_dependency(dep, r, c))).collect())
-                .unwrap_or_default(),
-        };
+        let eligible = org.origin_clusters(service_id, region, via);
         let mut fixes = Vec::new();
         if serves(&no_lead, key) {
             let late: Vec<String> = eligible

@@ -17,14 +17,8 @@ use std::collections::BTreeMap;
 use good_lp::{constraint, variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, Variable};
 use headroom_model::*;
 
-/// What one demand origin asks for.
-#[derive(Clone, Debug)]
-pub enum Kind {
-    /// Users' demand from a region (or from anywhere), per period.
-    Direct { organic: Vec<f64>, inorganic: Vec<f64> },
-    /// Demand that a dependent service's capacity in a region induces.
-    Induced { from: ServiceId, ratio: f64 },
-}
+/// What one demand origin asks for (the model crate's definition).
+pub use headroom_model::DemandKind as Kind;
 
 /// One demand origin of one service: what must be covered, and by which
 /// clusters.
@@ -337,9 +331,6 @@ impl<'o> Model<'o> {
         model
     }
 
-    /// The model's demand origins and orders, without capacity variables
-    /// or constraints: what extraction reads decisions against, when they
-    /// were found part by part.
     /// Whether the build's deadline has passed; marks the model if so.
     fn late(&mut self) -> bool {
         if !self.out_of_time && self.build.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
@@ -348,6 +339,9 @@ impl<'o> Model<'o> {
         self.out_of_time
     }
 
+    /// The model's demand origins and orders, without capacity variables
+    /// or constraints: what extraction reads decisions against, when they
+    /// were found part by part.
     pub fn skeleton(org: &'o Organisation, build: Build) -> Model<'o> {
         let mut model = Model::new(
             org,
@@ -399,23 +393,8 @@ impl<'o> Model<'o> {
     /// Demand origins: users' demand per region, then demand induced by each
     /// dependent service per region its capacity may sit in.
     fn add_origins(&mut self) {
-        let org = self.org;
-        for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
-            for d in org.direct_demand(s) {
-                let clusters = org.cluster_ids().filter(|&c| org.serves(s, d.region, c)).collect();
-                self.push_origin(s, d.region, Kind::Direct { organic: d.organic, inorganic: d.inorganic }, clusters);
-            }
-        }
-        for from in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
-            let mut regions: Vec<RegionId> = org.cluster_ids().filter(|&c| org.may_use(from, c)).map(|c| org.cluster(c).region).collect();
-            regions.sort();
-            regions.dedup();
-            for dep in &org.service(from).dependencies {
-                for &region in &regions {
-                    let clusters = org.cluster_ids().filter(|&c| org.serves_dependency(dep, region, c)).collect();
-                    self.push_origin(dep.service, Some(region), Kind::Induced { from, ratio: dep.ratio }, clusters);
-                }
-            }
+        for origin in self.org.demand_origins(|s| self.has_service(s)) {
+            self.push_origin(origin.service, origin.region, origin.kind, origin.clusters);
         }
         // Done: the index only served to merge demands.
         self.origin_index = std::collections::HashMap::new();
