@@ -116,51 +116,85 @@ pub struct Topology {
 pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial: &Partial, diags: &mut Vec<Diagnostic>) -> Topology {
     let errors = |d: &Vec<Diagnostic>| d.iter().filter(|x| x.is_error()).count();
     let before = errors(diags);
-    let mut resources = Table::new("resource", "resources", partial).open(!readable);
-    let mut machine_types = Table::new("machine type", "machine types", partial).open(!readable);
-    let mut regions = Table::new("region", "regions", partial).open(!readable);
-    let mut clusters = Table::new("cluster", "clusters", partial).open(!readable);
-    for f in files {
-        for r in &f.resources {
-            resources.define(&r.name, diags);
-        }
-        for m in &f.machine_types {
-            machine_types.define(&m.name, diags);
-        }
-        for r in &f.regions {
-            regions.define(r, diags);
-        }
-        for c in &f.clusters {
-            clusters.define(&c.name, diags);
-        }
-    }
-    let all = |what: fn(&TopologyFile) -> usize| files.iter().map(what).sum::<usize>();
-    for (count, kind, example) in [
-        (all(|f| f.resources.len()), "resources", "resources: [Resource(name: \"cpu\", unit: \"cores\")]"),
-        (all(|f| f.machine_types.len()), "machine_types", "machine_types: [MachineType(name: ..., resources: {...}, ...)]"),
-        (all(|f| f.regions.len()), "regions", "regions: [Region(name: \"us-east\")]"),
-        (all(|f| f.clusters.len()), "clusters", "clusters: [Cluster(name: ..., region: ..., ...)]"),
-    ] {
-        if count == 0 && complete {
-            diags.push(
-                Diagnostic::error("missing-section", format!("the topology defines no {}", kind.replace('_', " ")))
-                    .help(format!("add `{example}` to a file in topology/")),
-            );
-        }
-    }
+    let names = TopologyNames::define(files, readable, complete, partial, diags);
+    let machine_types = machine_types(files, &names.resources, diags);
+    let (clusters, failure_domains) = clusters(files, &names, diags);
+    let latency = latency(files, &names.regions, complete, diags);
+    let model = (errors(diags) == before).then(|| Organisation {
+        resources: files.iter().flat_map(|f| &f.resources).map(|r| Resource { name: r.name.clone(), unit: r.unit.clone() }).collect(),
+        machine_types,
+        regions: names.regions.names().iter().map(|n| Region { name: n.clone() }).collect(),
+        clusters,
+        failure_domains,
+        latency,
+        teams: Vec::new(),
+        services: Vec::new(),
+        forecast: Forecast::default(),
+    });
+    Topology { resources: names.resources, regions: names.regions, clusters: names.clusters, model }
+}
 
-    for (kind, name) in &partial.orphans {
-        let table = match *kind {
-            "resource" => &resources,
-            "machine type" => &machine_types,
-            "region" => &regions,
-            _ => continue,
-        };
-        table.lookup(name, diags);
-    }
+/// The names the topology defines, one table per kind.
+struct TopologyNames {
+    resources: Table,
+    machine_types: Table,
+    regions: Table,
+    clusters: Table,
+}
 
-    // Machine types.
-    let mut model_machine_types = Vec::new();
+impl TopologyNames {
+    /// Every name the files define (a duplicate reported), a section no
+    /// file has reported missing when the files are `complete`, and names
+    /// that items with errors refer to looked up.
+    fn define(files: &[TopologyFile], readable: bool, complete: bool, partial: &Partial, diags: &mut Vec<Diagnostic>) -> TopologyNames {
+        let mut resources = Table::new("resource", "resources", partial).open(!readable);
+        let mut machine_types = Table::new("machine type", "machine types", partial).open(!readable);
+        let mut regions = Table::new("region", "regions", partial).open(!readable);
+        let mut clusters = Table::new("cluster", "clusters", partial).open(!readable);
+        for f in files {
+            for r in &f.resources {
+                resources.define(&r.name, diags);
+            }
+            for m in &f.machine_types {
+                machine_types.define(&m.name, diags);
+            }
+            for r in &f.regions {
+                regions.define(r, diags);
+            }
+            for c in &f.clusters {
+                clusters.define(&c.name, diags);
+            }
+        }
+        let all = |what: fn(&TopologyFile) -> usize| files.iter().map(what).sum::<usize>();
+        for (count, kind, example) in [
+            (all(|f| f.resources.len()), "resources", "resources: [Resource(name: \"cpu\", unit: \"cores\")]"),
+            (all(|f| f.machine_types.len()), "machine_types", "machine_types: [MachineType(name: ..., resources: {...}, ...)]"),
+            (all(|f| f.regions.len()), "regions", "regions: [Region(name: \"us-east\")]"),
+            (all(|f| f.clusters.len()), "clusters", "clusters: [Cluster(name: ..., region: ..., ...)]"),
+        ] {
+            if count == 0 && complete {
+                diags.push(
+                    Diagnostic::error("missing-section", format!("the topology defines no {}", kind.replace('_', " ")))
+                        .help(format!("add `{example}` to a file in topology/")),
+                );
+            }
+        }
+        for (kind, name) in &partial.orphans {
+            let table = match *kind {
+                "resource" => &resources,
+                "machine type" => &machine_types,
+                "region" => &regions,
+                _ => continue,
+            };
+            table.lookup(name, diags);
+        }
+        TopologyNames { resources, machine_types, regions, clusters }
+    }
+}
+
+/// The machine types, their resources looked up in `resources`.
+fn machine_types(files: &[TopologyFile], resources: &Table, diags: &mut Vec<Diagnostic>) -> Vec<MachineType> {
+    let mut out = Vec::new();
     for f in files {
         for m in &f.machine_types {
             let mut capacity = vec![0.0; resources.names().len()];
@@ -169,7 +203,7 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
                     capacity[i] = *amount;
                 }
             }
-            model_machine_types.push(MachineType {
+            out.push(MachineType {
                 name: m.name.clone(),
                 capacity,
                 capital_cost: m.capital_cost,
@@ -178,14 +212,19 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
             });
         }
     }
+    out
+}
 
-    // Clusters and failure domains.
+/// The clusters whose names all resolve, and the failure domains (a
+/// cluster without one is a domain of its own), in definition order.
+fn clusters(files: &[TopologyFile], names: &TopologyNames, diags: &mut Vec<Diagnostic>) -> (Vec<Cluster>, Vec<FailureDomain>) {
+    let machine_types = &names.machine_types;
     let mut domains: Vec<FailureDomain> = Vec::new();
-    let mut model_clusters = Vec::new();
+    let mut out = Vec::new();
     for f in files {
         for c in &f.clusters {
-            let id = ClusterId::from_index(model_clusters.len());
-            let region = regions.lookup(&c.region, diags).map(RegionId::from_index);
+            let id = ClusterId::from_index(out.len());
+            let region = names.regions.lookup(&c.region, diags).map(RegionId::from_index);
             let label = c.failure_domain.as_ref().map_or(&c.name.text, |d| &d.text);
             let domain = match domains.iter().position(|d| &d.name == label) {
                 Some(i) => i,
@@ -216,59 +255,22 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
                 .collect::<Vec<_>>()
                 .into_iter()
                 .collect();
-            let orderable = lookup_all(&machine_types, &c.can_order, diags, MachineTypeId::from_index);
+            let orderable = lookup_all(machine_types, &c.can_order, diags, MachineTypeId::from_index);
             let schedule = |initial: f64, changes: &[(At, f64)]| Schedule {
                 initial,
                 changes: changes.iter().map(|((p, span), v)| Change { from: *p, value: *v, span: *span }).collect(),
             };
-            if let (Some(fleet), Some(mut retirements)) = (&fleet, retirements) {
+            if let (Some(fleet), Some(mut retirements)) = (fleet, retirements) {
                 retirements.sort_by_key(|r| (r.period.start_month(), r.machine_type));
-                for (m, existing) in fleet.iter().copied() {
-                    let mut retired = 0u64;
-                    for r in retirements.iter().filter(|r| r.machine_type == m) {
-                        retired += r.count as u64;
-                        if retired > existing as u64 {
-                            diags.push(
-                                Diagnostic::error(
-                                    "bad-value",
-                                    format!(
-                                        "cluster `{}` retires {retired} machines of type `{}` by {}, but has {existing}",
-                                        c.name.text,
-                                        machine_types.names()[m.index()].text,
-                                        r.period
-                                    ),
-                                )
-                                .label(r.span, "more than the fleet has")
-                                .help("retire no more machines than the existing fleet holds"),
-                            );
-                            break;
-                        }
-                    }
-                }
-                for r in &retirements {
-                    if !fleet.iter().any(|(m, _)| *m == r.machine_type) {
-                        diags.push(
-                            Diagnostic::error(
-                                "bad-value",
-                                format!(
-                                    "cluster `{}` retires machines of type `{}` but has none",
-                                    c.name.text,
-                                    machine_types.names()[r.machine_type.index()].text
-                                ),
-                            )
-                            .label(r.span, "not in this cluster's fleet")
-                            .help("add them to `fleet`, or remove the retirement"),
-                        );
-                    }
-                }
+                check_retirements(c, &fleet, &retirements, machine_types, diags);
                 if let (Some(region), Some(orderable)) = (region, orderable) {
-                    model_clusters.push(Cluster {
+                    out.push(Cluster {
                         name: c.name.clone(),
                         region,
                         failure_domain: DomainId::from_index(domain),
                         power_cap_kw: schedule(c.power_cap_kw, &c.power_cap_changes),
                         space_cap: schedule(c.space_cap, &c.space_cap_changes),
-                        fleet: fleet.clone(),
+                        fleet,
                         retirements,
                         orderable,
                         lead_time_months: c.lead_time_months,
@@ -279,8 +281,62 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
             }
         }
     }
+    (out, domains)
+}
 
-    // Latency.
+/// A cluster retires no more machines of a type than its fleet has, and
+/// none of a type it has none of. `retirements` are in time order.
+fn check_retirements(
+    c: &RawCluster,
+    fleet: &[(MachineTypeId, u32)],
+    retirements: &[Retirement],
+    machine_types: &Table,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (m, existing) in fleet.iter().copied() {
+        let mut retired = 0u64;
+        for r in retirements.iter().filter(|r| r.machine_type == m) {
+            retired += r.count as u64;
+            if retired > existing as u64 {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-value",
+                        format!(
+                            "cluster `{}` retires {retired} machines of type `{}` by {}, but has {existing}",
+                            c.name.text,
+                            machine_types.names()[m.index()].text,
+                            r.period
+                        ),
+                    )
+                    .label(r.span, "more than the fleet has")
+                    .help("retire no more machines than the existing fleet holds"),
+                );
+                break;
+            }
+        }
+    }
+    for r in retirements {
+        if !fleet.iter().any(|(m, _)| *m == r.machine_type) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-value",
+                    format!(
+                        "cluster `{}` retires machines of type `{}` but has none",
+                        c.name.text,
+                        machine_types.names()[r.machine_type.index()].text
+                    ),
+                )
+                .label(r.span, "not in this cluster's fleet")
+                .help("add them to `fleet`, or remove the retirement"),
+            );
+        }
+    }
+}
+
+/// The latency between regions (symmetric; a region's own latency inside
+/// it on the diagonal), from the topology's one `latency` section: a pair
+/// given twice or not at all is reported.
+fn latency(files: &[TopologyFile], regions: &Table, complete: bool, diags: &mut Vec<Diagnostic>) -> Latency {
     let latencies: Vec<&RawLatency> = files.iter().filter_map(|f| f.latency.as_ref()).collect();
     let n = regions.names().len();
     let mut between = vec![vec![None; n]; n];
@@ -355,18 +411,7 @@ pub fn topology(files: &[TopologyFile], readable: bool, complete: bool, partial:
             }
         }
     }
-    let model = (errors(diags) == before).then(|| Organisation {
-        resources: files.iter().flat_map(|f| &f.resources).map(|r| Resource { name: r.name.clone(), unit: r.unit.clone() }).collect(),
-        machine_types: model_machine_types,
-        regions: regions.names().iter().map(|n| Region { name: n.clone() }).collect(),
-        clusters: model_clusters,
-        failure_domains: domains,
-        latency: Latency { intra_region_ms: intra, between },
-        teams: Vec::new(),
-        services: Vec::new(),
-        forecast: Forecast::default(),
-    });
-    Topology { resources, regions, clusters, model }
+    Latency { intra_region_ms: intra, between }
 }
 
 /// The intents, resolved against the topology and the forecast.
