@@ -25,15 +25,6 @@ fn edit(file: &Path, from: &str, to: &str) {
     fs::write(file, text.replace(from, to)).unwrap();
 }
 
-/// Plans, expecting success; returns plan.json.
-fn plan(root: &Path, out: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()];
-    args.extend(extra);
-    let (code, stdout, stderr) = headroom(&args);
-    assert_eq!(code, 0, "plan {args:?} failed:\n{stdout}\n{stderr}");
-    serde_json::from_str(&fs::read_to_string(out.join("plan.json")).unwrap()).unwrap()
-}
-
 fn diff_json(old: &Path, new: &Path) -> Value {
     let (code, stdout, stderr) = headroom(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{stderr}");
@@ -81,11 +72,11 @@ fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
     let case = workspace().join("tests/replan/in-flight");
     let tmp = tempfile::tempdir().unwrap();
     let forecast = case.join("baseline-data/forecast.csv");
-    let base = plan(&case, &tmp.path().join("base"), &["--forecast", forecast.to_str().unwrap()]);
+    let base = plan_ok(&case, &tmp.path().join("base"), &["--forecast", forecast.to_str().unwrap()]);
     assert_eq!(orders(&base, "orders"), ["2027Q1 2027Q2 c1 std 1", "2027Q3 2027Q4 c1 std 1"]);
 
     let base_dir = tmp.path().join("base");
-    let new = plan(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
+    let new = plan_ok(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
     assert_eq!(orders(&new, "in_flight"), ["2027Q1 2027Q2 c1 std 1"]);
     assert_eq!(orders(&new, "orders"), ["2027Q3 2027Q4 c1 std 1"]);
     assert_eq!(new["cost"]["total"], 1300.0);
@@ -98,7 +89,7 @@ fn orders_in_flight_from_the_baseline_arrive_and_are_not_charged() {
     // Growth headroom by hand: 30, 30, 40 cpu for demand 20, 30, 40.
     assert_eq!(growth(&new, "r"), [Some(0.5), Some(0.0), Some(0.0)]);
 
-    let alone = plan(&case, &tmp.path().join("alone"), &[]);
+    let alone = plan_ok(&case, &tmp.path().join("alone"), &[]);
     assert_eq!(alone["cost"]["total"], 2270.0);
     assert!(alone.get("in_flight").is_none(), "a plan without baseline lists no orders in flight");
 
@@ -117,11 +108,11 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
     }
     copy_dir(&case.join("baseline-intents"), &variant.join("intents"), &[]);
     let base_dir = tmp.path().join("base");
-    let base = plan(&variant, &base_dir, &[]);
+    let base = plan_ok(&variant, &base_dir, &[]);
     assert_eq!(base["cost"]["total"], 1390.0);
     assert_eq!(orders(&base, "orders"), ["2027Q2 2027Q3 c2 std 1"]);
 
-    let new = plan(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
+    let new = plan_ok(&case, &tmp.path().join("new"), &["--baseline", base_dir.to_str().unwrap()]);
     assert_eq!(new["cost"]["total"], 360.0);
     assert!(orders(&new, "orders").is_empty());
     for period in ["2027Q1", "2027Q2"] {
@@ -137,10 +128,10 @@ fn a_baseline_breaks_ties_and_keeps_placements() {
 
     // With 2027Q2's orders done, the baseline's order stays, and so does
     // its cost: 1390. Freezing only 2027Q1 (no order there) changes nothing.
-    let frozen = plan(&case, &tmp.path().join("frozen"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q2"]);
+    let frozen = plan_ok(&case, &tmp.path().join("frozen"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q2"]);
     assert_eq!(orders(&frozen, "orders"), ["2027Q2 2027Q3 c2 std 1"]);
     assert_eq!(frozen["cost"]["total"], 1390.0);
-    let early = plan(&case, &tmp.path().join("early"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q1"]);
+    let early = plan_ok(&case, &tmp.path().join("early"), &["--baseline", base_dir.to_str().unwrap(), "--freeze-through", "2027Q1"]);
     assert_eq!(early["cost"]["total"], 360.0);
     let (code, _, stderr) = headroom(&[
         "plan",
@@ -169,7 +160,7 @@ fn a_plan_diffed_with_itself_has_no_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let root = example(tmp.path());
     let dir = tmp.path().join("plan");
-    plan(&root, &dir, &[]);
+    plan_ok(&root, &dir, &[]);
     let p = dir.to_str().unwrap();
     for format in ["human", "markdown", "json"] {
         let (code, stdout, stderr) = headroom(&["diff", p, p, "--format", format, "--detailed-exitcode"]);
@@ -189,10 +180,10 @@ fn a_launch_moved_later_lowers_demand_and_orders_nothing_new() {
     let tmp = tempfile::tempdir().unwrap();
     let root = example(tmp.path());
     let old = tmp.path().join("old");
-    let base = plan(&root, &old, &[]);
+    let base = plan_ok(&root, &old, &[]);
     edit(&root.join("intents/ml.ron"), r#"from: "2027Q3", add: 20000"#, r#"from: "2027Q4", add: 20000"#);
     let new_dir = tmp.path().join("new");
-    let new = plan(&root, &new_dir, &["--baseline", old.to_str().unwrap()]);
+    let new = plan_ok(&root, &new_dir, &["--baseline", old.to_str().unwrap()]);
 
     let d = diff_json(&old, &new_dir);
     assert_eq!(d["changed"], true);
@@ -233,7 +224,7 @@ fn n_plus_one_raised_to_n_plus_two_adds_machines_in_few_clusters() {
     let tmp = tempfile::tempdir().unwrap();
     let root = example(tmp.path());
     let old = tmp.path().join("old");
-    plan(&root, &old, &[]);
+    plan_ok(&root, &old, &[]);
     let web = root.join("intents/web.ron");
     let text = fs::read_to_string(&web).unwrap();
     let at = text.find(r#"name: "static-assets""#).unwrap();
@@ -241,9 +232,9 @@ fn n_plus_one_raised_to_n_plus_two_adds_machines_in_few_clusters() {
     fs::write(&web, format!("{head}{}", tail.replacen("n_plus: 1, across: Cluster", "n_plus: 2, across: Cluster", 1))).unwrap();
 
     let stable_dir = tmp.path().join("stable");
-    plan(&root, &stable_dir, &["--baseline", old.to_str().unwrap()]);
+    plan_ok(&root, &stable_dir, &["--baseline", old.to_str().unwrap()]);
     let fresh_dir = tmp.path().join("fresh");
-    plan(&root, &fresh_dir, &[]);
+    plan_ok(&root, &fresh_dir, &[]);
 
     let stable = diff_json(&old, &stable_dir);
     let fresh = diff_json(&old, &fresh_dir);

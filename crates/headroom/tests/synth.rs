@@ -13,6 +13,15 @@ fn synth(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     (code, format!("{stdout}{stderr}"))
 }
 
+/// A small planted organisation: 10 services, 6 clusters, 2 regions, 6
+/// periods.
+fn synth_planted(dir: &std::path::Path, tightness: &str, seed: &str) -> (i32, String) {
+    let size = ["--services", "10", "--clusters", "6", "--regions", "2", "--periods", "6"];
+    let mut args = vec!["--family", "planted", "--tightness", tightness, "--seed", seed];
+    args.extend(size);
+    synth(dir, &args)
+}
+
 #[test]
 fn synthetic_organisations_check_and_are_deterministic() {
     let tmp = tempfile::tempdir().unwrap();
@@ -46,26 +55,19 @@ fn a_small_synthetic_organisation_plans_and_verifies() {
     let (code, out) = synth(&root, &["--services", "12", "--clusters", "6", "--regions", "2", "--periods", "4", "--seed", "3"]);
     assert_eq!(code, 0, "{out}");
     let plan = tmp.path().join("plan");
-    let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    let (code, stdout, stderr) = headroom(&["verify", plan.to_str().unwrap(), "--root", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    let a = plan_ok(&root, &plan, &[]);
+    verify_ok(&plan, &root);
     // Its fleet serves everything: with the interior point method (HiGHS),
     // that is found per period before any relaxation, at the same cost.
     let ipm = tmp.path().join("ipm");
-    let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", ipm.to_str().unwrap(), "--lp", "ipm"]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    let read =
-        |dir: &std::path::Path| serde_json::from_str::<serde_json::Value>(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
-    let (a, b) = (read(&plan), read(&ipm));
+    let b = plan_ok(&root, &ipm, &["--lp", "ipm"]);
     assert_eq!(a["cost"]["total"], b["cost"]["total"]);
     assert!(a["orders"].as_array().unwrap().is_empty());
     if b["solver"]["backend"] == "highs" {
         assert_eq!(b["solver"]["method"], "nothing to order");
         assert_eq!(b["solver"]["status"], "optimal");
     }
-    let (code, stdout, stderr) = headroom(&["verify", ipm.to_str().unwrap(), "--root", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    verify_ok(&ipm, &root);
 }
 
 #[test]
@@ -86,49 +88,22 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
     let tmp = tempfile::tempdir().unwrap();
     for (seed, tightness) in [("1", "0"), ("5", "0.5"), ("7", "1")] {
         let root = tmp.path().join(format!("org{seed}"));
-        let (code, out) = synth(
-            &root,
-            &[
-                "--family",
-                "planted",
-                "--tightness",
-                tightness,
-                "--services",
-                "10",
-                "--clusters",
-                "6",
-                "--regions",
-                "2",
-                "--periods",
-                "6",
-                "--seed",
-                seed,
-            ],
-        );
+        let (code, out) = synth_planted(&root, tightness, seed);
         assert_eq!(code, 0, "{out}");
         let (code, stdout, stderr) = headroom(&["check", "--root", root.to_str().unwrap()]);
         assert_eq!(code, 0, "{stdout}{stderr}");
-        let planted: serde_json::Value = serde_json::from_str(&fs::read_to_string(root.join("planted/plan.json")).unwrap()).unwrap();
+        let planted = read_plan(&root.join("planted"));
         let planted_cost = planted["cost"]["total"].as_f64().unwrap();
         let last = planted["periods"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
 
         let frozen = tmp.path().join(format!("frozen{seed}"));
-        let (code, stdout, stderr) = headroom(&[
-            "plan",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            frozen.to_str().unwrap(),
-            "--no-growth",
-            "--baseline",
-            root.join("planted").to_str().unwrap(),
-            "--freeze-through",
-            &last,
-        ]);
-        assert_eq!(code, 0, "seed {seed}: the planted orders do not meet the intents:\n{stdout}{stderr}");
+        let baseline = root.join("planted");
+        let extra = ["--no-growth", "--baseline", baseline.to_str().unwrap(), "--freeze-through", &last];
+        // The planted orders must meet the intents.
+        plan_ok(&root, &frozen, &extra);
         // Cost, stated gap to the proven bound, machines ordered.
         let cost = |dir: &std::path::Path| -> (f64, f64, u64) {
-            let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+            let plan = read_plan(dir);
             (
                 plan["cost"]["total"].as_f64().unwrap(),
                 plan["solver"]["mip_gap"].as_f64().unwrap(),
@@ -138,39 +113,19 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
         assert!((cost(&frozen).0 - planted_cost).abs() < 0.01, "seed {seed}: frozen {} planted {planted_cost}", cost(&frozen).0);
 
         let plan = tmp.path().join(format!("plan{seed}"));
-        let (code, stdout, stderr) = headroom(&["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap(), "--no-growth"]);
-        assert_eq!(code, 0, "{stdout}{stderr}");
+        plan_ok(&root, &plan, &["--no-growth"]);
         // The plan is within its stated gap of the optimum, which is at
         // most the planted cost.
         let (total, gap, machines) = cost(&plan);
         assert!(total * (1.0 - gap) <= planted_cost + 0.01, "seed {seed}: plan {total} (gap {gap}) above the planted {planted_cost}");
         assert!(machines > 0, "seed {seed}: the planted family must need orders");
         for dir in [&frozen, &plan] {
-            let (code, stdout, stderr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
-            assert_eq!(code, 0, "{stdout}{stderr}");
+            verify_ok(dir, &root);
         }
     }
     // The same seed writes the same bytes.
     let again = tmp.path().join("again");
-    synth(
-        &again,
-        &[
-            "--family",
-            "planted",
-            "--tightness",
-            "0",
-            "--services",
-            "10",
-            "--clusters",
-            "6",
-            "--regions",
-            "2",
-            "--periods",
-            "6",
-            "--seed",
-            "1",
-        ],
-    );
+    synth_planted(&again, "0", "1");
     for file in ["topology/clusters.ron", "intents/t00.ron", "data/forecast.csv", "planted/plan.json"] {
         assert_eq!(fs::read(again.join(file)).unwrap(), fs::read(tmp.path().join("org1").join(file)).unwrap(), "{file}");
     }

@@ -1,5 +1,6 @@
 //! Helpers the end-to-end tests share: where the workspace is, running the
-//! real binary, copying an organisation to edit.
+//! real binary, planning and verifying, reading a plan, copying an
+//! organisation to edit.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::fs;
@@ -14,6 +15,28 @@ pub fn workspace() -> PathBuf {
 pub fn headroom(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The plan.json in a plan directory, as JSON.
+pub fn read_plan(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
+}
+
+/// Plans the organisation at `root` into `out` with `extra` flags,
+/// expecting success; returns plan.json.
+pub fn plan_ok(root: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    let (code, stdout, stderr) = headroom(&args);
+    assert_eq!(code, 0, "plan {args:?} failed:\n{stdout}\n{stderr}");
+    read_plan(out)
+}
+
+/// Checks the plan in `plan` against the organisation at `root`,
+/// expecting it to pass.
+pub fn verify_ok(plan: &Path, root: &Path) {
+    let (code, stdout, stderr) = headroom(&["verify", plan.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "verify {} failed:\n{stdout}{stderr}", plan.display());
 }
 
 /// Copies a directory tree, leaving out the top-level entries in `skip`.
