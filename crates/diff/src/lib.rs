@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use headroom_plan::text::plural;
 pub use headroom_plan::text::{money, thousands};
 use headroom_plan::{Origin, Plan};
 use serde::Serialize;
@@ -457,12 +458,4 @@ pub fn percent_change(old: f64, new: f64) -> String {
         2
     };
     format!("{}{:.*} %", if delta > 0.0 { "+" } else { "-" }, digits, pct.abs())
-}
-
-pub(crate) fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::exit::Exit;
-use crate::verify::read_plan_or_say;
+use crate::read_plan;
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
@@ -41,7 +41,7 @@ pub enum DiffFormat {
 
 pub fn run(args: &DiffArgs) -> Exit {
     // Both are read, so that both are reported if both are bad.
-    let (old, new) = (read_plan_or_say(&args.old), read_plan_or_say(&args.new));
+    let (old, new) = (read_plan(&args.old), read_plan(&args.new));
     let (Ok(old), Ok(new)) = (old, new) else {
         return Exit::InputError;
     };

@@ -226,15 +226,15 @@ pub fn run(args: &ForecastArgs) -> Exit {
     let overall_mase = mean(rows.iter().filter_map(|r| r.forecast.backtest.as_ref().and_then(|b| b.mase)));
     let overall_smape = mean(rows.iter().filter_map(|r| r.forecast.backtest.as_ref().map(|b| b.smape)));
     if args.format == DiagFormat::Json {
-        let doc = serde_json::json!({
-            "format_version": "1.0",
-            "history": args.history.display().to_string(),
-            "output": args.output.display().to_string(),
-            "periods": periods,
-            "overall": { "mase": overall_mase, "smape_percent": overall_smape },
-            "series": rows,
-        });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let doc = headroom_run::documents::Forecast {
+            format_version: headroom_run::documents::FORECAST_VERSION.to_owned(),
+            history: args.history.display().to_string(),
+            output: args.output.display().to_string(),
+            periods: &periods,
+            overall: headroom_run::documents::Overall { mase: overall_mase, smape_percent: overall_smape },
+            series: &rows,
+        };
+        print!("{}", headroom_run::documents::to_json(&doc));
     } else {
         print!("{}", summary(&rows, &periods, overall_mase, overall_smape));
         println!("Wrote {} and {}.", args.output.display(), backtest_file.display());

@@ -7,7 +7,6 @@ mod exit;
 mod forecast;
 mod history;
 mod merge;
-mod output;
 mod plan;
 mod report;
 mod synth;
@@ -20,6 +19,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use exit::Exit;
+use headroom_run::output;
 
 /// Intent-based capacity planner: turns service intents, fleet topology and
 /// demand forecasts into the cheapest plan of machine orders and placements.
@@ -67,17 +67,19 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// The same, as the run layer takes it.
+    pub fn run(&self) -> headroom_run::Inputs {
+        headroom_run::Inputs { root: self.root.clone(), forecasts: self.forecasts.clone() }
+    }
+
     pub fn load(&self) -> headroom_load::Loaded {
-        headroom_load::load(&headroom_load::Options { root: self.root.clone(), forecasts: self.forecasts.clone() })
+        self.run().load()
     }
 
     /// Everything a run over these inputs reads, to keep outputs off it:
     /// every file loaded, the input directories, and `extra` paths.
     pub fn read_by_run(&self, loaded: &headroom_load::Loaded, extra: &[&std::path::Path]) -> output::Inputs {
-        let files =
-            (0..loaded.sources.len()).filter_map(|i| loaded.sources.get(headroom_model::SourceId(i as u32))).map(|f| f.path.clone());
-        let dirs = ["topology", "intents", "data"].map(|d| self.root.join(d));
-        output::Inputs::new(files.chain(dirs).chain(self.forecasts.iter().cloned()).chain(extra.iter().map(|p| p.to_path_buf())))
+        self.run().read_by_run(loaded, extra)
     }
 }
 
@@ -86,6 +88,14 @@ pub fn refused(path: &std::path::Path, refused: output::Refused) -> Exit {
     eprintln!("error: refusing to write `{}`: {}; nothing was written", path.display(), refused.why);
     eprintln!("  hint: {}", refused.hint);
     Exit::Output
+}
+
+/// Reads a plan, or prints why not: the caller exits with the code.
+pub fn read_plan(path: &std::path::Path) -> Result<headroom_plan::Plan, Exit> {
+    headroom_plan::Plan::read(path).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::InputError
+    })
 }
 
 /// Says why an output could not be written.
@@ -118,11 +128,7 @@ impl DiagFormat {
 
 /// `"s"` unless there is exactly one.
 pub fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+    headroom_plan::text::plural(n as u64)
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR` set.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Exit;
-use crate::verify::read_plan_or_say;
+use crate::read_plan;
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
@@ -23,7 +23,7 @@ pub fn run(args: &ReportArgs) -> Exit {
     if let Err(why) = crate::output::check_dir(&args.output, &crate::output::Inputs::new([&args.plan]), args.force) {
         return crate::refused(&args.output, why);
     }
-    let plan = match read_plan_or_say(&args.plan) {
+    let plan = match read_plan(&args.plan) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use headroom_diag::render;
-use headroom_plan::Plan;
 
 use crate::exit::Exit;
 use crate::{DiagFormat, Inputs};
@@ -25,58 +24,8 @@ pub struct VerifyArgs {
     pub format: DiagFormat,
 }
 
-/// Reads a plan file (or `plan.json` in a directory), or says why not.
-pub fn read_plan(path: &std::path::Path) -> Result<Plan, String> {
-    let file = if path.is_dir() { path.join("plan.json") } else { path.to_owned() };
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        let reason = e.to_string();
-        let reason = reason.split(" (os error").next().unwrap_or(&reason).to_owned();
-        format!("cannot read {}: {reason}", file.display())
-    })?;
-    let plan = Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
-    // Names reach markdown, HTML, file names and CI annotations: a plan
-    // whose names headroom could not have written (an edited file) is
-    // refused before any of them is rendered.
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
-        if let Some((key, name, why)) = foreign_name(&value) {
-            return Err(format!(
-                "{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)",
-                file.display(),
-                name.chars().take(80).collect::<String>()
-            ));
-        }
-    }
-    Ok(plan)
-}
-
-/// The first value of a name field (service, cluster, region, ...) that
-/// is not a valid name, anywhere in a plan's JSON. `(idle)` is the cost
-/// of machines no team uses, in `cost.by_team`.
-fn foreign_name(value: &serde_json::Value) -> Option<(String, String, String)> {
-    const NAMES: [&str; 8] = ["service", "cluster", "region", "machine_type", "team", "via", "name", "scenario"];
-    match value {
-        serde_json::Value::Object(map) => map.iter().find_map(|(key, v)| match v {
-            serde_json::Value::String(text) if key == "team" && text == "(idle)" => None,
-            serde_json::Value::String(text) if NAMES.contains(&key.as_str()) => {
-                headroom_model::Name::problem(text).map(|(why, _)| (key.clone(), text.clone(), why))
-            }
-            other => foreign_name(other),
-        }),
-        serde_json::Value::Array(items) => items.iter().find_map(foreign_name),
-        _ => None,
-    }
-}
-
-/// Reads a plan, or prints why not: the caller exits with the code.
-pub fn read_plan_or_say(path: &std::path::Path) -> Result<Plan, Exit> {
-    read_plan(path).map_err(|message| {
-        eprintln!("error: {message}");
-        Exit::InputError
-    })
-}
-
 pub fn run(args: &VerifyArgs) -> Exit {
-    let plan = match read_plan_or_say(&args.plan) {
+    let plan = match crate::read_plan(&args.plan) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };

@@ -323,6 +323,50 @@ impl Plan {
             None => Err(ReadError { message: "not a headroom plan: no `format_version`".into(), line: 1, column: 1 }),
         }
     }
+
+    /// Reads a plan file, or `plan.json` in a directory. The error names
+    /// the file (and the line and column where the JSON is wrong).
+    ///
+    /// Names reach markdown, HTML, file names and CI annotations: a plan
+    /// whose names headroom could not have written (an edited file) is
+    /// refused before any of them is rendered.
+    pub fn read(path: &std::path::Path) -> Result<Plan, String> {
+        let file = if path.is_dir() { path.join("plan.json") } else { path.to_owned() };
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            let reason = e.to_string();
+            let reason = reason.split(" (os error").next().unwrap_or(&reason).to_owned();
+            format!("cannot read {}: {reason}", file.display())
+        })?;
+        let plan = Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
+            if let Some((key, name, why)) = foreign_name(&value) {
+                return Err(format!(
+                    "{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)",
+                    file.display(),
+                    name.chars().take(80).collect::<String>()
+                ));
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// The first value of a name field (service, cluster, region, ...) that
+/// is not a valid name, anywhere in a plan's JSON. `(idle)` is the cost
+/// of machines no team uses, in `cost.by_team`.
+fn foreign_name(value: &serde_json::Value) -> Option<(String, String, String)> {
+    const NAMES: [&str; 8] = ["service", "cluster", "region", "machine_type", "team", "via", "name", "scenario"];
+    match value {
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, v)| match v {
+            serde_json::Value::String(text) if key == "team" && text == "(idle)" => None,
+            serde_json::Value::String(text) if NAMES.contains(&key.as_str()) => {
+                headroom_model::Name::problem(text).map(|(why, _)| (key.clone(), text.clone(), why))
+            }
+            other => foreign_name(other),
+        }),
+        serde_json::Value::Array(items) => items.iter().find_map(foreign_name),
+        _ => None,
+    }
 }
 
 /// A rule of what a plan means (`docs/plan-semantics.md`), as the solver's

@@ -19,6 +19,15 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `"s"` unless there is exactly one: `format!("{n} machine{}", plural(n))`.
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -175,7 +175,7 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     let info = SolverInfo {
         backend: options.backend.name().to_owned(),
         status: if found.gap <= 0.0 { "optimal".into() } else { "feasible".into() },
-        mip_gap: (found.gap * 1e6).round() / 1e6,
+        mip_gap: extract::round6(found.gap),
         objective: (found.objective * 100.0).round() / 100.0,
         variables: found.variables,
         constraints: found.constraints,
