@@ -17,11 +17,14 @@ use headroom_model::{SourceId, Span};
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// An error: nothing is planned.
     Error,
+    /// A warning: planning goes on.
     Warning,
 }
 
 impl Severity {
+    /// `error` or `warning`, as printed.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -33,7 +36,9 @@ impl Severity {
 /// A span with a short note saying what is there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
+    /// Where.
     pub span: Span,
+    /// What is there.
     pub message: String,
 }
 
@@ -41,31 +46,39 @@ pub struct Label {
 /// is not counted) and column name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
+    /// The data row, from 1, where known.
     pub row: Option<u64>,
+    /// The column's name, where known.
     pub column: Option<String>,
 }
 
 /// One problem, with where it is and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// Stable, kebab-case kind of problem (`unknown-name`, `syntax`, ...):
     /// documented in the README, safe to match on.
     pub code: &'static str,
+    /// What is wrong, in a sentence.
     pub message: String,
     /// The file it is about, where there is one.
     pub source: Option<SourceId>,
     /// The first label is the primary location; others add context.
     pub labels: Vec<Label>,
+    /// The data file's row and column, for a problem in a CSV or Parquet file.
     pub record: Option<Record>,
+    /// How to fix it, where there is a fix to suggest.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error of kind `code`.
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Error, code, message: message.into(), source: None, labels: Vec::new(), record: None, help: None }
     }
 
+    /// A warning of kind `code`.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
@@ -83,25 +96,30 @@ impl Diagnostic {
         self
     }
 
+    /// Names the file it is about, with no place in it.
     pub fn file(mut self, source: SourceId) -> Diagnostic {
         self.source = Some(source);
         self
     }
 
+    /// Places it at a data file's row and column.
     pub fn record(mut self, row: Option<u64>, column: Option<&str>) -> Diagnostic {
         self.record = Some(Record { row, column: column.map(str::to_owned) });
         self
     }
 
+    /// Adds how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
+    /// Its primary location, if it has one.
     pub fn primary(&self) -> Option<&Label> {
         self.labels.first()
     }
 
+    /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -110,14 +128,17 @@ impl Diagnostic {
 /// A growing list of diagnostics.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
+    /// The diagnostics, in the order found (sorted before printing).
     pub list: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.list.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Adds diagnostics.
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.list.extend(other);
     }

@@ -11,8 +11,11 @@ use crate::{Diagnostic, SourceMap};
 /// How diagnostics are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// The source line with a caret; colours if `color`.
-    Human { color: bool },
+    /// The source line with a caret.
+    Human {
+        /// Whether to use colours (on a terminal).
+        color: bool,
+    },
     /// One JSON document with a `format_version`.
     Json,
     /// GitHub Actions workflow commands (`::error file=…,line=…::…`).

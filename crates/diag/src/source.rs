@@ -8,6 +8,7 @@ use headroom_model::SourceId;
 /// A file the run read (or tried to).
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The path it was read from.
     pub path: PathBuf,
     /// How the file is named in messages: relative to where the user ran.
     pub display: String,
@@ -20,7 +21,9 @@ pub struct SourceFile {
 /// A 1-based line and column (in characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
+    /// Line, from 1.
     pub line: usize,
+    /// Column in characters, from 1.
     pub column: usize,
 }
 
@@ -31,6 +34,7 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// An empty map.
     pub fn new() -> SourceMap {
         SourceMap::default()
     }
@@ -51,14 +55,17 @@ impl SourceMap {
         }
     }
 
+    /// The file `id` names.
     pub fn get(&self, id: SourceId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
 
+    /// How file `id` is named in messages (empty if unknown).
     pub fn display(&self, id: SourceId) -> &str {
         self.get(id).map_or("<unknown>", |f| f.display.as_str())
     }
 
+    /// The text of file `id`, if it was read as text.
     pub fn text(&self, id: SourceId) -> Option<&str> {
         self.get(id)?.text.as_deref()
     }
@@ -74,10 +81,12 @@ impl SourceMap {
         Some(LineCol { line, column })
     }
 
+    /// How many files there are.
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

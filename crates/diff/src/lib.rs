@@ -38,8 +38,10 @@ impl Default for Options {
     }
 }
 
+/// What changed between two plans, compared by name: the `diff --format json` document.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diff {
+    /// [`FORMAT_VERSION`] of the diff document.
     pub format_version: String,
     /// Whether the plans order, place or leave unmet anything differently.
     pub changed: bool,
@@ -49,34 +51,47 @@ pub struct Diff {
     pub same_inputs: bool,
     /// Whether the plans cover the same periods.
     pub same_periods: bool,
+    /// The old plan's figures.
     pub old: Totals,
+    /// The new plan's figures.
     pub new: Totals,
+    /// Orders added, removed or changed in count.
     pub orders: Vec<OrderChange>,
+    /// Services' capacity moved between clusters.
     pub placements: Vec<PlacementChange>,
     /// Users' demand (organic and inorganic) that changed: what an intent
     /// or forecast change asks of the plan. Demand induced by dependents
     /// follows their placement and is not listed.
     pub demand: Vec<DemandChange>,
+    /// Services whose headroom fell below the threshold.
     pub headroom: Vec<HeadroomDrop>,
+    /// Demand the new plan leaves unmet that the old one met.
     pub newly_unmet: Vec<UnmetChange>,
+    /// Demand the old plan left unmet that the new one meets.
     pub now_met: Vec<UnmetChange>,
 }
 
 /// The figures of one plan that the summary compares.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Totals {
+    /// Total cost.
     pub cost: f64,
+    /// Capital cost.
     pub capital: f64,
+    /// Running cost.
     pub running: f64,
     /// Machines ordered over the horizon, orders in flight included.
     pub machines_ordered: u64,
     /// Unmet demand summed over services, origins and periods (units of
     /// each service's demand).
     pub unmet: f64,
+    /// `optimal` or `feasible`.
     pub status: String,
+    /// The solver backend that made the plan.
     pub backend: String,
 }
 
+/// How an item differs between the plans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Change {
     /// Only in the new plan.
@@ -91,6 +106,7 @@ pub enum Change {
 }
 
 impl Change {
+    /// The sign the text and markdown show for it.
     pub fn sign(self) -> &'static str {
         match self {
             Change::Added => "+",
@@ -110,22 +126,33 @@ impl Change {
     }
 }
 
+/// One order (period placed, cluster, machine type) that differs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OrderChange {
+    /// Added, removed or changed.
     pub change: Change,
+    /// Period it is placed in.
     pub placed: String,
+    /// Period its machines serve from.
     pub arrives: String,
+    /// The cluster.
     pub cluster: String,
+    /// The machine type.
     pub machine_type: String,
+    /// Machines in the old plan (0 if none).
     pub old: u32,
+    /// Machines in the new plan (0 if none).
     pub new: u32,
 }
 
 /// A service's capacity in one cluster, changed over a run of periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlacementChange {
+    /// Added, removed or changed.
     pub change: Change,
+    /// The service.
     pub service: String,
+    /// The cluster.
     pub cluster: String,
     /// When and how much the capacity changed.
     #[serde(flatten)]
@@ -135,7 +162,9 @@ pub struct PlacementChange {
 /// A service's direct (users') demand, changed over a run of periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DemandChange {
+    /// The service.
     pub service: String,
+    /// When and how much its demand changed.
     #[serde(flatten)]
     pub span: Span,
 }
@@ -144,27 +173,41 @@ pub struct DemandChange {
 /// it differs, and the period of the largest change with the values then.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Span {
+    /// First period that differs.
     pub from: String,
+    /// Last period that differs.
     pub to: String,
+    /// Period of the largest change.
     pub peak: String,
+    /// The old value in that period.
     pub old: f64,
+    /// The new value in that period.
     pub new: f64,
 }
 
+/// A service whose headroom in a period fell below the threshold.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HeadroomDrop {
+    /// The service.
     pub service: String,
+    /// The period.
     pub period: String,
-    /// Headroom as a share of demand, before and after.
+    /// Headroom as a share of demand, before.
     pub old: f64,
+    /// Headroom as a share of demand, after.
     pub new: f64,
 }
 
+/// A service whose demand became unmet, or met, over a run of periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UnmetChange {
+    /// The service.
     pub service: String,
+    /// Whose demand it is.
     pub origin: Origin,
+    /// First period affected.
     pub from: String,
+    /// Last period affected.
     pub to: String,
     /// The largest unmet demand in one period, in the plan that has it.
     pub unmet: f64,
@@ -173,6 +216,7 @@ pub struct UnmetChange {
 }
 
 impl Diff {
+    /// The document as pretty JSON, with a final newline.
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self).expect("a diff always serialises");
         out.push('\n');

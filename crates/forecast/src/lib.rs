@@ -58,11 +58,14 @@ pub const MIN_RESIDUALS: usize = 3;
 pub enum Choice {
     /// The candidate with the best backtest.
     Auto,
+    /// This method.
     Method(Method),
 }
 
+/// How to forecast one series.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// Which method, or the best candidate.
     pub choice: Choice,
     /// Periods to forecast.
     pub horizon: usize,
@@ -75,7 +78,9 @@ pub struct Options {
 /// A method's rolling-origin backtest on one series.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Backtest {
+    /// The method.
     pub method: Method,
+    /// Whether it was fitted to the seasonally adjusted series.
     pub seasonal: bool,
     /// For [`Method::Ensemble`]: the methods averaged.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -99,12 +104,17 @@ pub struct Backtest {
 /// The forecast of one series.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeriesForecast {
+    /// The method chosen.
     pub method: Method,
+    /// Whether it has a seasonal component.
     pub seasonal: bool,
     /// The method's forecast.
     pub point: Vec<f64>,
+    /// The median: the method's forecast (`point`).
     pub p50: Vec<f64>,
+    /// The 90th percentile, from the backtest's errors.
     pub p90: Vec<f64>,
+    /// The 95th percentile, from the backtest's errors.
     pub p95: Vec<f64>,
     /// The chosen candidate's backtest, if the history was long enough.
     pub backtest: Option<Backtest>,

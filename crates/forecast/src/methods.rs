@@ -73,6 +73,7 @@ impl Method {
         matches!(self, Method::SeasonalNaive | Method::HoltWinters)
     }
 
+    /// The method's name, as `--method` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Method::Naive => "naive",
@@ -158,7 +159,7 @@ pub(crate) fn demand(f: Vec<f64>) -> Vec<f64> {
     f.into_iter().map(|x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect()
 }
 
-/// Intercept and slope of the least-squares line through (t, y[t]),
+/// Intercept and slope of the least-squares line through (t, y\[t\]),
 /// t = 0, 1, ...
 pub fn least_squares(y: &[f64]) -> (f64, f64) {
     let n = y.len() as f64;
@@ -181,7 +182,7 @@ pub fn least_squares(y: &[f64]) -> (f64, f64) {
 pub const RECENT_SEASONS: usize = 5;
 
 /// Multiplicative seasonal indices of period `m` by classical
-/// decomposition over the last [`RECENT_SEASONS`] seasons: each value over
+/// decomposition over the last `RECENT_SEASONS` seasons: each value over
 /// its centred moving average (2×m for even m), averaged per season and
 /// normalised to mean 1. `None` if the series is shorter than two full
 /// seasons or not positive.
@@ -229,7 +230,7 @@ pub const STRONG_SEASON: f64 = 0.64;
 
 /// Whether positive `y` is seasonal with period `m`, without its trend
 /// (each value over its centred moving average): its seasonal strength is
-/// at least [`STRONG_SEASON`], or its autocorrelation at lag m is
+/// at least `STRONG_SEASON`, or its autocorrelation at lag m is
 /// significant at 90 % (Bartlett's bound: the test of the M4
 /// competition's benchmarks, which apply it before removing the trend, so
 /// that any trend passes). Needs three full seasons.

@@ -8,8 +8,11 @@
 /// the final level, and the sum of squared one-step errors.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ses {
+    /// The smoothing weight α of the level.
     pub alpha: f64,
+    /// The final level.
     pub level: f64,
+    /// The sum of squared one-step errors.
     pub sse: f64,
 }
 
@@ -67,11 +70,17 @@ pub fn minimise_1d(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
 /// Holt's linear trend, damped by φ (φ = 1: not damped).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Holt {
+    /// The smoothing weight α of the level.
     pub alpha: f64,
+    /// The smoothing weight β of the trend.
     pub beta: f64,
+    /// The damping φ of the trend.
     pub phi: f64,
+    /// The final level.
     pub level: f64,
+    /// The final trend.
     pub trend: f64,
+    /// The sum of squared one-step errors.
     pub sse: f64,
 }
 
@@ -120,6 +129,8 @@ pub fn holt(y: &[f64], damped: bool) -> Holt {
 }
 
 impl Holt {
+    /// The forecasts 1 to `h` periods ahead: the level plus the damped
+    /// trend.
     pub fn forecast(&self, h: usize) -> Vec<f64> {
         let mut damping = 0.0;
         let mut factor = 1.0;

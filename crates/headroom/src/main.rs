@@ -72,6 +72,7 @@ impl Inputs {
         headroom_run::Inputs { root: self.root.clone(), forecasts: self.forecasts.clone() }
     }
 
+    /// Reads and checks the organisation.
     pub fn load(&self) -> headroom_load::Loaded {
         self.run().load()
     }
@@ -117,6 +118,7 @@ pub enum DiagFormat {
 }
 
 impl DiagFormat {
+    /// The library's format, with colour decided for this terminal.
     pub fn render(self) -> headroom_diag::Format {
         match self {
             DiagFormat::Human => headroom_diag::Format::Human { color: use_color() },

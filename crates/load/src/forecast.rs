@@ -24,6 +24,7 @@ pub struct RowAt {
 /// later diagnostics.
 #[derive(Debug, Default)]
 pub struct LoadedForecast {
+    /// The forecast, as the organisation holds it.
     pub forecast: Forecast,
     /// Quantile columns present, per series (a series that has `p90` in
     /// every row of every origin lists it).
@@ -208,8 +209,11 @@ pub fn load(
 /// A column of a frame to write. A number that is not finite, or an
 /// empty text, is written as a missing value.
 pub enum Column {
+    /// Text, one value per row.
     Text(Vec<String>),
+    /// Numbers, one per row.
     Number(Vec<f64>),
+    /// Whole numbers, one per row.
     Count(Vec<u64>),
 }
 
@@ -635,10 +639,12 @@ fn merge(
     Some(out)
 }
 
+/// Whether `path` names a CSV file (by its extension).
 pub fn is_csv(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
+/// Whether `path` names a Parquet file (`.parquet` or `.pq`).
 pub fn is_parquet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
 }

@@ -3,7 +3,7 @@
 //! every problem with the place it was written.
 //!
 //! This is the only crate that knows RON and polars. It parses RON with
-//! its own spanned parser ([`ron`](crate::ron)) so that semantic errors,
+//! its own spanned parser (`ron.rs`) so that semantic errors,
 //! not only syntax errors, point at the offending token.
 
 mod decode;
@@ -32,6 +32,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// The organisation at `root`, with its own forecasts.
     pub fn new(root: impl Into<PathBuf>) -> Options {
         Options { root: root.into(), forecasts: Vec::new() }
     }
@@ -41,8 +42,11 @@ impl Options {
 /// every diagnostic (sorted) with the files they point into.
 #[derive(Debug)]
 pub struct Loaded {
+    /// Every file read, for diagnostics to point into.
     pub sources: SourceMap,
+    /// Every problem found, sorted.
     pub diagnostics: Diagnostics,
+    /// The organisation; `None` if there was any error.
     pub org: Option<Organisation>,
 }
 
@@ -169,11 +173,15 @@ pub fn load(options: &Options) -> Loaded {
 /// period to the latest of all); a gap inside a series is an error.
 #[derive(Debug)]
 pub struct History {
+    /// The history file read, for diagnostics to point into.
     pub sources: SourceMap,
+    /// Every problem found, sorted.
     pub diagnostics: Diagnostics,
+    /// The history; `None` if there was any error.
     pub history: Option<LoadedForecast>,
 }
 
+/// Reads the demand history at `path` (CSV or Parquet) with the forecast's checks.
 pub fn load_history(path: &Path) -> History {
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();

@@ -19,6 +19,7 @@ pub struct Origin {
 /// One demand series of the forecast.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
+    /// The series' name, as services' `demand` names it.
     pub name: String,
     /// Sorted by region, `None` first.
     pub origins: Vec<Origin>,
@@ -36,10 +37,12 @@ pub struct Forecast {
 }
 
 impl Forecast {
+    /// The series of this name, if any.
     pub fn series(&self, name: &str) -> Option<&Series> {
         self.series.binary_search_by(|s| s.name.as_str().cmp(name)).ok().map(|i| &self.series[i])
     }
 
+    /// The position of `period` in the horizon, if it is in it (and of its granularity).
     pub fn period_index(&self, period: Period) -> Option<usize> {
         let first = *self.periods.first()?;
         if period.granularity() != first.granularity() {
@@ -49,6 +52,7 @@ impl Forecast {
         (i >= 0 && (i as usize) < self.periods.len()).then_some(i as usize)
     }
 
+    /// Months per period: 3 for quarters, 1 for months (3 without periods).
     pub fn months_per_period(&self) -> u32 {
         self.periods.first().map_or(3, |p| p.granularity().months())
     }
@@ -58,12 +62,16 @@ impl Forecast {
 /// dependents) of one service from one origin, per period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DirectDemand {
+    /// The users' region; `None` for demand from anywhere.
     pub region: Option<RegionId>,
+    /// Organic (forecast) demand, per period.
     pub organic: Vec<f64>,
+    /// What inorganic events add or remove, per period (never below zero in total).
     pub inorganic: Vec<f64>,
 }
 
 impl DirectDemand {
+    /// All of it in period `t`.
     pub fn total(&self, t: usize) -> f64 {
         self.organic[t] + self.inorganic[t]
     }

@@ -7,9 +7,11 @@ macro_rules! id {
         pub struct $name(pub u32);
 
         impl $name {
+            /// The index into its table.
             pub fn index(self) -> usize {
                 self.0 as usize
             }
+            /// The id of the item at `index` of its table.
             pub fn from_index(index: usize) -> Self {
                 $name(index as u32)
             }

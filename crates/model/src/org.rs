@@ -9,15 +9,19 @@ use crate::Forecast;
 /// A name as written, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Name {
+    /// The name.
     pub text: String,
+    /// Where it was written.
     pub span: Span,
 }
 
 impl Name {
+    /// A name written at `span`.
     pub fn new(text: impl Into<String>, span: Span) -> Name {
         Name { text: text.into(), span }
     }
 
+    /// The name as text.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -67,8 +71,11 @@ impl std::fmt::Display for Name {
 /// A value that a schedule sets from a period on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
+    /// The first period in which it is in force.
     pub from: Period,
+    /// The value from then on.
     pub value: f64,
+    /// Where the change was written.
     pub span: Span,
 }
 
@@ -76,11 +83,14 @@ pub struct Change {
 /// Changes are kept sorted by period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
+    /// The value before the first change.
     pub initial: f64,
+    /// The changes, in time order.
     pub changes: Vec<Change>,
 }
 
 impl Schedule {
+    /// A schedule that never changes.
     pub fn constant(value: f64) -> Schedule {
         Schedule { initial: value, changes: Vec::new() }
     }
@@ -96,13 +106,16 @@ impl Schedule {
 /// A dimension of capacity such as `cpu` or `ram_gib`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
+    /// The resource's name.
     pub name: Name,
+    /// Its unit (cores, GiB, ...): for people.
     pub unit: String,
 }
 
 /// A machine type (SKU).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MachineType {
+    /// The machine type's name.
     pub name: Name,
     /// Capacity per machine, indexed by [`ResourceId`].
     pub capacity: Vec<f64>,
@@ -114,31 +127,43 @@ pub struct MachineType {
     pub power_kw: f64,
 }
 
+/// A region: clusters near one another, and users near them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Region {
+    /// The region's name.
     pub name: Name,
 }
 
 /// A failure domain: the clusters that can fail together.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailureDomain {
+    /// Its name: the one given, or the name of its only cluster.
     pub name: String,
+    /// Its clusters, in definition order.
     pub clusters: Vec<ClusterId>,
 }
 
 /// Machines leaving a cluster's fleet from a period on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retirement {
+    /// The first period without the machines.
     pub period: Period,
+    /// Their machine type.
     pub machine_type: MachineTypeId,
+    /// How many leave.
     pub count: u32,
+    /// Where the retirement was written.
     pub span: Span,
 }
 
+/// A cluster: a fleet of machines in one region, with its power, space and delivery limits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cluster {
+    /// The cluster's name.
     pub name: Name,
+    /// The region it is in.
     pub region: RegionId,
+    /// The failure domain it belongs to (its own, unless one is named).
     pub failure_domain: DomainId,
     /// Power cap in kW.
     pub power_cap_kw: Schedule,
@@ -146,6 +171,7 @@ pub struct Cluster {
     pub space_cap: Schedule,
     /// Machines in place at the start of the horizon, per machine type.
     pub fleet: Vec<(MachineTypeId, u32)>,
+    /// Machines leaving the fleet, in time order.
     pub retirements: Vec<Retirement>,
     /// Machine types this cluster can order.
     pub orderable: Vec<MachineTypeId>,
@@ -195,6 +221,7 @@ pub struct Latency {
 }
 
 impl Latency {
+    /// Latency in ms between regions `a` and `b` (inside `a` when they are the same); `None` where the topology gives none.
     pub fn ms(&self, a: RegionId, b: RegionId) -> Option<f64> {
         let given = self.between.get(a.index()).and_then(|row| row.get(b.index())).copied().flatten();
         if a == b {
@@ -208,12 +235,16 @@ impl Latency {
 /// The level at which failure domains are counted for N+k.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// Each cluster fails alone.
     Cluster,
+    /// The clusters of a failure domain fail together.
     FailureDomain,
+    /// A whole region fails.
     Region,
 }
 
 impl Level {
+    /// The level as written in intents and plans.
     pub fn name(self) -> &'static str {
         match self {
             Level::Cluster => "cluster",
@@ -226,7 +257,9 @@ impl Level {
 /// N+k: the service survives losing its `k` largest groups at `level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Redundancy {
+    /// How many groups must be survivable.
     pub k: u32,
+    /// What a group is.
     pub level: Level,
 }
 
@@ -235,14 +268,19 @@ pub struct Redundancy {
 pub enum Quantile {
     /// The `demand` column (a point forecast).
     Demand,
+    /// The median forecast.
     P50,
+    /// The 90th percentile.
     P90,
+    /// The 95th percentile.
     P95,
 }
 
 impl Quantile {
+    /// Every quantile, in column order.
     pub const ALL: [Quantile; 4] = [Quantile::Demand, Quantile::P50, Quantile::P90, Quantile::P95];
 
+    /// The forecast frame's column of this quantile.
     pub fn column(self) -> &'static str {
         match self {
             Quantile::Demand => "demand",
@@ -252,6 +290,7 @@ impl Quantile {
         }
     }
 
+    /// Position in [`Quantile::ALL`].
     pub fn index(self) -> usize {
         self as usize
     }
@@ -260,11 +299,13 @@ impl Quantile {
 /// What a dependent service asks of one it depends on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dependency {
+    /// The service depended on.
     pub service: ServiceId,
     /// Units of the dependency's demand per unit of this service's capacity.
     pub ratio: f64,
     /// Largest latency between this service's cluster and the dependency's.
     pub max_latency_ms: Option<f64>,
+    /// Where the dependency was written.
     pub span: Span,
 }
 
@@ -280,14 +321,18 @@ pub enum Effect {
 /// An inorganic growth event: a launch, a migration, a marketing event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
+    /// The event's name.
     pub name: Name,
+    /// The first period it changes demand in.
     pub from: Period,
+    /// What it does to demand.
     pub effect: Effect,
     /// The effect grows linearly to its full size over this many periods
     /// (1: a step in `from`).
     pub ramp_periods: u32,
     /// Only demand from this region, if given.
     pub region: Option<RegionId>,
+    /// Where the event was written.
     pub span: Span,
 }
 
@@ -303,15 +348,19 @@ impl Event {
     }
 }
 
+/// A team: the owner of services.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Team {
+    /// The team's name.
     pub name: Name,
 }
 
 /// A service intent: what a team needs, not how to provide it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
+    /// The service's name.
     pub name: Name,
+    /// The team that owns it.
     pub team: TeamId,
     /// The forecast series this service serves.
     pub demand: Name,
@@ -319,79 +368,107 @@ pub struct Service {
     pub unit: String,
     /// Resources needed per unit of demand, indexed by [`ResourceId`].
     pub per_unit: Vec<f64>,
+    /// Failures it must survive: N+k at a level.
     pub redundancy: Redundancy,
     /// Largest latency between users' region and a serving cluster.
     pub max_latency_ms: Option<f64>,
     /// If given, only clusters in these regions.
     pub allowed_regions: Option<Vec<RegionId>>,
+    /// Never clusters in these regions.
     pub forbidden_regions: Vec<RegionId>,
     /// If given, only these clusters.
     pub allowed_clusters: Option<Vec<ClusterId>>,
+    /// Never these clusters.
     pub forbidden_clusters: Vec<ClusterId>,
     /// Largest share of the service's capacity in one region.
     pub max_region_share: Option<f64>,
     /// Largest share of the service's capacity in one cluster.
     pub max_cluster_share: Option<f64>,
+    /// Services it depends on, with the demand it induces on them.
     pub dependencies: Vec<Dependency>,
     /// Higher is more important; used only when not everything fits.
     pub priority: u32,
+    /// Inorganic growth: launches and other events.
     pub events: Vec<Event>,
+    /// Which forecast column it plans for.
     pub quantile: Quantile,
 }
 
 /// Fleet topology, intents and demand, all names resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organisation {
+    /// Dimensions of capacity, by [`ResourceId`].
     pub resources: Vec<Resource>,
+    /// Machine types, by [`MachineTypeId`].
     pub machine_types: Vec<MachineType>,
+    /// Regions, by [`RegionId`].
     pub regions: Vec<Region>,
+    /// Clusters, by [`ClusterId`].
     pub clusters: Vec<Cluster>,
+    /// Failure domains, by [`DomainId`].
     pub failure_domains: Vec<FailureDomain>,
+    /// Latency between regions.
     pub latency: Latency,
+    /// Teams, by [`TeamId`].
     pub teams: Vec<Team>,
+    /// Service intents, by [`ServiceId`].
     pub services: Vec<Service>,
+    /// Demand forecasts, with the periods planned.
     pub forecast: Forecast,
 }
 
 impl Organisation {
+    /// The resource `id` names.
     pub fn resource(&self, id: ResourceId) -> &Resource {
         &self.resources[id.index()]
     }
+    /// The machine type `id` names.
     pub fn machine_type(&self, id: MachineTypeId) -> &MachineType {
         &self.machine_types[id.index()]
     }
+    /// The region `id` names.
     pub fn region(&self, id: RegionId) -> &Region {
         &self.regions[id.index()]
     }
+    /// The cluster `id` names.
     pub fn cluster(&self, id: ClusterId) -> &Cluster {
         &self.clusters[id.index()]
     }
+    /// The service `id` names.
     pub fn service(&self, id: ServiceId) -> &Service {
         &self.services[id.index()]
     }
+    /// The team `id` names.
     pub fn team(&self, id: TeamId) -> &Team {
         &self.teams[id.index()]
     }
 
+    /// Every cluster, in index order.
     pub fn cluster_ids(&self) -> impl Iterator<Item = ClusterId> + '_ {
         (0..self.clusters.len()).map(ClusterId::from_index)
     }
+    /// Every service, in index order.
     pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
         (0..self.services.len()).map(ServiceId::from_index)
     }
+    /// Every region, in index order.
     pub fn region_ids(&self) -> impl Iterator<Item = RegionId> + '_ {
         (0..self.regions.len()).map(RegionId::from_index)
     }
 
+    /// The service of this name, if any.
     pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
         self.services.iter().position(|s| s.name.text == name).map(ServiceId::from_index)
     }
+    /// The cluster of this name, if any.
     pub fn cluster_by_name(&self, name: &str) -> Option<ClusterId> {
         self.clusters.iter().position(|c| c.name.text == name).map(ClusterId::from_index)
     }
+    /// The region of this name, if any.
     pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
         self.regions.iter().position(|r| r.name.text == name).map(RegionId::from_index)
     }
+    /// The machine type of this name, if any.
     pub fn machine_type_by_name(&self, name: &str) -> Option<MachineTypeId> {
         self.machine_types.iter().position(|m| m.name.text == name).map(MachineTypeId::from_index)
     }

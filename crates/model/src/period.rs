@@ -9,11 +9,14 @@ use std::fmt;
 /// The length of a planning step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Granularity {
+    /// Quarters: `2027Q1`.
     Quarter,
+    /// Months: `2027-01`.
     Month,
 }
 
 impl Granularity {
+    /// Months in one period.
     pub fn months(self) -> u32 {
         match self {
             Granularity::Quarter => 3,
@@ -21,6 +24,7 @@ impl Granularity {
         }
     }
 
+    /// `quarter` or `month`.
     pub fn name(self) -> &'static str {
         match self {
             Granularity::Quarter => "quarter",
@@ -39,6 +43,7 @@ pub struct Period {
 /// Why a string is not a period.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeriodParseError {
+    /// What is wrong, with the text.
     pub message: String,
 }
 
@@ -54,11 +59,13 @@ const MIN_YEAR: i32 = 1900;
 const MAX_YEAR: i32 = 2999;
 
 impl Period {
+    /// Quarter `quarter` (1–4) of `year`, if the year is in range.
     pub fn quarter(year: i32, quarter: u32) -> Option<Period> {
         ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=4).contains(&quarter))
             .then(|| Period { granularity: Granularity::Quarter, ordinal: year * 4 + quarter as i32 - 1 })
     }
 
+    /// Month `month` (1–12) of `year`, if the year is in range.
     pub fn month(year: i32, month: u32) -> Option<Period> {
         ((MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=12).contains(&month))
             .then(|| Period { granularity: Granularity::Month, ordinal: year * 12 + month as i32 - 1 })
@@ -106,10 +113,12 @@ impl Period {
         Ok(period)
     }
 
+    /// Quarter or month.
     pub fn granularity(self) -> Granularity {
         self.granularity
     }
 
+    /// The calendar year it is in.
     pub fn year(self) -> i32 {
         self.ordinal.div_euclid(self.per_year())
     }

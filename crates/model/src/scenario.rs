@@ -14,8 +14,11 @@ use crate::Series;
 /// A named set of changes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// Its name, unique among the scenarios of a run.
     pub name: String,
+    /// What it is about, for people.
     pub description: Option<String>,
+    /// The changes, applied in order.
     pub changes: Vec<Change>,
 }
 
@@ -25,27 +28,68 @@ pub enum Change {
     /// Organic (forecast) demand × `factor`: of the services given (all if
     /// none), from the regions given (all, and demand with no region, if
     /// none), in `from` and later periods (all if none).
-    Demand { factor: f64, services: Option<Vec<ServiceId>>, regions: Option<Vec<RegionId>>, from: Option<Period> },
+    Demand {
+        /// What organic demand is multiplied by.
+        factor: f64,
+        /// The services changed; all if `None`.
+        services: Option<Vec<ServiceId>>,
+        /// The users' regions changed; all if `None`.
+        regions: Option<Vec<RegionId>>,
+        /// The first period changed; all if `None`.
+        from: Option<Period>,
+    },
     /// A launch (an inorganic event of a service) moved later by
     /// `delay_months`, its effect × `scale`, or cancelled.
-    Event { service: ServiceId, event: String, delay_months: u32, scale: f64, cancel: bool },
+    Event {
+        /// The service whose event it is.
+        service: ServiceId,
+        /// The event's name.
+        event: String,
+        /// Months it moves later.
+        delay_months: u32,
+        /// What its effect is multiplied by.
+        scale: f64,
+        /// Whether it is removed.
+        cancel: bool,
+    },
     /// A cluster's limits and supply changed. Caps given with `from`
     /// change from that period on (earlier changes stay); without, for the
     /// whole horizon.
     Cluster {
+        /// The cluster changed.
         cluster: ClusterId,
+        /// The first period of the new caps; the whole horizon if `None`.
         from: Option<Period>,
+        /// The new power cap, in kW.
         power_cap_kw: Option<f64>,
+        /// The new space cap, in machine slots.
         space_cap: Option<f64>,
+        /// The machine types it can order instead.
         can_order: Option<Vec<MachineTypeId>>,
+        /// The new lead time.
         lead_time_months: Option<u32>,
+        /// The new delivery limit per month.
         max_deliveries_per_month: Option<f64>,
     },
     /// Every order (of the clusters given, all if none) takes this many
     /// months longer to arrive.
-    LeadTime { add_months: u32, clusters: Option<Vec<ClusterId>> },
+    LeadTime {
+        /// Months added to the lead time.
+        add_months: u32,
+        /// The clusters changed; all if `None`.
+        clusters: Option<Vec<ClusterId>>,
+    },
     /// A machine type's price or power draw changed.
-    MachineType { machine_type: MachineTypeId, capital_cost: Option<f64>, running_cost_per_month: Option<f64>, power_kw: Option<f64> },
+    MachineType {
+        /// The machine type changed.
+        machine_type: MachineTypeId,
+        /// Its new capital cost per machine.
+        capital_cost: Option<f64>,
+        /// Its new running cost per machine and month.
+        running_cost_per_month: Option<f64>,
+        /// Its new power draw per machine, in kW.
+        power_kw: Option<f64>,
+    },
 }
 
 impl Scenario {

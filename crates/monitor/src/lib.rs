@@ -22,21 +22,26 @@ pub struct Query {
     /// The API's base URL, as for Grafana: `http://prometheus:9090`
     /// (`/api/v1/query_range` is appended).
     pub url: String,
+    /// The PromQL expression: one series per service (and region).
     pub promql: String,
-    /// The first and last periods of the history.
+    /// The first period of the history.
     pub from: Period,
+    /// The last period of the history.
     pub to: Period,
     /// Seconds between evaluated points.
     pub step_seconds: u64,
     /// Extra request headers (`Authorization`, `X-Scope-OrgID`, ...).
     pub headers: Vec<(String, String)>,
+    /// How long one request may take.
     pub timeout: Duration,
 }
 
 /// How the points in a period become its one value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Statistic {
+    /// The mean of the points.
     Mean,
+    /// The largest point.
     Max,
     /// The q-quantile (0 to 1) of the points, as R's type 7.
     Quantile(f64),
@@ -61,7 +66,9 @@ impl Statistic {
 /// points in time order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
+    /// The series' labels.
     pub labels: BTreeMap<String, String>,
+    /// Its points: unix seconds and value, in time order.
     pub points: Vec<(i64, f64)>,
 }
 
@@ -219,15 +226,20 @@ pub fn parse(status: u16, body: &str) -> Result<Vec<Series>, Error> {
 /// period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
+    /// The service.
     pub service: String,
+    /// The region, if the series has one.
     pub region: Option<String>,
+    /// The period.
     pub period: Period,
+    /// The demand in it.
     pub demand: f64,
 }
 
 /// Problems found while turning series into rows, each in words.
 #[derive(Debug, Default, PartialEq)]
 pub struct Aggregated {
+    /// One row per service, region and period, sorted.
     pub rows: Vec<Row>,
     /// Series left out, and why.
     pub skipped: Vec<String>,

@@ -17,24 +17,30 @@ pub use tables::csv_tables;
 /// Version of the plan file format.
 pub const FORMAT_VERSION: &str = "1.3";
 
+/// A plan: what to order and when, where each demand's capacity goes in each period, and every table that follows from them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// [`FORMAT_VERSION`] when written; a reader refuses another major version.
     pub format_version: String,
     /// SHA-256 of the input files (names and contents), to tell whether a
     /// plan was made from the inputs at hand.
     pub inputs_digest: String,
+    /// Whether unmet demand was allowed.
     pub mode: Mode,
     /// The what-if scenario this plan was made under (`plan --scenario`),
     /// if any: check it with `verify --scenario`. Since format 1.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
+    /// Which solver found the plan, how, and how close to optimal it is.
     pub solver: SolverInfo,
     /// Planning periods, in order.
     pub periods: Vec<String>,
     /// The services planned, for readers without the intents. Since 1.1.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceInfo>,
+    /// What the plan costs, in total, per period and per team.
     pub cost: Cost,
+    /// Machines to order, by period placed, cluster and type.
     pub orders: Vec<Order>,
     /// Orders of a baseline plan placed before this plan's first period
     /// that arrive within it: fixed, their capital already committed (and
@@ -48,7 +54,9 @@ pub struct Plan {
     /// Demand per service, origin and period, and what survives the loss of
     /// the service's k largest failure domains.
     pub headroom: Vec<Headroom>,
+    /// Resources used, allocatable and present, per cluster and period.
     pub utilisation: Vec<Utilisation>,
+    /// Power, space and deliveries against their limits, per cluster and period.
     pub power_space: Vec<PowerSpace>,
     /// Demand the plan does not serve (best-effort mode only).
     pub unmet: Vec<Unmet>,
@@ -66,7 +74,9 @@ pub struct Plan {
 /// orders fixed, placements free to change, every intent kept).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Growth {
+    /// The period.
     pub period: String,
+    /// The region whose users' demand grows.
     pub region: String,
     /// The largest share by which organic demand from the region's users
     /// (every service) can grow; `None` where there is none.
@@ -77,6 +87,7 @@ pub struct Growth {
     pub cap: f64,
 }
 
+/// Whether a plan must meet every intent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
@@ -86,6 +97,7 @@ pub enum Mode {
     BestEffort,
 }
 
+/// How a plan was found, and how close to optimal it is proven to be.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SolverInfo {
     /// Which backend solved the model (`microlp`, `highs`).
@@ -98,7 +110,9 @@ pub struct SolverInfo {
     pub mip_gap: f64,
     /// The objective value, penalties for unmet demand included.
     pub objective: f64,
+    /// Columns of the whole-machine model.
     pub variables: usize,
+    /// Rows of the whole-machine model.
     pub constraints: usize,
     /// How the plan was found: the linear programs' method (`simplex`,
     /// `column generation`, `interior point`), then how whole machines
@@ -108,18 +122,23 @@ pub struct SolverInfo {
     pub method: String,
 }
 
+/// One service as planned, for readers without the intents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceInfo {
+    /// The service's name.
     pub name: String,
+    /// The team that owns it.
     pub team: String,
     /// Unit of demand (qps, Gbps, ...).
     pub unit: String,
     /// Failures to survive: k and the level ("cluster", "failure domain",
     /// "region").
     pub n_plus: u32,
+    /// The level of `n_plus`: `cluster`, `failure domain` or `region`.
     pub across: String,
 }
 
+/// What a plan costs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// Capital plus running cost over the horizon.
@@ -128,42 +147,60 @@ pub struct Cost {
     pub capital: f64,
     /// Running cost of the whole fleet (existing and ordered) over the horizon.
     pub running: f64,
+    /// Capital and running cost per period.
     pub by_period: Vec<PeriodCost>,
     /// Running cost shared out by each team's share of allocated resources,
     /// and capital by the same shares in the period the machines arrive.
     pub by_team: Vec<TeamCost>,
 }
 
+/// Cost in one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodCost {
+    /// The period.
     pub period: String,
+    /// Capital cost of the orders placed in it.
     pub capital: f64,
+    /// Running cost of the fleet in it.
     pub running: f64,
 }
 
+/// One team's share of the cost in one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamCost {
+    /// The team (`(idle)` for capacity no team uses).
     pub team: String,
+    /// The period.
     pub period: String,
+    /// Its share of capital and running cost.
     pub cost: f64,
 }
 
+/// Machines of one type ordered for one cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// Period in which the order is placed.
     pub placed: String,
     /// Period from which the machines serve.
     pub arrives: String,
+    /// The cluster they go to.
     pub cluster: String,
+    /// Their machine type.
     pub machine_type: String,
+    /// How many.
     pub count: u32,
 }
 
+/// Machines of one type in one cluster in one period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetRow {
+    /// The period.
     pub period: String,
+    /// The cluster.
     pub cluster: String,
+    /// The machine type.
     pub machine_type: String,
+    /// How many serve in the period.
     pub machines: u32,
 }
 
@@ -171,6 +208,7 @@ pub struct FleetRow {
 /// region), or a dependent service's capacity in a region.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Origin {
+    /// The users' region; `None` for demand from anywhere.
     pub region: Option<String>,
     /// For demand induced by a dependent service: that service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,20 +225,29 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// Capacity reserved in one cluster for one demand of a service in one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Allocation {
+    /// The period.
     pub period: String,
+    /// The service.
     pub service: String,
+    /// Whose demand it serves.
     pub origin: Origin,
+    /// The cluster.
     pub cluster: String,
     /// Units of the service's demand.
     pub capacity: f64,
 }
 
+/// One demand of a service in one period: its parts, the capacity reserved for it, and what survives failures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Headroom {
+    /// The period.
     pub period: String,
+    /// The service.
     pub service: String,
+    /// Whose demand it is.
     pub origin: Origin,
     /// Organic (forecast) demand.
     pub organic: f64,
@@ -216,10 +263,14 @@ pub struct Headroom {
     pub headroom: f64,
 }
 
+/// One resource of one cluster in one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Utilisation {
+    /// The period.
     pub period: String,
+    /// The cluster.
     pub cluster: String,
+    /// The resource.
     pub resource: String,
     /// Allocated to services.
     pub used: f64,
@@ -229,44 +280,66 @@ pub struct Utilisation {
     pub capacity: f64,
 }
 
+/// One cluster's power, space and deliveries in one period, against their limits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PowerSpace {
+    /// The period.
     pub period: String,
+    /// The cluster.
     pub cluster: String,
+    /// Power drawn by the fleet, in kW.
     pub power_kw: f64,
+    /// The power cap in the period, in kW.
     pub power_cap_kw: f64,
+    /// Machines in the fleet (the slots they take).
     pub machines: u32,
+    /// The space cap in the period, in machine slots.
     pub space_cap: f64,
     /// Machines delivered this period, and the most that can be.
     pub deliveries: u32,
+    /// The most machines that can be delivered in a period; `None` without a limit.
     pub delivery_limit: Option<u32>,
 }
 
+/// Demand of a service that the plan does not serve (best effort).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unmet {
+    /// The period.
     pub period: String,
+    /// The service.
     pub service: String,
+    /// Whose demand it is.
     pub origin: Origin,
+    /// All of that demand.
     pub demand: f64,
+    /// The part of it not served.
     pub unmet: f64,
 }
 
+/// An intent that cannot be met, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
+    /// The service.
     pub service: String,
+    /// Whose demand cannot be served, when one origin is at fault.
     pub origin: Option<Origin>,
     /// First and last period affected.
     pub from: String,
+    /// Last period affected.
     pub to: String,
+    /// Which intent and which limits, in a sentence.
     pub message: String,
     /// Changes that would let the intent be met, each found by solving the
     /// model with that limit relaxed.
     pub fixes: Vec<String>,
 }
 
+/// What one more unit of a binding limit would save.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShadowPrice {
+    /// The period.
     pub period: String,
+    /// The cluster.
     pub cluster: String,
     /// `power_kw`, `space` or `deliveries`.
     pub limit: String,
@@ -277,8 +350,11 @@ pub struct ShadowPrice {
 /// Why a plan file cannot be read.
 #[derive(Debug)]
 pub struct ReadError {
+    /// What is wrong.
     pub message: String,
+    /// Line of the JSON, from 1.
     pub line: usize,
+    /// Column of the JSON, from 1.
     pub column: usize,
 }
 

@@ -65,10 +65,15 @@ fn charts(data: &Data) -> Vec<Chart<'_>> {
 
 /// A drawn chart, in both formats.
 pub struct Drawn {
+    /// The file name without extension.
     pub stem: String,
+    /// The chart's title.
     pub title: String,
+    /// The section of the page it belongs in.
     pub section: &'static str,
+    /// The chart as SVG.
     pub svg: String,
+    /// The chart as PNG.
     pub png: Vec<u8>,
 }
 

@@ -35,7 +35,9 @@ const MARKER_TEXT: &str = "This directory was written by headroom. It is replace
 /// Why an output path is refused (nothing was written), and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
+    /// Why, in words.
     pub why: String,
+    /// What to do instead.
     pub hint: String,
 }
 
@@ -50,6 +52,7 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// These paths (files or directories, relative to the working directory or absolute).
     pub fn new<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Inputs {
         Inputs { paths: paths.into_iter().map(|p| absolute(p.as_ref())).collect() }
     }

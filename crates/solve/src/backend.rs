@@ -30,10 +30,12 @@ impl Backend {
         ]
     }
 
+    /// The preferred backend among those compiled in (HiGHS if present).
     pub fn default_backend() -> Backend {
         Backend::available()[0]
     }
 
+    /// Its name, as `--solver` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Microlp => "microlp",
@@ -58,6 +60,7 @@ impl Backend {
         }
     }
 
+    /// The backend of this name, if compiled in.
     pub fn from_name(name: &str) -> Option<Backend> {
         Backend::available().into_iter().find(|b| b.name() == name)
     }
@@ -94,7 +97,7 @@ pub const AUTO_CROSSOVER_VARIABLES: usize = 20_000;
 /// How linear programs are solved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum LpMethod {
-    /// Interior point for models of more than [`AUTO_IPM_VARIABLES`]
+    /// Interior point for models of more than `AUTO_IPM_VARIABLES`
     /// variables (HiGHS), simplex otherwise.
     #[default]
     Auto,
@@ -109,7 +112,7 @@ pub enum LpMethod {
     /// ignore it): `auto` on mid-sized models.
     IpmCrossover,
     /// As `Auto`, but always a vertex: simplex, or interior point with
-    /// crossover beyond [`AUTO_CROSSOVER_VARIABLES`] (for placements,
+    /// crossover beyond `AUTO_CROSSOVER_VARIABLES` (for placements,
     /// which must hold exactly). Not offered on the command line.
     Vertex,
     /// HiGHS's first-order method PDLP (others ignore it): the fastest on
@@ -119,6 +122,7 @@ pub enum LpMethod {
 }
 
 impl LpMethod {
+    /// Its name, as `--lp` takes it.
     pub fn name(self) -> &'static str {
         match self {
             LpMethod::Auto => "auto",
@@ -131,6 +135,7 @@ impl LpMethod {
         }
     }
 
+    /// The method of this name, among those `--lp` offers.
     pub fn from_name(name: &str) -> Option<LpMethod> {
         [LpMethod::Auto, LpMethod::Simplex, LpMethod::Columns, LpMethod::Ipm, LpMethod::IpmCrossover, LpMethod::Pdlp]
             .into_iter()

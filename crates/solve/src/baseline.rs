@@ -20,11 +20,13 @@ pub const DEFAULT_CHANGE_PENALTY: f64 = 0.01;
 /// The baseline, resolved against `org`.
 #[derive(Clone, Debug)]
 pub struct Resolved {
+    /// Baseline orders placed before the first period that arrive within the horizon.
     pub in_flight: Vec<InFlight>,
     /// Orders of periods whose ordering is done (`--freeze-through`):
     /// every order of these periods, fixed to the baseline's count (0 where
     /// it ordered nothing).
     pub frozen: crate::model::OrderCounts,
+    /// The change penalties.
     pub stability: Stability,
     /// Parts of the baseline that no longer apply (a cluster or service
     /// that is gone), for the user to know.

@@ -1,6 +1,6 @@
 //! The model as a file: free MPS or CPLEX LP, written from exactly the
 //! variables, objective and constraints a backend gets (after
-//! [`backend::prepare`]), so that anyone can solve it with another solver
+//! `backend::prepare`), so that anyone can solve it with another solver
 //! and compare.
 //!
 //! good_lp stores each constraint as `expression ≤ 0` (or `= 0`); it is

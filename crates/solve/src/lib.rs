@@ -2,7 +2,7 @@
 //! that meets every intent, as `docs/plan-semantics.md` defines a plan, or
 //! explains why none exists.
 //!
-//! This is the only crate that knows good_lp. The model ([`model`]) is a
+//! This is the only crate that knows good_lp. The model (`model.rs`) is a
 //! mixed-integer program: continuous capacity per service, demand origin,
 //! cluster and period; whole-machine orders. Backends are chosen at run
 //! time among those compiled in ([`Backend`]).
@@ -39,11 +39,14 @@ pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 60.0;
 /// How to plan.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// Whether demand may be left unmet.
     pub mode: Mode,
+    /// Which solver.
     pub backend: Backend,
     /// Relative gap to the best bound at which the search for whole-machine
     /// orders may stop (0: prove optimality).
     pub mip_gap: f64,
+    /// The time limit for the whole plan, in seconds.
     pub time_limit_seconds: Option<f64>,
     /// A plan to stay close to ([`baseline::resolve`]).
     pub baseline: Option<baseline::Resolved>,

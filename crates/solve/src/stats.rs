@@ -12,7 +12,9 @@ pub struct SolveRecord {
     pub purpose: &'static str,
     /// Whole-machine orders (a MIP) rather than an LP.
     pub integer: bool,
+    /// Columns.
     pub variables: usize,
+    /// Rows.
     pub constraints: usize,
     /// Non-zero coefficients in the constraints.
     pub nonzeros: usize,
@@ -57,6 +59,7 @@ pub struct Recorder {
 }
 
 impl Recorder {
+    /// An empty record.
     pub fn new() -> Recorder {
         Recorder::default()
     }

@@ -18,10 +18,15 @@ mod planted;
 /// What to make.
 #[derive(Clone, Debug)]
 pub struct Spec {
+    /// Services.
     pub services: usize,
+    /// Clusters.
     pub clusters: usize,
+    /// Regions.
     pub regions: usize,
+    /// Planning periods (quarters).
     pub periods: usize,
+    /// The seed: the same spec and seed write the same bytes.
     pub seed: u64,
     /// Demand × this. At 1, demand fills about half of what the existing
     /// fleet can give by the horizon's end and no machine needs ordering
@@ -74,7 +79,11 @@ pub enum Family {
     /// Demand that outgrows the fleet, around a planted plan that meets
     /// every intent (`planted.rs`); `tightness` (0 to 1) takes the slack
     /// out of power, space and delivery limits.
-    Planted { tightness: f64 },
+    Planted {
+        /// How much slack is taken out of the limits: 0 keeps it all, 1
+        /// leaves the planted plan none.
+        tightness: f64,
+    },
 }
 
 /// SplitMix64: small, fast, and the same on every machine.

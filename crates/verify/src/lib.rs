@@ -20,12 +20,14 @@ pub struct Violation {
     /// Which rule of `docs/plan-semantics.md` (printed by its name:
     /// `redundancy`, `tables`, ...).
     pub rule: Rule,
+    /// What is wrong, with the numbers.
     pub message: String,
 }
 
 /// Values may differ by this much (absolute) plus [`RELATIVE`] of their size:
 /// plans are written rounded to 6 decimals.
 pub const ABSOLUTE: f64 = 1e-4;
+/// See [`ABSOLUTE`].
 pub const RELATIVE: f64 = 1e-6;
 
 fn exceeds(value: f64, limit: f64) -> bool {
