@@ -24,7 +24,8 @@ pub fn round6(x: f64) -> f64 {
     }
 }
 
-fn round2(x: f64) -> f64 {
+/// Rounds to cents (2 decimals); never `-0.0`.
+pub(crate) fn round2(x: f64) -> f64 {
     let r = (x * 100.0).round() / 100.0;
     if r == 0.0 {
         0.0

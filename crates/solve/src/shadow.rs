@@ -42,7 +42,7 @@ pub fn from_duals(org: &Organisation, limits: &[LimitRef], duals: &[f64]) -> Vec
                 LimitKind::Deliveries => "deliveries",
             }
             .into(),
-            value: (value * 100.0).round() / 100.0,
+            value: crate::extract::round2(value),
         });
     }
     out.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| (&a.cluster, &a.period, &a.limit).cmp(&(&b.cluster, &b.period, &b.limit))));
