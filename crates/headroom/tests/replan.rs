@@ -307,3 +307,40 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("is it a plan of another organisation?"), "{stderr}");
 }
+
+/// Growth headroom's programs of one period are solved one after the other
+/// from the last one's basis (HiGHS): the same optima as each solved on
+/// its own, to the solver's tolerance.
+#[test]
+fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = workspace();
+    let read = |apart: bool| -> Vec<(String, String, Option<f64>, Option<f64>)> {
+        let out = tmp.path().join(if apart { "apart" } else { "warm" });
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
+        command.args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()]).env("NO_COLOR", "1");
+        if apart {
+            command.env("HEADROOM_TEST_GROWTH_APART", "1");
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        read_plan(&out)["growth"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["region"].to_string(), g["period"].to_string(), g["organic"].as_f64(), g["inorganic"].as_f64()))
+            .collect()
+    };
+    let (warm, apart) = (read(false), read(true));
+    assert_eq!(warm.len(), apart.len());
+    assert!(warm.iter().filter(|g| g.2.is_some()).count() > 10, "the example has growth headroom to compare: {warm:?}");
+    for (w, a) in warm.iter().zip(&apart) {
+        assert_eq!((&w.0, &w.1), (&a.0, &a.1));
+        for (x, y) in [(w.2, a.2), (w.3, a.3)] {
+            match (x, y) {
+                (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-5, "{w:?} against {a:?}"),
+                (x, y) => assert_eq!(x, y, "{w:?} against {a:?}"),
+            }
+        }
+    }
+}

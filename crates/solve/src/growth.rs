@@ -8,6 +8,15 @@
 //! demand induced on dependencies grows with them. (One program over the
 //! whole horizon gives the same values — its objective Σ_t g[t] is
 //! separable — but costs far more: simplex time grows faster than size.)
+//!
+//! The programs of one period differ only in which demand grows. On a
+//! backend that keeps a model between solves (HiGHS), each period is one
+//! model with a growth variable per region and kind, each maximised in
+//! turn with the others held at 0: the first from scratch, each next one
+//! by primal simplex from the last one's basis. The values are the same
+//! optima. On the planted medium organisation's 8 periods (highspy, same
+//! HiGHS) the 115 programs took 73 s this way, against 79 s for one
+//! period's 13 programs solved each from scratch.
 
 use std::collections::BTreeMap;
 
@@ -49,37 +58,71 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
             }
         }
     }
-    // One model per job and period with demand of that kind. The models
-    // are independent: solved in parallel, results in job order.
-    let periods: Vec<(usize, usize)> =
-        jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
     let late = || using.deadline.is_some_and(|d| std::time::Instant::now() >= d);
-    // Err: not solved because the time limit passed.
-    let solved: Vec<Result<Option<f64>, ()>> = periods
-        .par_iter()
-        .map(|&(j, t)| {
-            // Past the deadline, not even the model is built.
-            if late() {
-                return Err(());
-            }
-            // In best-effort mode demand may already be unmet: unmet demand
-            // stays allowed, at a penalty far above what growth is worth, so
-            // growth never buys more of it.
-            let of = jobs[j].0;
-            let mut model = Model::new(
-                org,
-                Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: Some(of), period: Some(t), ..build.clone() },
-            );
-            match backend::solve(&mut model, using, &Settings::lp("growth")) {
-                Ok(solved) => Ok(Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0)))),
-                Err(backend::Failure::TimeLimit) => Err(()),
-                Err(_) => Ok(None),
-            }
-        })
-        .collect();
-    let solved: Vec<Option<f64>> = solved.into_iter().collect::<Result<_, ()>>().ok()?;
+    // In best-effort mode demand may already be unmet: unmet demand stays
+    // allowed, at a penalty far above what growth is worth, so growth
+    // never buys more of it.
+    let model_of = |of: Vec<GrowthOf>, t: usize| {
+        Model::new(
+            org,
+            Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: of, period: Some(t), ..build.clone() },
+        )
+    };
+    // Each job and period's growth; Err: not solved because the time
+    // limit passed.
+    type Found = Result<Vec<((usize, usize), Option<f64>)>, ()>;
+    // Tests set HEADROOM_TEST_GROWTH_APART to solve every program on its
+    // own, to compare.
+    let warm = backend::warm_starts(using.backend) && std::env::var_os("HEADROOM_TEST_GROWTH_APART").is_none();
+    let solved: Vec<Found> = if warm {
+        // One model per period, with a growth variable for every job that
+        // has demand then; each is maximised in turn from the last one's
+        // basis (see the module's comment). Periods in parallel.
+        (0..horizon)
+            .into_par_iter()
+            .map(|t| {
+                let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].1[t]).collect();
+                if here.is_empty() {
+                    return Ok(Vec::new());
+                }
+                if late() {
+                    return Err(());
+                }
+                let mut model = model_of(here.iter().map(|&j| jobs[j].0).collect(), t);
+                let columns = model.growth.clone();
+                match backend::sweep(&mut model, using, "growth", &columns, GROWTH_CAP) {
+                    Ok(values) => Ok(here.iter().map(|&j| (j, t)).zip(values).collect()),
+                    Err(backend::Failure::TimeLimit) => Err(()),
+                    Err(_) => Ok(here.iter().map(|&j| ((j, t), None)).collect()),
+                }
+            })
+            .collect()
+    } else {
+        // One model per job and period with demand of that kind: solved
+        // in parallel, results in job order.
+        let periods: Vec<(usize, usize)> =
+            jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
+        periods
+            .par_iter()
+            .map(|&(j, t)| {
+                // Past the deadline, not even the model is built.
+                if late() {
+                    return Err(());
+                }
+                let mut model = model_of(vec![jobs[j].0], t);
+                match backend::solve(&mut model, using, &Settings::lp("growth")) {
+                    Ok(solved) => {
+                        Ok(vec![((j, t), Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0))))])
+                    }
+                    Err(backend::Failure::TimeLimit) => Err(()),
+                    Err(_) => Ok(vec![((j, t), None)]),
+                }
+            })
+            .collect()
+    };
+    let solved: Vec<Vec<_>> = solved.into_iter().collect::<Result<_, ()>>().ok()?;
     let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.len()];
-    for (&(j, t), g) in periods.iter().zip(solved) {
+    for ((j, t), g) in solved.into_iter().flatten() {
         values[j][t] = g;
     }
     let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();

@@ -101,8 +101,10 @@ pub struct Build {
     /// A baseline plan to stay close to.
     pub stability: Option<Stability>,
     /// Instead of the cheapest plan, find how far demand from a region can
-    /// grow on a fixed fleet (see `growth.rs`).
-    pub growth: Option<GrowthOf>,
+    /// grow on a fixed fleet (see `growth.rs`): one growth variable for
+    /// each of these, in the model's one period (`period`). Empty: no
+    /// growth.
+    pub growth: Vec<GrowthOf>,
     /// Only this period: with every order fixed, periods share nothing,
     /// so growth headroom solves one small model per period.
     pub period: Option<usize>,
@@ -223,8 +225,8 @@ pub struct Model<'o> {
     pub penalty: Expression,
     /// The cost of leaving the baseline (with a baseline only).
     pub change: Expression,
-    /// g[t − window start]: the share by which the chosen demand grows
-    /// (growth only).
+    /// g[k]: the share by which demand `build.growth[k]` grows in the
+    /// model's one period (growth only).
     pub growth: Vec<Variable>,
     /// Limits that the existing fleet already breaks: no plan can meet them.
     pub impossible: Vec<String>,
@@ -313,11 +315,15 @@ impl<'o> Model<'o> {
         model.add_capacity_variables();
         model.add_orders();
         model.add_fleet();
-        if model.build.growth.is_some() {
-            model.growth = model
-                .window
-                .clone()
-                .map(|t| model.var(variable().min(0).max(GROWTH_CAP).name(format!("growth[{}]", model.period_name(t)))))
+        if !model.build.growth.is_empty() {
+            let period = model.period_name(model.window.start);
+            model.growth = (0..model.build.growth.len())
+                .map(|k| {
+                    let of = model.build.growth[k];
+                    let kind = if of.inorganic { "inorganic" } else { "organic" };
+                    let name = format!("growth[{}|{kind}|{period}]", model.org.region(of.region).name);
+                    model.var(variable().min(0).max(GROWTH_CAP).name(name))
+                })
                 .collect();
         }
         for phase in [Model::add_redundancy, Model::add_spread, Model::add_cluster_resources, Model::add_stability] {
@@ -501,9 +507,9 @@ impl<'o> Model<'o> {
         match &def.kinds[j] {
             Kind::Direct { organic, inorganic } => {
                 let mut d = Expression::from((organic[t] + inorganic[t]) / unit);
-                if let Some(g) = self.build.growth.filter(|g| Some(g.region) == def.region) {
+                for (g, &var) in self.build.growth.iter().zip(&self.growth).filter(|(g, _)| Some(g.region) == def.region) {
                     let part = if g.inorganic { inorganic[t] } else { organic[t] };
-                    d += (part / unit) * self.growth[t - self.window.start];
+                    d += (part / unit) * var;
                 }
                 d
             }
