@@ -400,9 +400,11 @@ fn rounded_up<'o>(
 /// orders arriving then free above the relaxation's cumulative orders
 /// rounded down, and every earlier arrival fixed: a vertex puts the
 /// missing fractions on few clusters, and they are rounded up. More
-/// machines only add capacity, so each period's placements still hold —
-/// unless rounding up breaks a power, space or delivery limit, or a later
-/// period cannot be served: then `None`. Strict mode without a baseline
+/// machines only add capacity, so each period's placements still hold.
+/// Where rounding up breaks a power, space or delivery limit of a cluster,
+/// that cluster's fractions are held at their floor and the period is
+/// solved again, which moves what they would have served elsewhere. If
+/// that does not settle, or a later period cannot be served: `None`. Strict mode without a baseline
 /// only, where the cost is that of the orders alone.
 fn period_by_period<'o>(
     org: &'o Organisation,
@@ -442,23 +444,49 @@ fn period_by_period<'o>(
                 fixed.insert(key, 0.0);
             }
         }
-        let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() });
-        if !m.impossible.is_empty() {
-            return None;
-        }
-        let limits: Vec<good_lp::Expression> = m.limits.iter().map(|l| m.constraints[l.constraint].expression().clone()).collect();
-        let mut values = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?.values;
-        for o in &m.orders {
-            let key = (o.cluster, o.machine_type, o.placed);
-            if !decided.contains_key(&key) && o.placed + m.lead(o.cluster) == t {
-                let n = (values.get(&o.var).copied().unwrap_or(0.0) - 1e-6).ceil().max(0.0);
-                values.insert(o.var, n);
-                decided.insert(key, n);
+        // Orders of this period held at their fraction rounded down,
+        // where rounding up broke a limit of their cluster: the next
+        // solve moves what they would have served elsewhere.
+        let mut capped = OrderCounts::new();
+        let (m, values) = loop {
+            let mut held = fixed.clone();
+            held.extend(capped.iter().map(|(&k, &n)| (k, n)));
+            let mut m =
+                Model::new(org, Build { integer: false, fixed_orders: held, min_orders: min.clone(), period: Some(t), ..build.clone() });
+            if !m.impossible.is_empty() {
+                return None;
             }
-        }
-        if limits.iter().any(|e| e.eval_with(&values) > 1e-6) {
-            return None;
-        }
+            let limits: Vec<good_lp::Expression> = m.limits.iter().map(|l| m.constraints[l.constraint].expression().clone()).collect();
+            let mut values = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?.values;
+            // Arrivals of this period rounded up: key, whole machines, and
+            // the fraction they were.
+            let mut rounded = Vec::new();
+            for o in &m.orders {
+                let key = (o.cluster, o.machine_type, o.placed);
+                if !decided.contains_key(&key) && !capped.contains_key(&key) && o.placed + m.lead(o.cluster) == t {
+                    let x = values.get(&o.var).copied().unwrap_or(0.0);
+                    let n = (x - 1e-6).ceil().max(0.0);
+                    values.insert(o.var, n);
+                    rounded.push((key, n, x));
+                }
+            }
+            let broken: Vec<headroom_model::ClusterId> =
+                m.limits.iter().zip(&limits).filter(|(_, e)| e.eval_with(&values) > 1e-6).map(|(l, _)| l.cluster).collect();
+            if broken.is_empty() {
+                decided.extend(rounded.iter().map(|&(key, n, _)| (key, n)));
+                decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
+                break (m, values);
+            }
+            // Rounding up broke a limit: the fractions rounded up in those
+            // clusters are held down, and the period is solved again.
+            let down: Vec<_> = rounded.iter().filter(|((c, _, _), n, x)| broken.contains(c) && n - x > 1e-6).collect();
+            if down.is_empty() || capped.len() >= MAX_CAPPED {
+                return None;
+            }
+            for &&(key, _, x) in &down {
+                capped.insert(key, (x + 1e-6).floor());
+            }
+        };
         running += m.running.eval_with(&values) / COST_SCALE;
         copy_period(&mut z, &Decisions::read(&m, &values), t);
     }
@@ -469,6 +497,10 @@ fn period_by_period<'o>(
     (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
     Some(found)
 }
+
+/// Orders held down in one period of [`period_by_period`] before it gives
+/// up: each costs a solve of the period.
+const MAX_CAPPED: usize = 64;
 
 /// Each order with the cumulative orders of its cluster and type up to and
 /// including it, in `values`: in order of cluster, type and period placed.
