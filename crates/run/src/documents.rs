@@ -203,7 +203,7 @@ pub struct Stats {
     /// The process's peak resident memory.
     pub peak_memory_bytes: Option<u64>,
     /// Every model built and solved, in order.
-    pub solves: Vec<Solve>,
+    pub solves: Vec<SolveRecord>,
 }
 
 /// Where a plan run's time went, in seconds of wall time.
@@ -234,48 +234,6 @@ pub struct Seconds {
     pub own: f64,
 }
 
-/// One model solved, as `--stats` lists it: [`SolveRecord`]'s fields.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Solve {
-    /// Why it was solved.
-    pub purpose: &'static str,
-    /// Whole-machine orders (a MIP) rather than an LP.
-    pub integer: bool,
-    /// Columns.
-    pub variables: usize,
-    /// Rows.
-    pub constraints: usize,
-    /// Non-zero coefficients in the constraints.
-    pub nonzeros: usize,
-    /// Building the model.
-    pub build_seconds: f64,
-    /// Handing it to the backend.
-    pub handoff_seconds: f64,
-    /// The backend solving it.
-    pub solve_seconds: f64,
-    /// Reading the solution back.
-    pub read_seconds: f64,
-    /// How it was solved.
-    pub method: String,
-}
-
-impl From<&SolveRecord> for Solve {
-    fn from(r: &SolveRecord) -> Solve {
-        Solve {
-            purpose: r.purpose,
-            integer: r.integer,
-            variables: r.variables,
-            constraints: r.constraints,
-            nonzeros: r.nonzeros,
-            build_seconds: r.build_seconds,
-            handoff_seconds: r.handoff_seconds,
-            solve_seconds: r.solve_seconds,
-            read_seconds: r.read_seconds,
-            method: r.method.clone(),
-        }
-    }
-}
-
 impl Stats {
     /// The document of a run that ended with `exit_code`: the command's
     /// own phases, and what `rec` recorded of every solve.
@@ -304,7 +262,7 @@ impl Stats {
                 own: phases.load + build + read + extract + phases.verify + phases.write,
             },
             peak_memory_bytes: peak_memory_bytes(),
-            solves: solves.iter().map(Solve::from).collect(),
+            solves,
         }
     }
 }

@@ -221,6 +221,23 @@ pub fn prepare(model: &mut Model) -> Prepared {
     Prepared { vars, objective, constraints }
 }
 
+/// The record of a prepared model about to be solved: its size, and how
+/// long building it took; the times of the solve are filled in as it goes.
+fn record_of(prepared: &Prepared, purpose: &'static str, build_seconds: f64) -> SolveRecord {
+    SolveRecord {
+        purpose,
+        integer: prepared.vars.iter_variables_with_def().any(|(_, d)| d.is_integer()),
+        variables: prepared.vars.len(),
+        constraints: prepared.constraints.len(),
+        nonzeros: prepared.constraints.iter().map(|c| c.expression().linear_coefficients().count()).sum(),
+        build_seconds,
+        handoff_seconds: 0.0,
+        solve_seconds: 0.0,
+        read_seconds: 0.0,
+        method: String::new(),
+    }
+}
+
 /// Solves the model. Its variables and constraints are handed to the
 /// backend; the rest of the model stays to read the solution against.
 pub fn solve(model: &mut Model, using: Using, settings: &Settings) -> Result<Solved, Failure> {
@@ -243,20 +260,8 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
         settings.time_limit_seconds = Some(settings.time_limit_seconds.map_or(left, |limit| limit.min(left)));
     }
     let settings = &settings;
-    let Prepared { vars, objective, constraints } = prepare(model);
-    let mut record = SolveRecord {
-        purpose: settings.purpose,
-        integer: vars.iter_variables_with_def().any(|(_, d)| d.is_integer()),
-        variables: vars.len(),
-        constraints: constraints.len(),
-        nonzeros: constraints.iter().map(|c| c.expression().linear_coefficients().count()).sum(),
-        build_seconds: model.build_seconds,
-        handoff_seconds: 0.0,
-        solve_seconds: 0.0,
-        read_seconds: 0.0,
-        method: String::new(),
-    };
-    let prepared = Prepared { vars, objective, constraints };
+    let prepared = prepare(model);
+    let mut record = record_of(&prepared, settings.purpose, model.build_seconds);
     let lp = match using.lp {
         LpMethod::Auto if record.variables > AUTO_IPM_VARIABLES => LpMethod::Pdlp,
         LpMethod::Auto | LpMethod::Vertex if record.variables > AUTO_CROSSOVER_VARIABLES => LpMethod::IpmCrossover,
@@ -349,19 +354,9 @@ pub fn sweep(
         }
         let index: HashMap<Variable, usize> = model.all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
-        let Prepared { vars, objective, constraints } = prepare(model);
-        let record = SolveRecord {
-            purpose,
-            integer: false,
-            variables: vars.len(),
-            constraints: constraints.len(),
-            nonzeros: constraints.iter().map(|c| c.expression().linear_coefficients().count()).sum(),
-            build_seconds: model.build_seconds,
-            handoff_seconds: 0.0,
-            solve_seconds: 0.0,
-            read_seconds: 0.0,
-            method: String::new(),
-        };
+        let prepared = prepare(model);
+        let record = record_of(&prepared, purpose, model.build_seconds);
+        let Prepared { vars, objective, constraints } = prepared;
         return with_highs::sweep(vars.minimise(objective), constraints, &columns, upper, using, start, record);
     }
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))

@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// One model handed to a backend.
-#[derive(Clone, Debug)]
+/// One model handed to a backend: as `plan --stats` lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SolveRecord {
     /// Why it was solved: "relaxation", "dive", "mip", "shadow prices",
     /// "growth", "explain", ...
