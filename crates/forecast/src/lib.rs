@@ -265,9 +265,24 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
     sorted[lo] + (position - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The level at which to read the q-quantile of `n` past errors so that a
+/// new error falls below it with probability q: q × (n + 1) / n, at most
+/// 1. The q-quantile of the sample itself is too low by a finite-sample
+/// margin: of n + 1 exchangeable errors, the new one is equally likely to
+/// take any rank (split conformal prediction's rank ⌈q(n + 1)⌉, read
+/// here with the interpolation of [`quantile`]). With the 25–36 errors a
+/// horizon has, p90 reads the 93rd–94th percentile and p95 the 98th–99th.
+pub fn finite_sample_level(q: f64, n: usize) -> f64 {
+    if n == 0 {
+        return q;
+    }
+    (q * (n as f64 + 1.0) / n as f64).min(1.0)
+}
+
 /// Quantiles from the backtest's errors at each horizon: `p50` is the
 /// forecast itself; `p90` and `p95` add the 90th and 95th percentiles of
-/// the errors (relative to the series' level, times its level now). Where
+/// the errors (relative to the series' level, times its level now), read
+/// at [`finite_sample_level`]. Where
 /// a horizon has fewer than [`MIN_RESIDUALS`] errors, those of the
 /// furthest horizon that has enough are widened by √(k / k₀), as a random
 /// walk's errors grow; a note says so. Margins never narrow with the
@@ -297,8 +312,9 @@ fn quantiles(point: &[f64], now: f64, backtest: Option<&Backtest>, notes: &mut V
         } else {
             (&b.residuals[k0], ((k + 1) as f64 / (k0 + 1) as f64).sqrt())
         };
-        margin90 = margin90.max(widen * now * quantile(residuals, 0.9));
-        margin95 = margin95.max(widen * now * quantile(residuals, 0.95)).max(margin90);
+        let n = residuals.len();
+        margin90 = margin90.max(widen * now * quantile(residuals, finite_sample_level(0.9, n)));
+        margin95 = margin95.max(widen * now * quantile(residuals, finite_sample_level(0.95, n))).max(margin90);
         let p90 = f + margin90;
         let p95 = f + margin95;
         out[0].push(f);

@@ -101,6 +101,21 @@ fn quantile_interpolates_like_type_7() {
 }
 
 #[test]
+fn quantiles_of_few_errors_are_read_higher_by_the_finite_sample_margin() {
+    // q × (n + 1) / n: 0.9 of 9 errors is their largest; 0.9 of 29, the
+    // 0.93 level; 0.95 of 19 and more, by hand.
+    assert_eq!(finite_sample_level(0.9, 9), 1.0);
+    assert!(close(finite_sample_level(0.9, 29), 0.931034, 1e-6));
+    assert_eq!(finite_sample_level(0.95, 19), 1.0);
+    assert!(close(finite_sample_level(0.95, 39), 0.974359, 1e-6));
+    assert_eq!(finite_sample_level(0.9, 0), 0.9);
+    // Of ten errors 1..=10, p90 reads 9.91, next to the largest, not 9.1.
+    let errors: Vec<f64> = (1..=10).map(f64::from).collect();
+    assert!(close(quantile(&errors, finite_sample_level(0.9, 10)), 9.91, 1e-9));
+    assert!(close(quantile(&errors, 0.9), 9.1, 1e-9));
+}
+
+#[test]
 fn a_noisy_line_is_recovered() {
     // y = 1000 + 50 t ± 2 %, 20 quarters.
     let mut e = noise(7);
