@@ -266,8 +266,8 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
 }
 
 /// The level at which to read the q-quantile of `n` past errors so that a
-/// new error falls below it with probability q: q × (n + 1) / n, at most
-/// 1. The q-quantile of the sample itself is too low by a finite-sample
+/// new error falls below it with probability q: q × (n + 1) / n, capped
+/// at one. The q-quantile of the sample itself is too low by a finite-sample
 /// margin: of n + 1 exchangeable errors, the new one is equally likely to
 /// take any rank (split conformal prediction's rank ⌈q(n + 1)⌉, read
 /// here with the interpolation of [`quantile`]). With the 25–36 errors a

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use headroom_diag::render;
 use headroom_forecast::{Choice, Method, SeriesForecast, MONTHS_PER_YEAR, QUARTERS_PER_YEAR};
-use headroom_load::Column;
+use headroom_load::{columns, Column};
 use headroom_model::{Granularity, Quantile};
 
 use crate::exit::Exit;
@@ -186,13 +186,13 @@ pub fn run(args: &ForecastArgs) -> Exit {
         }
     }
     let frame = vec![
-        ("service", Column::Text(service)),
-        ("period", Column::Text(period)),
-        ("region", Column::Text(region)),
-        ("demand", Column::Number(demand)),
-        ("p50", Column::Number(p50)),
-        ("p90", Column::Number(p90)),
-        ("p95", Column::Number(p95)),
+        (columns::SERVICE, Column::Text(service)),
+        (columns::PERIOD, Column::Text(period)),
+        (columns::REGION, Column::Text(region)),
+        (Quantile::Demand.column(), Column::Number(demand)),
+        (Quantile::P50.column(), Column::Number(p50)),
+        (Quantile::P90.column(), Column::Number(p90)),
+        (Quantile::P95.column(), Column::Number(p95)),
     ];
     // The backtest: every candidate of every series, the chosen one marked.
     let candidates: Vec<(&Row, &headroom_forecast::Backtest)> =

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use headroom_load::Column;
-use headroom_model::Period;
+use headroom_load::{columns, Column};
+use headroom_model::{Period, Quantile};
 use headroom_monitor::{Query, Statistic};
 
 use crate::exit::Exit;
@@ -138,10 +138,10 @@ pub fn run(args: &HistoryArgs) -> Exit {
     }
     let rows = &aggregated.rows;
     let frame = vec![
-        ("service", Column::Text(rows.iter().map(|r| r.service.clone()).collect())),
-        ("period", Column::Text(rows.iter().map(|r| r.period.to_string()).collect())),
-        ("region", Column::Text(rows.iter().map(|r| r.region.clone().unwrap_or_default()).collect())),
-        ("demand", Column::Number(rows.iter().map(|r| r.demand).collect())),
+        (columns::SERVICE, Column::Text(rows.iter().map(|r| r.service.clone()).collect())),
+        (columns::PERIOD, Column::Text(rows.iter().map(|r| r.period.to_string()).collect())),
+        (columns::REGION, Column::Text(rows.iter().map(|r| r.region.clone().unwrap_or_default()).collect())),
+        (Quantile::Demand.column(), Column::Number(rows.iter().map(|r| r.demand).collect())),
     ];
     let bytes = match headroom_load::frame_bytes(&args.output, frame) {
         Ok(bytes) => bytes,

@@ -36,8 +36,24 @@ pub struct LoadedForecast {
     pub series_at: BTreeMap<String, RowAt>,
 }
 
-const REQUIRED: [&str; 2] = ["service", "period"];
-const KNOWN: [&str; 7] = ["service", "period", "region", "demand", "p50", "p90", "p95"];
+/// The columns of a forecast or history frame that say whose demand it is
+/// and when. Demand itself is in one column per [`Quantile`]
+/// ([`Quantile::column`]: `demand`, `p50`, `p90`, `p95`).
+pub mod columns {
+    /// The demand series (services name it in `demand`).
+    pub const SERVICE: &str = "service";
+    /// The period: `2027Q1` or `2027-01`.
+    pub const PERIOD: &str = "period";
+    /// The users' region; empty for demand from anywhere.
+    pub const REGION: &str = "region";
+}
+
+const REQUIRED: [&str; 2] = [columns::SERVICE, columns::PERIOD];
+
+/// Whether `name` is a column headroom reads (others are ignored).
+fn known(name: &str) -> bool {
+    [columns::SERVICE, columns::PERIOD, columns::REGION].contains(&name) || Quantile::ALL.iter().any(|q| q.column() == name)
+}
 
 /// One forecast file: makes diagnostics that point at a cell.
 struct FileCtx {
@@ -158,8 +174,7 @@ fn read_frame(path: &Path, csv: bool) -> PolarsResult<DataFrame> {
         LazyFrame::scan_parquet(plpath, ScanArgsParquet::default())?
     };
     let schema = lf.clone().collect_schema()?;
-    let wanted: Vec<Expr> =
-        schema.iter_names().filter(|n| KNOWN.contains(&n.as_str())).map(|n| col(n.clone()).cast(DataType::String)).collect();
+    let wanted: Vec<Expr> = schema.iter_names().filter(|n| known(n.as_str())).map(|n| col(n.clone()).cast(DataType::String)).collect();
     let mut df = lf.select(wanted).collect()?;
     // Keep the full header (with ignored columns) for CSV cell positions.
     df.rechunk_mut_par();
@@ -283,13 +298,8 @@ fn read_file(
     };
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     // A column named twice: which one is meant cannot be told.
-    let mut twice: Vec<String> = ctx
-        .header
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| KNOWN.contains(&h.as_str()) && ctx.header[..*i].contains(h))
-        .map(|(_, h)| h.clone())
-        .collect();
+    let mut twice: Vec<String> =
+        ctx.header.iter().enumerate().filter(|(i, h)| known(h.as_str()) && ctx.header[..*i].contains(h)).map(|(_, h)| h.clone()).collect();
     twice.dedup();
     if !twice.is_empty() {
         for name in twice {
@@ -345,9 +355,9 @@ fn read_file(
         let ca = column.str().ok()?;
         Some(ca.iter().map(|v| v.map(str::to_owned)).collect())
     };
-    let service = strings("service").unwrap_or_default();
-    let period = strings("period").unwrap_or_default();
-    let region = strings("region");
+    let service = strings(columns::SERVICE).unwrap_or_default();
+    let period = strings(columns::PERIOD).unwrap_or_default();
+    let region = strings(columns::REGION);
     let values: Vec<(Quantile, Vec<Option<String>>)> = quantiles.iter().map(|&q| (q, strings(q.column()).unwrap_or_default())).collect();
     let known_regions: Vec<String> = regions.iter().map(|(n, _)| n.clone()).collect();
     let known_regions: Vec<&str> = known_regions.iter().map(String::as_str).collect();
@@ -365,7 +375,7 @@ fn read_file(
         let series = match service[i].as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => s.to_owned(),
             _ => {
-                diags.push(ctx.at(sources, row, Some("service"), Diagnostic::error("missing-value", "the row names no service")));
+                diags.push(ctx.at(sources, row, Some(columns::SERVICE), Diagnostic::error("missing-value", "the row names no service")));
                 ok = false;
                 String::new()
             }
@@ -374,12 +384,12 @@ fn read_file(
             Some(p) if !p.is_empty() => match Period::parse(p) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    diags.push(ctx.at(sources, row, Some("period"), Diagnostic::error("bad-period", e.message)));
+                    diags.push(ctx.at(sources, row, Some(columns::PERIOD), Diagnostic::error("bad-period", e.message)));
                     None
                 }
             },
             _ => {
-                diags.push(ctx.at(sources, row, Some("period"), Diagnostic::error("missing-value", "the row has no period")));
+                diags.push(ctx.at(sources, row, Some(columns::PERIOD), Diagnostic::error("missing-value", "the row has no period")));
                 None
             }
         };
@@ -400,7 +410,7 @@ fn read_file(
                     diags.push(ctx.at(
                         sources,
                         row,
-                        Some("region"),
+                        Some(columns::REGION),
                         Diagnostic::error("unknown-name", format!("unknown region `{name}`")).help(help),
                     ));
                     None
@@ -524,7 +534,7 @@ fn merge(
                 sources.display(first_at.source),
                 first_at.row
             ));
-            diags.push(point(row.at, Some("period"), d, sources));
+            diags.push(point(row.at, Some(columns::PERIOD), d, sources));
             bad_granularity = true;
             continue;
         }
@@ -565,7 +575,7 @@ fn merge(
             let with_region = origins.iter().find(|(r, _)| r.is_some()).map(|(_, rows)| rows[0].at)?;
             let d = Diagnostic::error("mixed-regions", format!("service `{name}` has rows with a region and rows without one"))
                 .help("give every row of a service a region, or none");
-            diags.push(point(with_region, Some("region"), d, sources));
+            diags.push(point(with_region, Some(columns::REGION), d, sources));
             continue;
         }
         if let Some(at) = origins.values().next().and_then(|rows| rows.first()).map(|r| r.at) {
@@ -665,7 +675,7 @@ pub fn warn_unused(loaded: &LoadedForecast, used: &[&str], sources: &mut SourceM
         };
         let d = Diagnostic::warning("unused-series", format!("no service plans forecast series `{}`", series.name)).help(help);
         let file = files.entry(at.source).or_insert_with(|| FileCtx::new(at.source, sources));
-        diags.push(file.at(sources, at.row, Some("service"), d));
+        diags.push(file.at(sources, at.row, Some(columns::SERVICE), d));
     }
 }
 

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use headroom_diag::{Diagnostic, Diagnostics, SourceMap};
 use headroom_model::{Organisation, SourceId};
 
-pub use forecast::{frame_bytes, is_csv, is_parquet, Column, LoadedForecast};
+pub use forecast::{columns, frame_bytes, is_csv, is_parquet, Column, LoadedForecast};
 pub use scenario::load_scenarios;
 
 /// What to load.
