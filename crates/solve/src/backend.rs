@@ -97,8 +97,9 @@ pub const AUTO_CROSSOVER_VARIABLES: usize = 20_000;
 /// How linear programs are solved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum LpMethod {
-    /// Interior point for models of more than `AUTO_IPM_VARIABLES`
-    /// variables (HiGHS), simplex otherwise.
+    /// By size (HiGHS): simplex up to `AUTO_CROSSOVER_VARIABLES`
+    /// variables, interior point with crossover up to
+    /// `AUTO_IPM_VARIABLES`, PDLP beyond.
     #[default]
     Auto,
     /// One simplex solve of the whole model.
@@ -115,9 +116,11 @@ pub enum LpMethod {
     /// crossover beyond `AUTO_CROSSOVER_VARIABLES` (for placements,
     /// which must hold exactly). Not offered on the command line.
     Vertex,
-    /// HiGHS's first-order method PDLP (others ignore it): the fastest on
-    /// the largest models; like `Ipm`, not a vertex, and its bound is its
-    /// dual objective at HiGHS's tolerances.
+    /// A first-order method, PDLP (HiGHS; others ignore it): HiGHS's own
+    /// (`hipdlp`) for at most 100,000 iterations, then cuPDLP-C. The
+    /// fastest on the largest models; like `Ipm`, not a vertex, and its
+    /// bound is the lower of its primal and dual objectives at HiGHS's
+    /// tolerances.
     Pdlp,
 }
 
