@@ -504,24 +504,8 @@ mod with_highs {
         start: Instant,
         record: &mut SolveRecord,
     ) -> Result<Solved, Failure> {
-        let mut p = problem.using(good_lp::highs);
-        for c in constraints {
-            p.add_constraint(c);
-        }
-        let mut model = p.try_into_inner().map_err(|e| Failure::Other(e.to_string()))?;
-        model.make_quiet();
-        // One thread: the same plan on every machine, and rayon runs
-        // independent solves side by side.
-        option(&mut model, "threads", 1i32)?;
-        option(&mut model, "parallel", "off")?;
+        let mut model = hand_off(problem, constraints)?;
         option(&mut model, "mip_rel_gap", settings.mip_gap)?;
-        // The model is scaled to keep its numbers near 1 (model.rs);
-        // HiGHS's own scaling on top of that cost 1.6× the simplex time on
-        // the medium benchmark's relaxation (37 s → 23 s off). Devex
-        // pricing beats dual steepest edge on these models (medium's
-        // relaxation 18.7 s → 15.6 s; small and the example unchanged).
-        option(&mut model, "simplex_scale_strategy", 0i32)?;
-        option(&mut model, "simplex_dual_edge_weight_strategy", 1i32)?;
         // For linear programs solved by simplex presolve costs more than it
         // saves (medium's relaxation 14.5 s → 12.5 s without); branch and
         // bound needs it, and so do the interior point and PDLP on the
@@ -614,6 +598,29 @@ mod with_highs {
         Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex })
     }
 
+    /// The problem handed to HiGHS, with the options every solve here
+    /// shares.
+    fn hand_off(problem: good_lp::variable::UnsolvedProblem, constraints: Vec<good_lp::Constraint>) -> Result<highs::Model, Failure> {
+        let mut p = problem.using(good_lp::highs);
+        for c in constraints {
+            p.add_constraint(c);
+        }
+        let mut model = p.try_into_inner().map_err(|e| Failure::Other(e.to_string()))?;
+        model.make_quiet();
+        // One thread: the same plan on every machine, and rayon runs
+        // independent solves side by side.
+        option(&mut model, "threads", 1i32)?;
+        option(&mut model, "parallel", "off")?;
+        // The model is scaled to keep its numbers near 1 (model.rs);
+        // HiGHS's own scaling on top of that cost 1.6× the simplex time on
+        // the medium benchmark's relaxation (37 s → 23 s off). Devex
+        // pricing beats dual steepest edge on these models (medium's
+        // relaxation 18.7 s → 15.6 s; small and the example unchanged).
+        option(&mut model, "simplex_scale_strategy", 0i32)?;
+        option(&mut model, "simplex_dual_edge_weight_strategy", 1i32)?;
+        Ok(model)
+    }
+
     /// hipdlp's iteration limit ([`solve`] with `LpMethod::Pdlp`): the
     /// planted medium relaxation takes 22,000.
     const HIPDLP_ITERATIONS: i32 = 100_000;
@@ -642,16 +649,7 @@ mod with_highs {
         start: Instant,
         template: SolveRecord,
     ) -> Result<Vec<Option<f64>>, Failure> {
-        let mut p = problem.using(good_lp::highs);
-        for c in constraints {
-            p.add_constraint(c);
-        }
-        let mut model = p.try_into_inner().map_err(|e| Failure::Other(e.to_string()))?;
-        model.make_quiet();
-        option(&mut model, "threads", 1i32)?;
-        option(&mut model, "parallel", "off")?;
-        option(&mut model, "simplex_scale_strategy", 0i32)?;
-        option(&mut model, "simplex_dual_edge_weight_strategy", 1i32)?;
+        let mut model = hand_off(problem, constraints)?;
         // A vertex to start from: simplex on small models, interior point
         // with crossover past `AUTO_CROSSOVER_VARIABLES` (as `Vertex`).
         let crossover = template.variables > super::AUTO_CROSSOVER_VARIABLES;
