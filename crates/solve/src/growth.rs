@@ -15,8 +15,8 @@
 //! turn with the others held at 0: the first from scratch, each next one
 //! by primal simplex from the last one's basis. The values are the same
 //! optima. On the planted medium organisation's 8 periods (highspy, same
-//! HiGHS) the 115 programs took 73 s this way, against 79 s for one
-//! period's 13 programs solved each from scratch.
+//! HiGHS) the 115 programs took 73 s this way; solved each from scratch
+//! they took 5–7 s apiece, 525 s of CPU in headroom.
 
 use std::collections::BTreeMap;
 

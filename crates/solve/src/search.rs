@@ -404,8 +404,9 @@ fn rounded_up<'o>(
 /// Where rounding up breaks a power, space or delivery limit of a cluster,
 /// that cluster's fractions are held at their floor and the period is
 /// solved again, which moves what they would have served elsewhere. If
-/// that does not settle, or a later period cannot be served: `None`. Strict mode without a baseline
-/// only, where the cost is that of the orders alone.
+/// that does not settle, or a later period cannot be served: `None`.
+/// Strict mode without a baseline only, where the cost is that of the
+/// orders alone.
 fn period_by_period<'o>(
     org: &'o Organisation,
     build: &Build,
