@@ -42,6 +42,11 @@ pub fn read_part(part: &Path, digest: &str) -> Result<Vec<Recorded>, String> {
     doc.scenarios
         .into_iter()
         .map(|e| {
+            // The name becomes a path below the part: only a name headroom
+            // could have written.
+            if let Some((why, _)) = headroom_model::Name::problem(&e.name) {
+                return Err(format!("scenario name {:?} {why}: not a name headroom writes (was the part edited?)", e.name));
+            }
             let result = match e.status {
                 Status::Planned => Ok(Plan::read(&part.join("scenarios").join(&e.name))?),
                 Status::IntentsNotMet => Err(Error::IntentsNotMet(

@@ -73,6 +73,13 @@ fn a_part_planned_apart_merges_to_the_bytes_of_one_run() {
     let whatifs = merge::join(org, &base, &reloaded, &recorded_files, recorded).expect("the part joins");
     assert_eq!(plan::files(Some(&base), &whatifs, &digest, true), one_run, "merged, the files are those of one run");
 
+    // A part whose scenario name would lead out of it is refused.
+    let doc_path = part_dir.join("scenarios.json");
+    let original = std::fs::read_to_string(&doc_path).unwrap();
+    std::fs::write(&doc_path, original.replace("\"name\": \"demand-surge\"", "\"name\": \"../demand-surge\"")).unwrap();
+    let refused = merge::read_part(&part_dir, &digest).unwrap_err();
+    assert!(refused.contains("not a name headroom writes"), "{refused}");
+    std::fs::write(&doc_path, original).unwrap();
     // A part planned from other inputs is refused.
     let refused = merge::read_part(&part_dir, "another digest").unwrap_err();
     assert!(refused.contains("other inputs"), "{refused}");
