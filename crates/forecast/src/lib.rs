@@ -7,7 +7,8 @@
 //!   enough (three seasons) and positive, and its autocorrelation at that
 //!   lag is significant, every method is fitted on the series adjusted by
 //!   classical multiplicative decomposition and the forecast re-seasoned;
-//!   seasonal naive joins the candidates.
+//!   seasonal naive, Holt–Winters and the airline model (of the raw
+//!   series, with seasons of their own) join the candidates.
 //! - **Candidates** ([`Method`]): naive, linear and log-linear trends,
 //!   exponential smoothing (SES; damped Holt; ETS choosing its trend by
 //!   AIC) with parameters fitted by least squares, Theta, the mean of SES,
@@ -28,7 +29,7 @@ mod smoothing;
 
 pub use methods::{is_seasonal, least_squares, seasonal_indices, Method};
 use serde::Serialize;
-pub use smoothing::{croston, ets, holt, holt_winters, holt_with, nelder_mead, ses, theta, Holt, Ses};
+pub use smoothing::{airline, croston, ets, holt, holt_winters, holt_with, nelder_mead, ses, theta, Holt, Ses};
 
 /// Seasonal period of monthly history.
 pub const MONTHS_PER_YEAR: usize = 12;
@@ -149,6 +150,16 @@ pub fn forecast(y: &[f64], method: Method, season: Option<usize>, h: usize) -> R
             .map(methods::demand)
             .ok_or_else(|| format!("holt-winters needs two full seasons ({} points) of positive values", 2 * m)),
         (Method::HoltWinters, None) => Err("holt-winters needs a seasonal period".into()),
+        (Method::Airline, Some(m)) => {
+            if let Some(x) = y.iter().find(|&&x| x <= 0.0) {
+                return Err(format!("airline needs positive values, the series has {x}"));
+            }
+            let logs: Vec<f64> = y.iter().map(|x| x.ln()).collect();
+            smoothing::airline(&logs, m, h)
+                .map(|f| methods::demand(f.into_iter().map(f64::exp).collect()))
+                .ok_or_else(|| format!("airline needs two full seasons and two points ({} points)", 2 * m + 2))
+        }
+        (Method::Airline, None) => Err("airline needs a seasonal period".into()),
         (_, None) => fit(y, method, None, h),
         (_, Some(m)) => {
             let s = seasonal_indices(y, m)
@@ -357,6 +368,7 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
             if season.is_some() {
                 m.insert(1, Method::SeasonalNaive);
                 m.insert(2, Method::HoltWinters);
+                m.insert(3, Method::Airline);
             }
             if intermittent {
                 m.push(Method::Croston);
@@ -370,12 +382,12 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
             vec![m]
         }
     };
-    let need = methods.iter().map(|m| m.min_points()).max().unwrap_or(1).max(season.map_or(0, |m| 2 * m));
-    let train = min_train(n, need);
-    let scale = mase_scale(y, options.season);
     // Seasonal naive always looks one season back; the others adjust for
     // a season only where one was found.
     let season_of = |method: Method| if method.own_season() { options.season } else { season };
+    let need = methods.iter().map(|&m| m.min_points_in(season_of(m))).max().unwrap_or(1).max(season.map_or(0, |m| 2 * m));
+    let train = min_train(n, need);
+    let scale = mase_scale(y, options.season);
     let mut candidates = Vec::new();
     let mut rolled = Vec::new();
     for &method in &methods {

@@ -22,6 +22,10 @@ pub enum Method {
     /// Holt–Winters: damped trend and a multiplicative season that may
     /// change over time (of the raw series, never adjusted).
     HoltWinters,
+    /// The airline model, ARIMA(0,1,1)(0,1,1) with the data's season, on
+    /// the logarithm (a season in proportion to the level): of the raw
+    /// series, never adjusted.
+    Airline,
     /// Least-squares straight line through time.
     Linear,
     /// Least-squares line through the logarithm: constant growth rate.
@@ -70,7 +74,7 @@ impl Method {
     /// Methods of the raw series with a season of their own, which the
     /// series is never adjusted for.
     pub fn own_season(self) -> bool {
-        matches!(self, Method::SeasonalNaive | Method::HoltWinters)
+        matches!(self, Method::SeasonalNaive | Method::HoltWinters | Method::Airline)
     }
 
     /// The method's name, as `--method` takes it.
@@ -80,6 +84,7 @@ impl Method {
             Method::Drift => "drift",
             Method::SeasonalNaive => "seasonal-naive",
             Method::HoltWinters => "holt-winters",
+            Method::Airline => "airline",
             Method::Linear => "linear",
             Method::LogLinear => "log-linear",
             Method::Ses => "ses",
@@ -97,22 +102,34 @@ impl Method {
     /// (seasonal naive: one season, checked where the season is known).
     pub fn min_points(self) -> usize {
         match self {
-            Method::Naive | Method::SeasonalNaive | Method::HoltWinters => 1,
+            Method::Naive | Method::SeasonalNaive | Method::HoltWinters | Method::Airline => 1,
             Method::Ses | Method::Croston | Method::Drift => 2,
             Method::Linear | Method::LogLinear | Method::Theta | Method::Ets => 3,
             Method::Holt | Method::HoltLog | Method::Combination | Method::Ensemble => 4,
         }
     }
 
+    /// Fewest points the method fits with the data's seasonal period
+    /// `season` (if it uses one): a season's worth more where it needs
+    /// whole seasons.
+    pub fn min_points_in(self, season: Option<usize>) -> usize {
+        match (self, season) {
+            (Method::SeasonalNaive, Some(m)) => m,
+            (Method::HoltWinters, Some(m)) => 2 * m,
+            (Method::Airline, Some(m)) => 2 * m + 2,
+            _ => self.min_points(),
+        }
+    }
+
     /// The next `h` values after `y`, or why the method cannot fit it.
-    /// Seasonal naive and Holt–Winters are not methods of a (seasonally
+    /// Seasonal naive, Holt–Winters and the airline model are not methods of a (seasonally
     /// adjusted) series: see `crate::forecast`.
     pub fn forecast(self, y: &[f64], h: usize) -> Result<Vec<f64>, String> {
         if y.len() < self.min_points() {
             return Err(format!("{} needs at least {} points, the series has {}", self.name(), self.min_points(), y.len()));
         }
         let out = match self {
-            Method::Naive | Method::SeasonalNaive | Method::HoltWinters => vec![y[y.len() - 1]; h],
+            Method::Naive | Method::SeasonalNaive | Method::HoltWinters | Method::Airline => vec![y[y.len() - 1]; h],
             Method::Linear => {
                 let (a, b) = least_squares(y);
                 (0..h).map(|k| a + b * (y.len() + k) as f64).collect()

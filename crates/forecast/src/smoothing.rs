@@ -281,6 +281,54 @@ pub fn ets(y: &[f64], h: usize) -> (Vec<f64>, &'static str) {
     (best.1, best.2)
 }
 
+/// The airline model, ARIMA(0,1,1)(0,1,1)ₘ (Box and Jenkins' model of air
+/// passengers, X-13's default): the series differenced once and once a
+/// season back is w_t = e_t + θ·e_{t−1} + Θ·e_{t−m} + θΘ·e_{t−m−1}. θ and
+/// Θ in (−1, 1) are fitted by conditional least squares (pre-sample errors
+/// 0); the forecast sets future errors to 0 and undoes the differences.
+/// `None` for fewer than two seasons and two points.
+pub fn airline(y: &[f64], m: usize, h: usize) -> Option<Vec<f64>> {
+    let n = y.len();
+    if m < 2 || n < 2 * m + 2 {
+        return None;
+    }
+    let w: Vec<f64> = (m + 1..n).map(|t| y[t] - y[t - 1] - y[t - m] + y[t - m - 1]).collect();
+    // Errors of w under (θ, Θ); bounded so that the fit stays invertible.
+    let errors = |theta: f64, seasonal: f64| {
+        let mut e = vec![0.0; w.len()];
+        for t in 0..w.len() {
+            let back = |k: usize| if t >= k { e[t - k] } else { 0.0 };
+            e[t] = w[t] - theta * back(1) - seasonal * back(m) - theta * seasonal * back(m + 1);
+        }
+        e
+    };
+    let bound = |x: f64| 0.98 * x.tanh();
+    let cost = |x: &[f64]| {
+        let sse: f64 = errors(bound(x[0]), bound(x[1])).iter().map(|e| e * e).sum();
+        if sse.is_finite() {
+            sse
+        } else {
+            f64::MAX
+        }
+    };
+    let best = [[-0.4, -0.6], [0.2, -0.2], [-0.8, -0.9]]
+        .iter()
+        .map(|s| nelder_mead(&cost, s, 0.3, 200))
+        .min_by(|a, b| cost(a).total_cmp(&cost(b)))?;
+    let (theta, seasonal) = (bound(best[0]), bound(best[1]));
+    let mut e = errors(theta, seasonal);
+    let mut z = y.to_vec();
+    for _ in 0..h {
+        let t = e.len();
+        let back = |k: usize| if t >= k { e[t - k] } else { 0.0 };
+        let next_w = theta * back(1) + seasonal * back(m) + theta * seasonal * back(m + 1);
+        let len = z.len();
+        z.push(next_w + z[len - 1] + z[len - m] - z[len - m - 1]);
+        e.push(0.0);
+    }
+    Some(z.split_off(n))
+}
+
 /// Croston's method with the Syntetos–Boylan correction, for intermittent
 /// demand: smoothed non-zero sizes over smoothed intervals between them,
 /// times 1 − α/2 (α = 0.1). `None` with fewer than two non-zero values.
@@ -340,6 +388,20 @@ mod tests {
         let f = |x: &[f64]| (x[0] - 1.0).powi(2) + 10.0 * (x[1] + 2.0).powi(2);
         let x = nelder_mead(&f, &[0.0, 0.0], 0.5, 500);
         assert!((x[0] - 1.0).abs() < 1e-4 && (x[1] + 2.0).abs() < 1e-4, "{x:?}");
+    }
+
+    #[test]
+    fn airline_continues_a_trend_and_its_season() {
+        // A line plus a fixed season: differenced once and a season back it
+        // is 0, so the fit forecasts the line and the season exactly.
+        let season = [3.0, -1.0, 0.0, -2.0];
+        let y: Vec<f64> = (0..24).map(|t| 100.0 + 2.0 * t as f64 + season[t % 4]).collect();
+        let f = airline(&y, 4, 6).unwrap();
+        for (k, v) in f.iter().enumerate() {
+            let t = 24 + k;
+            assert!((v - (100.0 + 2.0 * t as f64 + season[t % 4])).abs() < 1e-9, "{f:?}");
+        }
+        assert!(airline(&y[..9], 4, 1).is_none());
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub enum MethodArg {
     SeasonalNaive,
     /// Holt–Winters: damped trend, multiplicative season.
     HoltWinters,
+    /// The airline model, ARIMA(0,1,1)(0,1,1) on the logarithm.
+    Airline,
     /// A least-squares line.
     Linear,
     /// A line through the logarithm (constant growth rate).
@@ -56,6 +58,8 @@ pub enum MethodArg {
     Ses,
     /// Holt's method with a damped trend.
     Holt,
+    /// Holt's damped trend on the logarithm (growth by a rate).
+    HoltLog,
     /// The Theta method.
     Theta,
     /// ETS (additive errors), its trend chosen by AIC.
@@ -77,11 +81,13 @@ impl MethodArg {
             MethodArg::LogLinear => Method::LogLinear,
             MethodArg::Ses => Method::Ses,
             MethodArg::Holt => Method::Holt,
+            MethodArg::HoltLog => Method::HoltLog,
             MethodArg::Theta => Method::Theta,
             MethodArg::Ets => Method::Ets,
             MethodArg::Croston => Method::Croston,
             MethodArg::Combination => Method::Combination,
             MethodArg::HoltWinters => Method::HoltWinters,
+            MethodArg::Airline => Method::Airline,
         };
         Choice::Method(method)
     }

@@ -187,3 +187,26 @@ fn constant_and_all_zero_histories_write_no_nan_or_infinity() {
         assert!(!text.contains("nan") && !text.contains("inf"), "{}:\n{text}", written.display());
     }
 }
+
+/// Every method the README's usage line names is one `--method` takes, and
+/// forecasts a seasonal history (four years of quarters) it can fit.
+#[test]
+fn every_method_the_readme_names_forecasts() {
+    let readme = fs::read_to_string(workspace().join("README.md")).unwrap();
+    let usage = readme.lines().find(|l| l.contains("[--method ")).expect("the usage line names the methods");
+    let list = usage.split("[--method ").nth(1).unwrap().split(']').next().unwrap();
+    let methods: Vec<&str> = list.split('|').collect();
+    assert!(methods.len() > 10 && methods.contains(&"airline"), "{methods:?}");
+    let mut history = String::from("service,period,region,demand\n");
+    for year in 0..4 {
+        for (q, season) in [1.3, 0.8, 0.9, 1.0].iter().enumerate() {
+            let t = (4 * year + q) as f64;
+            history.push_str(&format!("s,{}Q{},r,{}\n", 2023 + year, q + 1, (100.0 + 5.0 * t) * season));
+        }
+    }
+    for method in methods {
+        let (code, output, written) = forecast(&history, &["--method", method]);
+        assert_eq!(code, 0, "--method {method}:\n{output}");
+        assert!(written, "--method {method}");
+    }
+}
