@@ -16,11 +16,13 @@ pub fn summary(plan: &Plan, dir: &Path) -> String {
     clusters.sort();
     clusters.dedup();
     let mut out = format!(
-        "Plan: order {} machines in {} cluster{} over {} periods ({} to {}); cost {} (capital {}, running {}).\n",
+        "Plan: order {} machine{} in {} cluster{} over {} period{} ({} to {}); cost {} (capital {}, running {}).\n",
         machines(plan),
+        plural(machines(plan).into()),
         clusters.len(),
         plural(clusters.len() as u64),
         plan.periods.len(),
+        plural(plan.periods.len() as u64),
         plan.periods.first().map_or("-", String::as_str),
         plan.periods.last().map_or("-", String::as_str),
         money(plan.cost.total),

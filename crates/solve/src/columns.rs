@@ -119,7 +119,8 @@ pub fn solve(
     let mut active = vec![true; n];
     let mut candidate = vec![false; n];
     for (o, def) in model.origins.iter().enumerate() {
-        let home: Vec<bool> = def.clusters.iter().map(|&c| def.region.is_none_or(|r| model.org.cluster(c).region == r)).collect();
+        let home: Vec<bool> =
+            def.clusters.iter().map(|&c| def.regions.iter().any(|g| g.is_none_or(|r| model.org.cluster(c).region == r))).collect();
         // An origin with no cluster in its region starts with all.
         let any_home = home.iter().any(|&h| h);
         for (i, per_period) in model.z[o].iter().enumerate() {

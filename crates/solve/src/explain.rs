@@ -63,14 +63,14 @@ fn shortfalls(run: &Run) -> BTreeMap<Key, Shortfall> {
             // An origin's demands share its unmet demand in proportion.
             let demands: Vec<f64> = (0..def.kinds.len()).map(|j| unit * run.model.kind_demand(o, j, t).eval_with(&run.values)).collect();
             let total: f64 = demands.iter().sum();
-            for (kind, demand) in def.kinds.iter().zip(demands) {
+            for ((kind, &region), demand) in def.kinds.iter().zip(&def.regions).zip(demands) {
                 let via = match kind {
                     Kind::Direct { .. } => None,
                     Kind::Induced { from, .. } => Some(*from),
                 };
                 let share = if total > 0.0 { unmet * demand / total } else { 0.0 };
                 if share > 1e-6 * demand.max(1.0) {
-                    let e = out.entry((def.service, def.region, via)).or_default().entry(t).or_insert((0.0, 0.0));
+                    let e = out.entry((def.service, region, via)).or_default().entry(t).or_insert((0.0, 0.0));
                     e.0 += share;
                     e.1 += demand;
                 }

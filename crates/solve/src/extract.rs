@@ -315,7 +315,7 @@ fn demand_rows(model: &Model, d: &Decisions, capacity: &[Vec<Vec<f64>>], periods
     let origin_of = |o: usize, j: usize| {
         let def = &model.origins[o];
         plan::Origin {
-            region: def.region.map(|r| org.region(r).name.text.clone()),
+            region: def.regions[j].map(|r| org.region(r).name.text.clone()),
             via: match def.kinds[j] {
                 Kind::Direct { .. } => None,
                 Kind::Induced { from, .. } => Some(org.service(from).name.text.clone()),
@@ -331,12 +331,13 @@ fn demand_rows(model: &Model, d: &Decisions, capacity: &[Vec<Vec<f64>>], periods
             let demands: Vec<(f64, f64, f64)> = def
                 .kinds
                 .iter()
-                .map(|kind| match kind {
+                .zip(&def.regions)
+                .map(|(kind, &region)| match kind {
                     Kind::Direct { organic, inorganic } => (organic[t], inorganic[t], 0.0),
                     Kind::Induced { from, ratio } => {
                         let from_capacity: f64 = org
                             .cluster_ids()
-                            .filter(|&c| Some(org.cluster(c).region) == def.region)
+                            .filter(|&c| Some(org.cluster(c).region) == region)
                             .map(|c| capacity[from.index()][c.index()][t])
                             .sum();
                         (0.0, 0.0, ratio * from_capacity)

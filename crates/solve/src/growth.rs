@@ -47,9 +47,11 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
         for inorganic in [false, true] {
             let has: Vec<bool> = (0..horizon)
                 .map(|t| {
-                    found.origins.iter().filter(|o| o.region == Some(region)).flat_map(|o| &o.kinds).any(|k| match k {
-                        Kind::Direct { organic, inorganic: launches } => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
-                        Kind::Induced { .. } => false,
+                    found.origins.iter().flat_map(|o| o.regions.iter().zip(&o.kinds)).filter(|(r, _)| **r == Some(region)).any(|(_, k)| {
+                        match k {
+                            Kind::Direct { organic, inorganic: launches } => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
+                            Kind::Induced { .. } => false,
+                        }
                     })
                 })
                 .collect();

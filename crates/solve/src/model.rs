@@ -23,17 +23,19 @@ pub use headroom_model::DemandKind as Kind;
 /// One demand origin of one service: what must be covered, and by which
 /// clusters.
 ///
-/// Demands of a service from one region that the same clusters may serve
-/// — its users' and what each dependent there induces — are one origin:
-/// N+k of their sum is N+k of each (a plan for the sum, split in
-/// proportion to each demand, covers each), and one origin instead of
+/// Demands of a service that the same clusters may serve — its users' and
+/// what each dependent induces, from one region or from several whose
+/// latency admits the same clusters — are one origin: N+k of their sum
+/// is N+k of each (a plan for the sum, split in proportion to each
+/// demand, covers each: losing groups scales each share alike), spread
+/// and resources see only the service's sum, and one origin instead of
 /// several makes the model smaller. Extraction splits them back.
 #[derive(Clone, Debug)]
 pub struct OriginDef {
     pub service: ServiceId,
-    pub region: Option<RegionId>,
-    /// What the demand is made of: users' demand first (if any), then
-    /// each dependent's induced demand, in the order they were found.
+    /// Where each of `kinds` comes from.
+    pub regions: Vec<Option<RegionId>>,
+    /// What the demand is made of, in the order the demands were found.
     pub kinds: Vec<Kind>,
     /// For each of `kinds`, its place among all demands of the model in
     /// the order they were found (plan tables list demands in it).
@@ -196,7 +198,7 @@ pub struct Model<'o> {
     /// Origins of each service.
     pub by_service: Vec<Vec<usize>>,
     /// Origins by service, region and eligible clusters, while they are made.
-    origin_index: std::collections::HashMap<(ServiceId, Option<RegionId>, Vec<ClusterId>), usize>,
+    origin_index: std::collections::HashMap<(ServiceId, Vec<ClusterId>), usize>,
     /// Demands found so far.
     demands_found: usize,
     pub vars: ProblemVariables,
@@ -409,13 +411,14 @@ impl<'o> Model<'o> {
     fn push_origin(&mut self, service: ServiceId, region: Option<RegionId>, kind: Kind, clusters: Vec<ClusterId>) {
         let found = self.demands_found;
         self.demands_found += 1;
-        let key = (service, region, clusters);
+        let key = (service, clusters);
         if let Some(&o) = self.origin_index.get(&key) {
+            self.origins[o].regions.push(region);
             self.origins[o].kinds.push(kind);
             self.origins[o].found.push(found);
             return;
         }
-        let clusters = key.2.clone();
+        let clusters = key.1.clone();
         self.origin_index.insert(key, self.origins.len());
         let level = self.org.service(service).redundancy.level;
         let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -425,7 +428,7 @@ impl<'o> Model<'o> {
         self.by_service[service.index()].push(self.origins.len());
         self.origins.push(OriginDef {
             service,
-            region,
+            regions: vec![region],
             kinds: vec![kind],
             found: vec![found],
             clusters,
@@ -435,7 +438,7 @@ impl<'o> Model<'o> {
 
     fn origin_name(&self, o: usize) -> String {
         let def = &self.origins[o];
-        let region = def.region.map_or("anywhere", |r| self.org.region(r).name.as_str());
+        let region = def.regions[0].map_or("anywhere", |r| self.org.region(r).name.as_str());
         // The first demand names the origin: no other origin has it.
         match def.kinds[0] {
             Kind::Direct { .. } => format!("{}@{region}", self.org.service(def.service).name),
@@ -507,7 +510,7 @@ impl<'o> Model<'o> {
         match &def.kinds[j] {
             Kind::Direct { organic, inorganic } => {
                 let mut d = Expression::from((organic[t] + inorganic[t]) / unit);
-                for (g, &var) in self.build.growth.iter().zip(&self.growth).filter(|(g, _)| Some(g.region) == def.region) {
+                for (g, &var) in self.build.growth.iter().zip(&self.growth).filter(|(g, _)| Some(g.region) == def.regions[j]) {
                     let part = if g.inorganic { inorganic[t] } else { organic[t] };
                     d += (part / unit) * var;
                 }
@@ -516,7 +519,7 @@ impl<'o> Model<'o> {
             Kind::Induced { from, ratio } => {
                 let scale = ratio * self.unit[from.index()] / unit;
                 let mut d = Expression::default();
-                for c in self.org.cluster_ids().filter(|&c| Some(self.org.cluster(c).region) == def.region) {
+                for c in self.org.cluster_ids().filter(|&c| Some(self.org.cluster(c).region) == def.regions[j]) {
                     d += scale * self.x(*from, c, t);
                 }
                 d
