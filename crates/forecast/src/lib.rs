@@ -385,6 +385,13 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
     // Seasonal naive always looks one season back; the others adjust for
     // a season only where one was found.
     let season_of = |method: Method| if method.own_season() { options.season } else { season };
+    // A candidate must fit the whole history, not only the backtest's
+    // shorter ones: a logarithm fits the cutoffs before a recent 0, and
+    // would be chosen, then fail.
+    let methods: Vec<Method> = match options.choice {
+        Choice::Auto => methods.into_iter().filter(|&m| forecast(y, m, season_of(m), h.max(1)).is_ok()).collect(),
+        Choice::Method(_) => methods,
+    };
     let need = methods.iter().map(|&m| m.min_points_in(season_of(m))).max().unwrap_or(1).max(season.map_or(0, |m| 2 * m));
     let train = min_train(n, need);
     let scale = mase_scale(y, options.season);

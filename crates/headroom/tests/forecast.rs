@@ -210,3 +210,24 @@ fn every_method_the_readme_names_forecasts() {
         assert!(written, "--method {method}");
     }
 }
+
+/// A method that fits the history's earlier cutoffs but not the whole of
+/// it (a logarithm, after a recent 0) is no candidate for `auto`: the
+/// forecast is made, by a method that fits.
+#[test]
+fn auto_chooses_only_methods_that_fit_the_whole_history() {
+    let mut history = String::from("service,period,region,demand\n");
+    for i in 0..40 {
+        let demand = if i == 39 { 0.0 } else { 100.0 * 1.03f64.powi(i) };
+        history.push_str(&format!("s,{}Q{},r,{demand}\n", 2017 + i / 4, i % 4 + 1));
+    }
+    let (code, output, written) = forecast(&history, &["--format", "json"]);
+    assert_eq!(code, 0, "{output}");
+    assert!(written);
+    let doc: serde_json::Value = serde_json::from_str(&output).unwrap();
+    let series = &doc["series"][0];
+    for candidate in series["candidates"].as_array().unwrap() {
+        let method = candidate["method"].as_str().unwrap();
+        assert!(!matches!(method, "log-linear" | "holt-log"), "{method} cannot fit a history with a 0: {series}");
+    }
+}
