@@ -9,7 +9,8 @@ AutoTheta and SeasonalNaive. Scored per series and averaged per method:
 - MASE, scaled by the in-sample seasonal naive error (lag 12 or 4), as M4;
 - sMAPE, in percent;
 - pinball loss of the p90 and p95 forecasts, scaled like MASE;
-- coverage: the share of held-out values at or below p90 and p95.
+- coverage: the share of held-out values at or below p90 and p95, and
+  headroom's standard error of it over series.
 
 statsforecast's p90 and p95 are the upper ends of its 80 % and 90 %
 intervals. Run through `bench/forecast`, which makes the venv.
@@ -209,6 +210,16 @@ def main():
             rows = [s for (mm, sub), ss in table.items() for s in ss if mm == method and (subset == "all" or sub == subset)]
             mean = lambda k: np.mean([r[k] for r in rows])  # noqa: E731
             print(f"| {method} | {subset} | {mean('mase'):.3f} | {mean('smape'):.2f} | {mean('pinball90'):.3f} | {mean('pinball95'):.3f} | {mean('cover90'):.2f} | {mean('cover95'):.2f} |")
+    # The values of one holdout move together, so coverage varies by
+    # series, not by value: its standard error is over series.
+    print("\nheadroom's coverage, ± its standard error over series:")
+    for subset in ("monthly", "quarterly", "all"):
+        rows = [s for (mm, sub), ss in table.items() for s in ss if mm == "headroom" and (subset == "all" or sub == subset)]
+        cells = []
+        for k in ("cover90", "cover95"):
+            values = np.array([r[k] for r in rows])
+            cells.append(f"{values.mean():.2f} ± {values.std(ddof=1) / np.sqrt(len(values)):.2f}")
+        print(f"  {subset:9} p90 {cells[0]}, p95 {cells[1]} ({len(rows)} series)")
     if os.environ.get("PER_SERIES"):
         print("\nper series (MASE):")
         names = sorted({(l, n) for l, n, *_ in per_series})
