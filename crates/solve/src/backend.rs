@@ -322,6 +322,48 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
     result
 }
 
+/// What [`solve_holding`] does after each solve, given its values: hold
+/// these variables at these values and solve again (`Some`, not empty),
+/// take the values (`Some`, empty), or give up (`None`).
+pub type Hold<'a> = dyn FnMut(&HashMap<Variable, f64>) -> Option<Vec<(Variable, f64)>> + 'a;
+
+/// Solves the linear program `model` (`LpMethod::Vertex`: a vertex), then,
+/// while `hold` asks, holds variables at values and solves again. On
+/// HiGHS the model stays with the solver and each next solve is dual
+/// simplex from the last basis: only bounds changed, so the last optimum
+/// stays dual feasible. Elsewhere each is solved again from scratch, the
+/// variables held by equality rows. `Ok(None)`: `hold` gave up.
+pub fn solve_holding(
+    model: &mut Model,
+    using: Using,
+    settings: &Settings,
+    hold: &mut Hold,
+) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+    #[cfg(feature = "highs")]
+    if using.backend == Backend::Highs {
+        let start = Instant::now();
+        if model.out_of_time || using.deadline.is_some_and(|d| start >= d) {
+            return Err(Failure::TimeLimit);
+        }
+        let prepared = prepare(model);
+        let record = record_of(&prepared, settings.purpose, model.build_seconds);
+        let crossover = record.variables > AUTO_CROSSOVER_VARIABLES;
+        return with_highs::solve_holding(prepared, &model.all, crossover, using, start, record, hold);
+    }
+    loop {
+        let solved = solve(model, using, settings)?;
+        match hold(&solved.values) {
+            None => return Ok(None),
+            Some(held) if held.is_empty() => return Ok(Some(solved.values)),
+            Some(held) => {
+                for (var, value) in held {
+                    model.hold(var, value);
+                }
+            }
+        }
+    }
+}
+
 /// Whether the backend keeps a model between solves, so that [`sweep`]
 /// can warm-start each from the last.
 pub fn warm_starts(backend: Backend) -> bool {
@@ -717,6 +759,88 @@ mod with_highs {
             since = Instant::now();
         }
         Ok(out)
+    }
+
+    /// [`super::solve_holding`] on HiGHS: one hand-off; the first solve by
+    /// interior point with crossover (`crossover`) or simplex, each next
+    /// one by dual simplex after the held columns' bounds are set.
+    pub fn solve_holding(
+        prepared: super::Prepared,
+        all: &[Variable],
+        crossover: bool,
+        using: super::Using,
+        start: Instant,
+        template: SolveRecord,
+        hold: &mut super::Hold,
+    ) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+        let column: HashMap<Variable, usize> = all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        let super::Prepared { vars, objective, constraints } = prepared;
+        let mut model = hand_off(vars.minimise(objective), constraints)?;
+        if crossover {
+            option(&mut model, "solver", "ipm")?;
+            option(&mut model, "run_crossover", "on")?;
+        } else {
+            option(&mut model, "presolve", "off")?;
+        }
+        let mut since = start;
+        for round in 0.. {
+            if let Some(deadline) = using.deadline {
+                let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+                if left <= 0.0 {
+                    return Err(Failure::TimeLimit);
+                }
+                option(&mut model, "time_limit", left)?;
+            }
+            let mut record = SolveRecord {
+                build_seconds: if round == 0 { template.build_seconds } else { 0.0 },
+                method: match (round, crossover) {
+                    (0, true) => "interior point with crossover",
+                    (0, false) => "simplex",
+                    _ => "dual simplex, warm after holding orders",
+                }
+                .to_owned(),
+                ..template.clone()
+            };
+            let solving = record.handoff(since);
+            let solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
+            let reading = record.solved(solving);
+            let solved = solved?;
+            match solved.status() {
+                HighsModelStatus::Optimal => {}
+                HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedInterrupt => {
+                    using.rec.solve(record);
+                    return Err(Failure::TimeLimit);
+                }
+                HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                    using.rec.solve(record);
+                    return Err(Failure::Infeasible);
+                }
+                other => {
+                    using.rec.solve(record);
+                    return Err(Failure::Other(format!("HiGHS ended with status {other:?}")));
+                }
+            }
+            let values: HashMap<Variable, f64> = all.iter().zip(solved.get_solution().columns()).map(|(&v, &x)| (v, x)).collect();
+            record.read(reading);
+            using.rec.solve(record);
+            let held = match hold(&values) {
+                None => return Ok(None),
+                Some(held) if held.is_empty() => return Ok(Some(values)),
+                Some(held) => held,
+            };
+            model = solved.into();
+            for (var, value) in held {
+                let c = column.get(&var).copied().ok_or_else(|| Failure::Other("internal: a held variable is not in the model".into()))?;
+                set_bounds(&mut model, c, value, value)?;
+            }
+            if round == 0 {
+                option(&mut model, "solver", "simplex")?;
+                option(&mut model, "presolve", "off")?;
+                option(&mut model, "simplex_strategy", 1i32)?;
+            }
+            since = Instant::now();
+        }
+        unreachable!("the rounds above end by returning")
     }
 
     /// Sets column `c`'s bounds to `lower..=upper`, keeping HiGHS's basis.

@@ -445,49 +445,49 @@ fn period_by_period<'o>(
                 fixed.insert(key, 0.0);
             }
         }
+        let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() });
+        if !m.impossible.is_empty() {
+            return None;
+        }
+        // The limits, by cluster, and the orders arriving in this period
+        // (key, variable).
+        let limits: Vec<(headroom_model::ClusterId, good_lp::Expression)> =
+            m.limits.iter().map(|l| (l.cluster, m.constraints[l.constraint].expression().clone())).collect();
+        let arriving: Vec<_> = m
+            .orders
+            .iter()
+            .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)) && o.placed + m.lead(o.cluster) == t)
+            .map(|o| ((o.cluster, o.machine_type, o.placed), o.var))
+            .collect();
         // Orders of this period held at their fraction rounded down,
         // where rounding up broke a limit of their cluster: the next
         // solve moves what they would have served elsewhere.
         let mut capped = OrderCounts::new();
-        let (m, values) = loop {
-            let mut held = fixed.clone();
-            held.extend(capped.iter().map(|(&k, &n)| (k, n)));
-            let mut m =
-                Model::new(org, Build { integer: false, fixed_orders: held, min_orders: min.clone(), period: Some(t), ..build.clone() });
-            if !m.impossible.is_empty() {
-                return None;
-            }
-            let limits: Vec<good_lp::Expression> = m.limits.iter().map(|l| m.constraints[l.constraint].expression().clone()).collect();
-            let mut values = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?.values;
-            // Arrivals of this period rounded up: key, whole machines, and
-            // the fraction they were.
-            let mut rounded = Vec::new();
-            for o in &m.orders {
-                let key = (o.cluster, o.machine_type, o.placed);
-                if !decided.contains_key(&key) && !capped.contains_key(&key) && o.placed + m.lead(o.cluster) == t {
-                    let x = values.get(&o.var).copied().unwrap_or(0.0);
-                    let n = (x - 1e-6).ceil().max(0.0);
-                    values.insert(o.var, n);
-                    rounded.push((key, n, x));
-                }
-            }
+        let mut hold = |values: &std::collections::HashMap<good_lp::Variable, f64>| {
+            let (rounded_values, rounded) = round_up_arrivals(values, &arriving, &capped);
             let broken: Vec<headroom_model::ClusterId> =
-                m.limits.iter().zip(&limits).filter(|(_, e)| e.eval_with(&values) > 1e-6).map(|(l, _)| l.cluster).collect();
+                limits.iter().filter(|(_, e)| e.eval_with(&rounded_values) > 1e-6).map(|&(c, _)| c).collect();
             if broken.is_empty() {
-                decided.extend(rounded.iter().map(|&(key, n, _)| (key, n)));
-                decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
-                break (m, values);
+                return Some(Vec::new());
             }
             // Rounding up broke a limit: the fractions rounded up in those
             // clusters are held down, and the period is solved again.
-            let down: Vec<_> = rounded.iter().filter(|((c, _, _), n, x)| broken.contains(c) && n - x > 1e-6).collect();
+            let down: Vec<_> = rounded.iter().filter(|(key, _, n, x)| broken.contains(&key.0) && n - x > 1e-6).collect();
             if down.is_empty() || capped.len() >= MAX_CAPPED {
                 return None;
             }
-            for &&(key, _, x) in &down {
-                capped.insert(key, (x + 1e-6).floor());
+            let mut held = Vec::new();
+            for &&(key, var, _, x) in &down {
+                let floor = (x + 1e-6).floor();
+                capped.insert(key, floor);
+                held.push((var, floor));
             }
+            Some(held)
         };
+        let values = backend::solve_holding(&mut m, vertex, &Settings::lp("whole machines by period"), &mut hold).ok()??;
+        let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
+        decided.extend(rounded.iter().map(|&(key, _, n, _)| (key, n)));
+        decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
         running += m.running.eval_with(&values) / COST_SCALE;
         copy_period(&mut z, &Decisions::read(&m, &values), t);
     }
@@ -497,6 +497,30 @@ fn period_by_period<'o>(
     let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound).by("period by period");
     (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
     Some(found)
+}
+
+/// The orders `arriving` in a period rounded up to whole machines in
+/// `values` (but those `capped`, held at their floor): the values so
+/// rounded, and for each order rounded, its key, variable, whole machines
+/// and the fraction it was.
+#[allow(clippy::type_complexity)]
+fn round_up_arrivals(
+    values: &std::collections::HashMap<good_lp::Variable, f64>,
+    arriving: &[((headroom_model::ClusterId, headroom_model::MachineTypeId, usize), good_lp::Variable)],
+    capped: &OrderCounts,
+) -> (
+    std::collections::HashMap<good_lp::Variable, f64>,
+    Vec<((headroom_model::ClusterId, headroom_model::MachineTypeId, usize), good_lp::Variable, f64, f64)>,
+) {
+    let mut values = values.clone();
+    let mut rounded = Vec::new();
+    for &(key, var) in arriving.iter().filter(|(key, _)| !capped.contains_key(key)) {
+        let x = values.get(&var).copied().unwrap_or(0.0);
+        let n = (x - 1e-6).ceil().max(0.0);
+        values.insert(var, n);
+        rounded.push((key, var, n, x));
+    }
+    (values, rounded)
 }
 
 /// Orders held down in one period of [`period_by_period`] before it gives
