@@ -347,6 +347,32 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
     }
 }
 
+/// On large models whole machines are found period by period alongside
+/// the relaxation, each period taking only what it needs; forced here on
+/// the example, where that reaches the optimum the other ways find
+/// ($8,424,960), within the gap of the PDLP bound, and verifies.
+#[test]
+fn whole_machines_alongside_the_relaxation_verify() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth"])
+        .env("HEADROOM_TEST_ALONGSIDE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let plan = read_plan(&dir);
+    if plan["solver"]["backend"] == "highs" {
+        assert_eq!(plan["solver"]["method"], "PDLP; period by period, alongside the relaxation", "{stdout}");
+        assert!(plan["solver"]["mip_gap"].as_f64().unwrap() <= 0.005, "{}", plan["solver"]);
+        assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
+    }
+    verify_ok(&dir, &root);
+}
+
 /// A plan whose names headroom could not have written (edited by hand, or
 /// crafted) is refused before its names reach markdown, HTML, file names or
 /// CI annotations.
