@@ -328,11 +328,11 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
 pub type Hold<'a> = dyn FnMut(&HashMap<Variable, f64>) -> Option<Vec<(Variable, f64)>> + 'a;
 
 /// Solves the linear program `model` (`LpMethod::Vertex`: a vertex), then,
-/// while `hold` asks, holds variables at values and solves again. On
-/// HiGHS the model stays with the solver and each next solve is dual
-/// simplex from the last basis: only bounds changed, so the last optimum
-/// stays dual feasible. Elsewhere each is solved again from scratch, the
-/// variables held by equality rows. `Ok(None)`: `hold` gave up.
+/// while `hold` asks, holds variables at values and solves again. The
+/// model stays with the solver and each next solve is dual simplex from
+/// the last basis: only bounds changed, so the last optimum stays dual
+/// feasible. HiGHS only (the searches that use it start from HiGHS's
+/// relaxations); other backends are refused. `Ok(None)`: `hold` gave up.
 pub fn solve_holding(
     model: &mut Model,
     using: Using,
@@ -350,18 +350,8 @@ pub fn solve_holding(
         let crossover = record.variables > AUTO_CROSSOVER_VARIABLES;
         return with_highs::solve_holding(prepared, &model.all, crossover, using, start, record, hold);
     }
-    loop {
-        let solved = solve(model, using, settings)?;
-        match hold(&solved.values) {
-            None => return Ok(None),
-            Some(held) if held.is_empty() => return Ok(Some(solved.values)),
-            Some(held) => {
-                for (var, value) in held {
-                    model.hold(var, value);
-                }
-            }
-        }
-    }
+    let _ = (model, settings, hold);
+    Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
 }
 
 /// Whether the backend keeps a model between solves, so that [`sweep`]

@@ -386,12 +386,6 @@ impl<'o> Model<'o> {
         self.constraints.len() - 1
     }
 
-    /// Holds `var` at `value` from here on (an equality row).
-    pub fn hold(&mut self, var: Variable, value: f64) {
-        let column = self.all.iter().position(|&v| v == var).unwrap_or(usize::MAX);
-        self.add(constraint!(var == value), || format!("hold[{column}]"));
-    }
-
     pub fn period_name(&self, t: usize) -> String {
         self.org.forecast.periods[t].to_string()
     }

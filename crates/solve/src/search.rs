@@ -8,7 +8,7 @@
 //! The reported gap is always against a proven bound: a plan is called
 //! optimal only when nothing cheaper can exist.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use headroom_model::Organisation;
 
@@ -16,6 +16,17 @@ use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
 use crate::model::{Build, Model, OrderCounts, PartMask, COST_SCALE};
 use crate::Options;
+
+/// An order's cluster, machine type and the period it is placed in.
+type OrderKey = (headroom_model::ClusterId, headroom_model::MachineTypeId, usize);
+
+/// An order of a period rounded up to whole machines.
+struct Rounded {
+    key: OrderKey,
+    var: good_lp::Variable,
+    whole: f64,
+    fraction: f64,
+}
 
 pub struct Found<'o> {
     /// The model the decisions are read against.
@@ -496,7 +507,7 @@ fn period_by_period<'o>(
         // where rounding up broke a limit of their cluster: the next
         // solve moves what they would have served elsewhere.
         let mut capped = OrderCounts::new();
-        let mut hold = |values: &std::collections::HashMap<good_lp::Variable, f64>| {
+        let mut hold = |values: &HashMap<good_lp::Variable, f64>| {
             let (rounded_values, rounded) = round_up_arrivals(values, &arriving, &capped);
             let broken: Vec<headroom_model::ClusterId> =
                 limits.iter().filter(|(_, e)| e.eval_with(&rounded_values) > 1e-6).map(|&(c, _)| c).collect();
@@ -505,21 +516,21 @@ fn period_by_period<'o>(
             }
             // Rounding up broke a limit: the fractions rounded up in those
             // clusters are held down, and the period is solved again.
-            let down: Vec<_> = rounded.iter().filter(|(key, _, n, x)| broken.contains(&key.0) && n - x > 1e-6).collect();
+            let down: Vec<&Rounded> = rounded.iter().filter(|r| broken.contains(&r.key.0) && r.whole - r.fraction > 1e-6).collect();
             if down.is_empty() || capped.len() >= MAX_CAPPED {
                 return None;
             }
             let mut held = Vec::new();
-            for &&(key, var, _, x) in &down {
-                let floor = (x + 1e-6).floor();
-                capped.insert(key, floor);
-                held.push((var, floor));
+            for r in down {
+                let floor = (r.fraction + 1e-6).floor();
+                capped.insert(r.key, floor);
+                held.push((r.var, floor));
             }
             Some(held)
         };
         let values = backend::solve_holding(&mut m, vertex, &Settings::lp("whole machines by period"), &mut hold).ok()??;
         let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
-        decided.extend(rounded.iter().map(|&(key, _, n, _)| (key, n)));
+        decided.extend(rounded.iter().map(|r| (r.key, r.whole)));
         decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
         running += m.running.eval_with(&values) / COST_SCALE;
         copy_period(&mut z, &Decisions::read(&m, &values), t);
@@ -544,24 +555,19 @@ fn relaxation_floor(model: &Model, solved: &backend::Solved) -> OrderCounts {
 
 /// The orders `arriving` in a period rounded up to whole machines in
 /// `values` (but those `capped`, held at their floor): the values so
-/// rounded, and for each order rounded, its key, variable, whole machines
-/// and the fraction it was.
-#[allow(clippy::type_complexity)]
+/// rounded, and each order rounded.
 fn round_up_arrivals(
-    values: &std::collections::HashMap<good_lp::Variable, f64>,
-    arriving: &[((headroom_model::ClusterId, headroom_model::MachineTypeId, usize), good_lp::Variable)],
+    values: &HashMap<good_lp::Variable, f64>,
+    arriving: &[(OrderKey, good_lp::Variable)],
     capped: &OrderCounts,
-) -> (
-    std::collections::HashMap<good_lp::Variable, f64>,
-    Vec<((headroom_model::ClusterId, headroom_model::MachineTypeId, usize), good_lp::Variable, f64, f64)>,
-) {
+) -> (HashMap<good_lp::Variable, f64>, Vec<Rounded>) {
     let mut values = values.clone();
     let mut rounded = Vec::new();
     for &(key, var) in arriving.iter().filter(|(key, _)| !capped.contains_key(key)) {
-        let x = values.get(&var).copied().unwrap_or(0.0);
-        let n = (x - 1e-6).ceil().max(0.0);
-        values.insert(var, n);
-        rounded.push((key, var, n, x));
+        let fraction = values.get(&var).copied().unwrap_or(0.0);
+        let whole = (fraction - 1e-6).ceil().max(0.0);
+        values.insert(var, whole);
+        rounded.push(Rounded { key, var, whole, fraction });
     }
     (values, rounded)
 }
