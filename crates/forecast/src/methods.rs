@@ -122,8 +122,8 @@ impl Method {
     }
 
     /// The next `h` values after `y`, or why the method cannot fit it.
-    /// Seasonal naive, Holt–Winters and the airline model are not methods of a (seasonally
-    /// adjusted) series: see `crate::forecast`.
+    /// Seasonal naive, Holt–Winters and the airline model are not methods
+    /// of a (seasonally adjusted) series: see `crate::forecast`.
     pub fn forecast(self, y: &[f64], h: usize) -> Result<Vec<f64>, String> {
         if y.len() < self.min_points() {
             return Err(format!("{} needs at least {} points, the series has {}", self.name(), self.min_points(), y.len()));

@@ -197,7 +197,7 @@ pub struct Model<'o> {
     pub reference: Vec<f64>,
     /// Origins of each service.
     pub by_service: Vec<Vec<usize>>,
-    /// Origins by service, region and eligible clusters, while they are made.
+    /// Origins by service and eligible clusters, while they are made.
     origin_index: std::collections::HashMap<(ServiceId, Vec<ClusterId>), usize>,
     /// Demands found so far.
     demands_found: usize,
