@@ -347,8 +347,7 @@ pub fn solve_holding(
         }
         let prepared = prepare(model);
         let record = record_of(&prepared, settings.purpose, model.build_seconds);
-        let crossover = record.variables > AUTO_CROSSOVER_VARIABLES;
-        return with_highs::solve_holding(prepared, &model.all, crossover, using, start, record, hold);
+        return with_highs::solve_holding(prepared, &model.all, using, start, record, hold);
     }
     let _ = (model, settings, hold);
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
@@ -682,28 +681,14 @@ mod with_highs {
         template: SolveRecord,
     ) -> Result<Vec<Option<f64>>, Failure> {
         let mut model = hand_off(problem, constraints)?;
-        // A vertex to start from: simplex on small models, interior point
-        // with crossover past `AUTO_CROSSOVER_VARIABLES` (as `Vertex`).
-        let crossover = template.variables > super::AUTO_CROSSOVER_VARIABLES;
-        if crossover {
-            option(&mut model, "solver", "ipm")?;
-            option(&mut model, "run_crossover", "on")?;
-        } else {
-            option(&mut model, "presolve", "off")?;
-        }
+        let crossover = first_vertex(&mut model, &template)?;
         for &c in columns {
             set_bounds(&mut model, c, 0.0, 0.0)?;
         }
         let mut out = Vec::with_capacity(columns.len());
         let mut since = start;
         for (k, &c) in columns.iter().enumerate() {
-            if let Some(deadline) = using.deadline {
-                let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-                if left <= 0.0 {
-                    return Err(Failure::TimeLimit);
-                }
-                option(&mut model, "time_limit", left)?;
-            }
+            time_left(&mut model, using)?;
             set_bounds(&mut model, c, 0.0, upper)?;
             let mut record = SolveRecord {
                 build_seconds: if k == 0 { template.build_seconds } else { 0.0 },
@@ -751,13 +736,12 @@ mod with_highs {
         Ok(out)
     }
 
-    /// [`super::solve_holding`] on HiGHS: one hand-off; the first solve by
-    /// interior point with crossover (`crossover`) or simplex, each next
+    /// [`super::solve_holding`] on HiGHS: one hand-off; the first solve to
+    /// a vertex ([`first_vertex`]), each next
     /// one by dual simplex after the held columns' bounds are set.
     pub fn solve_holding(
         prepared: super::Prepared,
         all: &[Variable],
-        crossover: bool,
         using: super::Using,
         start: Instant,
         template: SolveRecord,
@@ -766,21 +750,10 @@ mod with_highs {
         let column: HashMap<Variable, usize> = all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let super::Prepared { vars, objective, constraints } = prepared;
         let mut model = hand_off(vars.minimise(objective), constraints)?;
-        if crossover {
-            option(&mut model, "solver", "ipm")?;
-            option(&mut model, "run_crossover", "on")?;
-        } else {
-            option(&mut model, "presolve", "off")?;
-        }
+        let crossover = first_vertex(&mut model, &template)?;
         let mut since = start;
         for round in 0.. {
-            if let Some(deadline) = using.deadline {
-                let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-                if left <= 0.0 {
-                    return Err(Failure::TimeLimit);
-                }
-                option(&mut model, "time_limit", left)?;
-            }
+            time_left(&mut model, using)?;
             let mut record = SolveRecord {
                 build_seconds: if round == 0 { template.build_seconds } else { 0.0 },
                 method: match (round, crossover) {
@@ -831,6 +804,33 @@ mod with_highs {
             since = Instant::now();
         }
         unreachable!("the rounds above end by returning")
+    }
+
+    /// A vertex to start from, as `LpMethod::Vertex` gives: simplex on
+    /// small models, interior point with crossover past
+    /// `AUTO_CROSSOVER_VARIABLES`. Whether it is the latter.
+    fn first_vertex(model: &mut highs::Model, template: &SolveRecord) -> Result<bool, Failure> {
+        let crossover = template.variables > super::AUTO_CROSSOVER_VARIABLES;
+        if crossover {
+            option(model, "solver", "ipm")?;
+            option(model, "run_crossover", "on")?;
+        } else {
+            option(model, "presolve", "off")?;
+        }
+        Ok(crossover)
+    }
+
+    /// The next solve's time limit: what is left of the run's (none
+    /// left: `TimeLimit`).
+    fn time_left(model: &mut highs::Model, using: super::Using) -> Result<(), Failure> {
+        if let Some(deadline) = using.deadline {
+            let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+            if left <= 0.0 {
+                return Err(Failure::TimeLimit);
+            }
+            option(model, "time_limit", left)?;
+        }
+        Ok(())
     }
 
     /// Sets column `c`'s bounds to `lower..=upper`, keeping HiGHS's basis.

@@ -130,8 +130,7 @@ pub const MICROLP_PRACTICAL_VARIABLES: usize = 15_000;
 /// capacity per origin, eligible cluster and period, and orders (counted
 /// without building the constraints, which grow with the horizon squared).
 pub fn model_variables(org: &Organisation, options: &Options) -> usize {
-    let skeleton = model::Model::skeleton(org, build(options));
-    skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum::<usize>() + skeleton.orders.len()
+    model::Model::skeleton(org, build(options)).capacity_and_orders()
 }
 
 /// Plans `org`. In strict mode, fails with explanations if the intents

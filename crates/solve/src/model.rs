@@ -386,6 +386,13 @@ impl<'o> Model<'o> {
         self.constraints.len() - 1
     }
 
+    /// How many capacity variables (per origin, eligible cluster and
+    /// period) and order variables the model has: its size, known on a
+    /// skeleton, without building the rows.
+    pub fn capacity_and_orders(&self) -> usize {
+        self.origins.iter().map(|o| o.clusters.len() * self.horizon).sum::<usize>() + self.orders.len()
+    }
+
     pub fn period_name(&self, t: usize) -> String {
         self.org.forecast.periods[t].to_string()
     }

@@ -82,7 +82,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     // prices are all zero), and the relaxation need not be solved at all.
     let mut large = false;
     if let Some(skeleton) = interior_point(org, build, using) {
-        let size: usize = skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum::<usize>() + skeleton.orders.len();
+        let size = skeleton.capacity_and_orders();
         if let Some(found) = nothing_to_order(org, build, skeleton, using) {
             return Ok(Searched { found, relaxation: Some((Vec::new(), Vec::new())) });
         }
@@ -676,9 +676,8 @@ fn interior_point<'o>(org: &'o Organisation, build: &Build, using: Using) -> Opt
         return None;
     }
     let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
-    let capacity: usize = skeleton.origins.iter().map(|o| o.clusters.len() * skeleton.horizon).sum();
     let asked = matches!(using.lp, LpMethod::Ipm | LpMethod::Pdlp);
-    (asked || capacity + skeleton.orders.len() > backend::AUTO_IPM_VARIABLES).then_some(skeleton)
+    (asked || skeleton.capacity_and_orders() > backend::AUTO_IPM_VARIABLES).then_some(skeleton)
 }
 
 /// If the fleet there is serves every intent, ordering nothing is optimal:
