@@ -388,8 +388,13 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
     // A candidate must fit the whole history, not only the backtest's
     // shorter ones: a logarithm fits the cutoffs before a recent 0, and
     // would be chosen, then fail.
+    // (Their forecasts are kept: an ensemble's members are among them.)
+    let mut whole: Vec<(Method, Vec<f64>)> = Vec::new();
     let methods: Vec<Method> = match options.choice {
-        Choice::Auto => methods.into_iter().filter(|&m| forecast(y, m, season_of(m), h.max(1)).is_ok()).collect(),
+        Choice::Auto => {
+            whole = methods.into_iter().filter_map(|m| forecast(y, m, season_of(m), h).ok().map(|f| (m, f))).collect();
+            whole.iter().map(|(m, _)| *m).collect()
+        }
         Choice::Method(_) => methods,
     };
     let need = methods.iter().map(|&m| m.min_points_in(season_of(m))).max().unwrap_or(1).max(season.map_or(0, |m| 2 * m));
@@ -462,7 +467,14 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
     };
     let point = match &backtest {
         Some(b) if b.method == Method::Ensemble => {
-            let parts = b.members.iter().map(|&m| forecast(y, m, season_of(m), h)).collect::<Result<Vec<_>, _>>()?;
+            let parts = b
+                .members
+                .iter()
+                .map(|&m| match whole.iter().find(|(w, _)| *w == m) {
+                    Some((_, f)) => Ok(f.clone()),
+                    None => forecast(y, m, season_of(m), h),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             mean_of(&parts)
         }
         _ => forecast(y, method, if seasonal || method.own_season() { season_of(method) } else { None }, h)?,
