@@ -30,6 +30,9 @@ import pandas as pd
 warnings.filterwarnings("ignore")
 
 HEADROOM = os.environ.get("HEADROOM", "target/release/headroom")
+# One method instead of `auto` (METHOD=arima bench/forecast): how a
+# candidate does on its own.
+METHOD = ["--method", os.environ["METHOD"]] if os.environ.get("METHOD") else []
 HORIZON = {12: 12, 4: 8}
 
 
@@ -131,7 +134,7 @@ def run_headroom(group, m, h):
             f.writelines(f"{a},{b},{c},{d}\n" for a, b, c, d in rows)
         out = os.path.join(tmp, "forecast.csv")
         done = subprocess.run(
-            [HEADROOM, "forecast", "--history", history, "-o", out, "--periods", str(h), "--format", "json"],
+            [HEADROOM, "forecast", "--history", history, "-o", out, "--periods", str(h), "--format", "json", *METHOD],
             capture_output=True,
             text=True,
         )

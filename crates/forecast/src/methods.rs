@@ -26,6 +26,10 @@ pub enum Method {
     /// the logarithm (a season in proportion to the level): of the raw
     /// series, never adjusted.
     Airline,
+    /// Seasonal ARIMA with its differences and orders chosen from the data
+    /// (Hyndman and Khandakar's stepwise search), of the raw series: with
+    /// the data's season where one was found, non-seasonal otherwise.
+    Arima,
     /// Least-squares straight line through time.
     Linear,
     /// Least-squares line through the logarithm: constant growth rate.
@@ -58,7 +62,7 @@ impl Method {
     /// The methods `auto` chooses among, simplest first (ties go to the
     /// simpler). Croston joins them for intermittent series, seasonal naive
     /// for seasonal ones.
-    pub const CANDIDATES: [Method; 10] = [
+    pub const CANDIDATES: [Method; 11] = [
         Method::Naive,
         Method::Drift,
         Method::Linear,
@@ -68,13 +72,14 @@ impl Method {
         Method::HoltLog,
         Method::Theta,
         Method::Ets,
+        Method::Arima,
         Method::Combination,
     ];
 
     /// Methods of the raw series with a season of their own, which the
     /// series is never adjusted for.
     pub fn own_season(self) -> bool {
-        matches!(self, Method::SeasonalNaive | Method::HoltWinters | Method::Airline)
+        matches!(self, Method::SeasonalNaive | Method::HoltWinters | Method::Airline | Method::Arima)
     }
 
     /// The method's name, as `--method` takes it.
@@ -85,6 +90,7 @@ impl Method {
             Method::SeasonalNaive => "seasonal-naive",
             Method::HoltWinters => "holt-winters",
             Method::Airline => "airline",
+            Method::Arima => "arima",
             Method::Linear => "linear",
             Method::LogLinear => "log-linear",
             Method::Ses => "ses",
@@ -106,6 +112,8 @@ impl Method {
             Method::Ses | Method::Croston | Method::Drift => 2,
             Method::Linear | Method::LogLinear | Method::Theta | Method::Ets => 3,
             Method::Holt | Method::HoltLog | Method::Combination | Method::Ensemble => 4,
+            // Its tests and order search need a few years of quarters.
+            Method::Arima => 12,
         }
     }
 
@@ -116,7 +124,9 @@ impl Method {
         match (self, season) {
             (Method::SeasonalNaive, Some(m)) => m,
             (Method::HoltWinters, Some(m)) => 2 * m,
-            (Method::Airline, Some(m)) => 2 * m + 2,
+            // With a season found, ARIMA's seasonal difference is given, not
+            // tested: two seasons and two points, as the airline model.
+            (Method::Airline | Method::Arima, Some(m)) => 2 * m + 2,
             _ => self.min_points(),
         }
     }
@@ -158,6 +168,7 @@ impl Method {
             }
             Method::Theta => smoothing::theta(y, h),
             Method::Ets => smoothing::ets(y, h).0,
+            Method::Arima => crate::arima::auto_arima(y, None, h).ok_or("arima needs more points for any model")?.0,
             Method::Croston => smoothing::croston(y, h).ok_or("croston needs at least two non-zero values")?,
             Method::Ensemble => return Err("an ensemble is made of backtested candidates".into()),
             Method::Combination => {

@@ -252,3 +252,35 @@ fn short_series_fall_back_and_say_so() {
     assert!(!f.seasonal);
     assert!(f.notes.iter().any(|n| n.contains("seasonality not tried: it needs three full seasons (36 values)")), "{:?}", f.notes);
 }
+
+#[test]
+fn arima_joins_the_ensemble_and_never_shortens_the_backtest() {
+    // Ten years of quarters with a season: ARIMA is a candidate, and the
+    // ensemble averages it with the best of the backtest.
+    let peak = [1.3, 0.9, 0.8, 1.0];
+    let mut e = noise(17);
+    let y: Vec<f64> = (0..40).map(|t| (500.0 + 8.0 * t as f64) * peak[t % 4] * (1.0 + 0.02 * e())).collect();
+    let f = run(&y, &Options { choice: Choice::Auto, horizon: 8, season: Some(4) }).unwrap();
+    let ensemble = f.backtest.as_ref().unwrap();
+    assert_eq!(ensemble.method, Method::Ensemble);
+    assert!(ensemble.members.contains(&Method::Arima), "{:?}", ensemble.members);
+    assert!(ensemble.members.len() == ENSEMBLE || ensemble.members.len() == ENSEMBLE + 1);
+    let arima = f.candidates.iter().find(|c| c.method == Method::Arima).unwrap();
+    assert!(arima.seasonal && arima.min_train == 20, "{arima:?}");
+    // Alone, on the same series, it follows the season within a few
+    // percent.
+    let alone = run(&y, &Options { choice: Choice::Method(Method::Arima), horizon: 8, season: Some(4) }).unwrap();
+    for (k, v) in alone.p50.iter().enumerate() {
+        let truth = (500.0 + 8.0 * (40 + k) as f64) * peak[(40 + k) % 4];
+        assert!((v / truth - 1.0).abs() < 0.06, "quarter {k}: {v} vs {truth}");
+    }
+    // Twelve points: the others' backtest starts at 6, before ARIMA could
+    // fit; it is left out with a note rather than moving that start.
+    let short: Vec<f64> = (0..12).map(|t| 100.0 + 3.0 * t as f64).collect();
+    let f = run(&short, &Options { choice: Choice::Auto, horizon: 4, season: None }).unwrap();
+    assert!(f.candidates.iter().all(|c| c.method != Method::Arima && c.min_train == 6), "{:?}", f.candidates);
+    assert!(f.notes.iter().any(|n| n.contains("arima not tried: it needs 12 points")), "{:?}", f.notes);
+    // Asked for on its own, it says how many points it needs.
+    let err = run(&short[..8], &Options { choice: Choice::Method(Method::Arima), horizon: 4, season: None }).unwrap_err();
+    assert!(err.contains("arima needs at least 12 points"), "{err}");
+}

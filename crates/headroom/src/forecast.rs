@@ -50,6 +50,8 @@ pub enum MethodArg {
     HoltWinters,
     /// The airline model, ARIMA(0,1,1)(0,1,1) on the logarithm.
     Airline,
+    /// Seasonal ARIMA with its orders chosen from the data.
+    Arima,
     /// A least-squares line.
     Linear,
     /// A line through the logarithm (constant growth rate).
@@ -88,6 +90,7 @@ impl MethodArg {
             MethodArg::Combination => Method::Combination,
             MethodArg::HoltWinters => Method::HoltWinters,
             MethodArg::Airline => Method::Airline,
+            MethodArg::Arima => Method::Arima,
         };
         Choice::Method(method)
     }
