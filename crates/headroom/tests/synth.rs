@@ -154,12 +154,13 @@ fn a_tight_planted_organisation_plans_whole_machines_period_by_period() {
         assert!(read_plan(&plan)["solver"]["mip_gap"].as_f64().unwrap() <= 0.005);
     }
     // Whole machines period by period without the relaxation's floors,
-    // alongside it (as on large models): kept if within the gap, else the
-    // search goes on from the relaxation. Either way the plan verifies.
-    let plan = tmp.path().join("plan-alongside");
+    // and a bound period by period, before it (as on large models): kept
+    // if within the gap, else the search goes on from the relaxation.
+    // Either way the plan verifies.
+    let plan = tmp.path().join("plan-periods-first");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
         .args(["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap(), "--lp", "pdlp", "--no-growth"])
-        .env("HEADROOM_TEST_ALONGSIDE", "1")
+        .env("HEADROOM_TEST_PERIODS_FIRST", "1")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));

@@ -863,6 +863,19 @@ impl<'o> Model<'o> {
         self.org.machine_types.iter().filter(|m| m.capacity[r] >= self.reference[r]).map(|m| m.capital_cost).reduce(f64::min).unwrap_or(0.0)
     }
 
+    /// A lower bound on any plan's objective, in dollars, without solving:
+    /// every variable is non-negative, so where no cost coefficient is
+    /// negative no plan costs less than the objective's constant (the
+    /// running cost of the machines already there or on their way).
+    pub fn constant_bound(&self) -> f64 {
+        let objective = self.objective();
+        if objective.clone().linear_coefficients().any(|(_, c)| c < 0.0) {
+            f64::NEG_INFINITY
+        } else {
+            objective.constant() / COST_SCALE
+        }
+    }
+
     pub fn objective(&self) -> Expression {
         let growth: Expression = self.growth.iter().map(|&g| Expression::from(g)).sum();
         self.capital.clone() + self.running.clone() + self.penalty.clone() + self.change.clone() - growth

@@ -91,49 +91,142 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         // where a period solves in seconds: on planted large (4.3 M
         // variables) each took 110-1,300 s, the relaxation waited for them
         // and the run passed 40 minutes, where without them it took 27.5.
-        large = (using.lp == crate::backend::LpMethod::Auto && size <= ALONGSIDE_MAX_VARIABLES)
-            || std::env::var_os("HEADROOM_TEST_ALONGSIDE").is_some();
+        large = (using.lp == crate::backend::LpMethod::Auto && size <= PERIODS_MAX_VARIABLES)
+            || std::env::var_os("HEADROOM_TEST_PERIODS_FIRST").is_some();
     }
     let duals = using.backend.has_duals() && build.stability.is_none();
     let relax = || lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") });
-    // A relaxation that gives no vertex (PDLP) runs on one core for
-    // minutes: on the other, whole machines period by period, each period
-    // taking only what it needs (no floors from the relaxation, which is
-    // not there yet). Within the gap of the relaxation's bound, that plan
-    // stands and the period-by-period search after the relaxation is
-    // saved (planted medium: within 0.08 % of the bound).
-    let (relaxed, alongside) = if large && !build.best_effort && build.stability.is_none() {
-        rayon::join(relax, || period_by_period(org, build, &OrderCounts::new(), (0, 0), f64::NEG_INFINITY, using))
+    // Large models, first: whole machines period by period, each period
+    // taking only what it needs (no floors from a relaxation), and beside
+    // them a bound from one program per period (`periods_bound`). Both are
+    // small programs, on both cores; the relaxation is one large one that
+    // PDLP solves on one core for minutes. Where the plan is within the
+    // gap of that bound, it stands and the relaxation is never solved
+    // (planted medium: 0.08 %, as against the relaxation's bound).
+    // Otherwise the relaxation follows, that plan is kept if it is within
+    // the gap of the relaxation's bound or cheaper than the search after
+    // it, and the bound is the higher of the two.
+    let mut before = None;
+    let mut periods = None;
+    if large && !build.best_effort && build.stability.is_none() {
+        let (bound, found) = rayon::join(
+            || periods_bound(org, build, using),
+            || period_by_period(org, build, &OrderCounts::new(), None, f64::NEG_INFINITY, using),
+        );
+        periods = bound.as_ref().map(|(b, _)| *b);
+        match (bound, found) {
+            (Some((bound, duals)), Some(found)) if relative_gap(found.objective, bound) <= options.mip_gap => {
+                return Ok(Searched { found: found.proven(bound).by("period by period; bound by period"), relaxation: duals });
+            }
+            (_, found) => before = found,
+        }
+    }
+    let relaxed = relax();
+    // Tests make the relaxation's time limit pass, which no small model's
+    // does on its own.
+    let relaxed = if before.is_some() && std::env::var_os("HEADROOM_TEST_RELAXATION_TIMES_OUT").is_some() {
+        Err(Failure::TimeLimit)
     } else {
-        (relax(), None)
+        relaxed
     };
-    let (model, mut solved, bound) = relaxed?;
+    let (model, mut solved, bound) = match relaxed {
+        Ok((model, solved, bound)) => (model, solved, bound.max(periods.unwrap_or(f64::NEG_INFINITY))),
+        // The time limit passed in the relaxation, but whole machines were
+        // found before it: that plan stands, its gap stated against the
+        // periods' bound (or the existing fleet's running cost, which no
+        // plan can cost less than).
+        Err(Failure::TimeLimit) => match before {
+            Some(found) => {
+                let found = found.proven(periods.unwrap_or(f64::NEG_INFINITY));
+                let method = "period by period; bound by period; the relaxation did not finish by the time limit, \
+                              and there are no shadow prices";
+                return Ok(Searched { found: found.by(method), relaxation: Some((Vec::new(), Vec::new())) });
+            }
+            None => return Err(Failure::TimeLimit),
+        },
+        Err(e) => return Err(e),
+    };
     let relaxation = solved.duals.take().map(|d| (model.limits.clone(), d));
     let lp = solved.method.clone();
     let size = (model.all.len(), model.constraint_count);
-    let alongside = alongside.map(|mut found| {
+    let before = before.map(|mut found| {
         found.variables = size.0;
         found.constraints = size.1;
-        found.proven(bound).by(format!("{lp}; period by period, alongside the relaxation"))
+        found.proven(bound).by(format!("{lp}; period by period, before the relaxation"))
     });
     // An integral relaxation is optimal as it is (`search` takes it).
-    let alongside = match alongside {
+    let before = match before {
         Some(found) if found.gap <= options.mip_gap && !integral(&model, &solved) => return Ok(Searched { found, relaxation }),
         other => other,
     };
     let found = search(org, build, options, using, model, solved, bound)?;
     let method = format!("{lp}; {}", found.method);
     let found = found.by(method);
-    let found = match alongside {
+    let found = match before {
         Some(other) if other.objective < found.objective - 1e-6 => other,
         _ => found,
     };
     Ok(Searched { found, relaxation })
 }
 
-/// Whole machines are found alongside the relaxation on models of at most
-/// this many capacity and order variables (planted medium: 289,050).
-const ALONGSIDE_MAX_VARIABLES: usize = 1_000_000;
+/// A lower bound on the optimum from one linear program per period, each
+/// independent of the others (in parallel on `rayon`'s threads): the
+/// relaxation with a copy of the order variables for every period is the
+/// relaxation itself once the copies agree. Splitting each order's
+/// capital among the periods its machines exist in, and letting the
+/// copies differ, can only lower the optimum (a Lagrangian relaxation of
+/// the copies' agreement with multipliers that split the capital), so the
+/// sum of the periods' optima is a proven bound. The split here puts all
+/// of it on the last period: machines are never retired, so the last
+/// period has every machine ordered. Where demand grows, the last period
+/// needs about every machine and the bound is close to the relaxation's.
+///
+/// Also the periods' limits and duals, as the relaxation gives them (one
+/// list, each period's rows after the last's), where the backend has
+/// duals: the shadow prices of that decomposition. `None` where a period
+/// cannot be solved.
+#[allow(clippy::type_complexity)]
+fn periods_bound(org: &Organisation, build: &Build, using: Using) -> Option<(f64, Option<(Vec<crate::model::LimitRef>, Vec<f64>)>)> {
+    use rayon::prelude::*;
+    if build.best_effort || build.stability.is_some() {
+        return None;
+    }
+    let vertex = Using { lp: crate::backend::LpMethod::Vertex, ..using };
+    let settings = Settings { duals: using.backend.has_duals(), ..Settings::lp("bound by period") };
+    let horizon = org.forecast.periods.len();
+    let last = horizon.checked_sub(1)?;
+    let periods: Vec<Option<(f64, Vec<crate::model::LimitRef>, Option<Vec<f64>>)>> = (0..horizon)
+        .into_par_iter()
+        .map(|t| {
+            let mut m = Model::new(org, Build { integer: false, period: Some(t), ..build.clone() });
+            if !m.impossible.is_empty() {
+                return None;
+            }
+            if t < last {
+                m.capital = good_lp::Expression::default();
+            }
+            let solved = backend::solve(&mut m, vertex, &settings).ok()?;
+            Some((m.objective().eval_with(&solved.values) / COST_SCALE, m.limits, solved.duals))
+        })
+        .collect();
+    let (mut bound, mut limits, mut duals) = (0.0, Vec::new(), Some(Vec::new()));
+    for (objective, period_limits, period_duals) in periods.into_iter().collect::<Option<Vec<_>>>()? {
+        bound += objective;
+        if let (Some(all), Some(these)) = (duals.as_mut(), period_duals) {
+            let offset = all.len();
+            limits.extend(period_limits.into_iter().map(|l| crate::model::LimitRef { constraint: l.constraint + offset, ..l }));
+            all.extend(these);
+        } else {
+            duals = None;
+        }
+    }
+    Some((bound, duals.map(|d| (limits, d))))
+}
+
+/// Whole machines and a bound are found period by period before the
+/// relaxation on models of at most this many capacity and order variables
+/// (planted medium: 289,050).
+const PERIODS_MAX_VARIABLES: usize = 1_000_000;
 
 /// As [`whole_machines`], one independent part of the organisation at a
 /// time, in parallel: the parts share no variable and no constraint, so
@@ -432,7 +525,9 @@ fn rounded_up<'o>(
     // cluster and type, which on a fleet of many clusters can pass the
     // gap: then whole machines period by period first.
     let by_period = (relative_gap(objective, bound) > mip_gap || std::env::var_os("HEADROOM_TEST_PERIOD_BY_PERIOD").is_some())
-        .then(|| period_by_period(org, build, &relaxation_floor(model, solved), (model.all.len(), model.constraint_count), bound, using))
+        .then(|| {
+            period_by_period(org, build, &relaxation_floor(model, solved), Some((model.all.len(), model.constraint_count)), bound, using)
+        })
         .flatten();
     if by_period.as_ref().is_some_and(|f| f.gap <= mip_gap) {
         return by_period;
@@ -465,12 +560,14 @@ fn rounded_up<'o>(
 /// `floor`: cumulative orders below which no period's arrivals go (by
 /// cluster, type and the period placed), the relaxation's rounded down
 /// ([`relaxation_floor`]); empty, each period takes only what it needs
-/// then. `size`: the whole-machine model's size, to report.
+/// then. `size`: the whole-machine model's size, to report (none: the
+/// periods' models added up). `bound`: a proven bound on the objective,
+/// raised to the existing fleet's running cost if that is higher.
 fn period_by_period<'o>(
     org: &'o Organisation,
     build: &Build,
     floor: &OrderCounts,
-    size: (usize, usize),
+    size: Option<(usize, usize)>,
     bound: f64,
     using: Using,
 ) -> Option<Found<'o>> {
@@ -482,7 +579,10 @@ fn period_by_period<'o>(
     let skeleton = Model::skeleton(org, Build { integer: false, ..build.clone() });
     let mut decided: OrderCounts = build.fixed_orders.clone();
     let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
-    let mut running = 0.0;
+    // What no plan can cost less than, period by period: the running cost
+    // of the fleet that is there anyway.
+    let (mut running, mut fixed_cost) = (0.0, 0.0);
+    let mut periods_size = (0, 0);
     for t in 0..horizon {
         let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
         for o in &skeleton.orders {
@@ -502,6 +602,8 @@ fn period_by_period<'o>(
         if !m.impossible.is_empty() {
             return None;
         }
+        fixed_cost += m.constant_bound();
+        periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
         // The limits, by cluster, and the orders arriving in this period
         // (key, variable).
         let limits: Vec<(headroom_model::ClusterId, good_lp::Expression)> =
@@ -547,8 +649,8 @@ fn period_by_period<'o>(
     let capital: f64 = decided.iter().map(|(&(_, m, _), &n)| n * org.machine_type(m).capital_cost).sum();
     let orders = decided.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
-    let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound).by("period by period");
-    (found.variables, found.constraints) = size;
+    let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound.max(fixed_cost)).by("period by period");
+    (found.variables, found.constraints) = size.unwrap_or(periods_size);
     Some(found)
 }
 

@@ -13,7 +13,12 @@ pub fn workspace() -> PathBuf {
 
 /// Runs `headroom ARGS` without colour: exit code, stdout, stderr.
 pub fn headroom(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).env("NO_COLOR", "1").output().unwrap();
+    headroom_with(args, &[])
+}
+
+/// As [`headroom`], with these environment variables set.
+pub fn headroom_with(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).envs(env.iter().copied()).env("NO_COLOR", "1").output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
