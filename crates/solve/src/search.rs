@@ -159,12 +159,19 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         Some(found) if found.gap <= options.mip_gap && !integral(&model, &solved) => return Ok(Searched { found, relaxation }),
         other => other,
     };
-    let found = search(org, build, options, using, model, solved, bound)?;
-    let method = format!("{lp}; {}", found.method);
-    let found = found.by(method);
-    let found = match before {
-        Some(other) if other.objective < found.objective - 1e-6 => other,
-        _ => found,
+    let found = match (search(org, build, options, using, model, solved, bound), before) {
+        (Ok(found), Some(other)) if other.objective < found.objective - 1e-6 => other,
+        (Ok(found), _) => {
+            let method = format!("{lp}; {}", found.method);
+            found.by(method)
+        }
+        // The time limit passed in the search after the relaxation: the
+        // plan found before it stands, with the relaxation's bound.
+        (Err(Failure::TimeLimit), Some(other)) => {
+            let method = format!("{}; the search after the relaxation did not finish by the time limit", other.method);
+            other.by(method)
+        }
+        (Err(e), _) => return Err(e),
     };
     Ok(Searched { found, relaxation })
 }
