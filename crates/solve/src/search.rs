@@ -137,9 +137,13 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         // plan can cost less than).
         Err(Failure::TimeLimit) => match before {
             Some(found) => {
+                let bound = match periods {
+                    Some(_) => "bound by period",
+                    None => "bound the existing fleet's running cost",
+                };
+                let method =
+                    format!("period by period; {bound}; the relaxation did not finish by the time limit, and there are no shadow prices");
                 let found = found.proven(periods.unwrap_or(f64::NEG_INFINITY));
-                let method = "period by period; bound by period; the relaxation did not finish by the time limit, \
-                              and there are no shadow prices";
                 return Ok(Searched { found: found.by(method), relaxation: Some((Vec::new(), Vec::new())) });
             }
             None => return Err(Failure::TimeLimit),
