@@ -28,8 +28,13 @@ raw = sys.argv[5].split() if len(sys.argv) > 5 and sys.argv[5].strip() else []
 stats = json.load(open(path))
 s = stats["seconds"]
 solves = stats["solves"]
-# The whole-machine model: the MIP if one was solved, else the relaxation.
-main = next((r for r in solves if r["purpose"] == "mip"), None) or next((r for r in solves if r["purpose"] == "relaxation"), None) or {"variables": 0, "constraints": 0, "nonzeros": 0}
+# The whole-machine model: the MIP if one was solved, else the relaxation;
+# with neither (found period by period), the plan's own count: the periods'
+# models added up.
+main = next((r for r in solves if r["purpose"] == "mip"), None) or next((r for r in solves if r["purpose"] == "relaxation"), None)
+if main is None:
+    solver = plan["solver"] if plan_path and os.path.exists(plan_path) else {}
+    main = {"variables": solver.get("variables", 0), "constraints": solver.get("constraints", 0), "nonzeros": "-"}
 by_purpose = {}
 for r in solves:
     by_purpose[r["purpose"]] = by_purpose.get(r["purpose"], 0.0) + r["handoff_seconds"] + r["solve_seconds"]
