@@ -412,6 +412,32 @@ fn whole_machines_by_period_stand_when_the_relaxation_runs_out_of_time() {
     verify_ok(&dir, &root);
 }
 
+/// If the time limit passes in the search after the relaxation instead,
+/// the plan found period by period stands too, with the relaxation's
+/// bound.
+#[test]
+fn whole_machines_by_period_stand_when_the_search_runs_out_of_time() {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let args = ["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth", "--mip-gap", "0"];
+    let (code, stdout, stderr) = headroom_with(&args, &[("HEADROOM_TEST_PERIODS_FIRST", "1"), ("HEADROOM_TEST_SEARCH_TIMES_OUT", "1")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let plan = read_plan(&dir);
+    if plan["solver"]["backend"] == "highs" {
+        let method = plan["solver"]["method"].as_str().unwrap();
+        assert!(
+            method.ends_with("period by period, before the relaxation; the search after the relaxation did not finish by the time limit"),
+            "{method}"
+        );
+        assert_eq!(plan["solver"]["status"], "feasible");
+        assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
+        let gap = plan["solver"]["mip_gap"].as_f64().unwrap();
+        assert!(gap > 0.0 && gap < 0.005, "{gap}");
+    }
+    verify_ok(&dir, &root);
+}
+
 /// A plan whose names headroom could not have written (edited by hand, or
 /// crafted) is refused before its names reach markdown, HTML, file names or
 /// CI annotations.
