@@ -351,31 +351,48 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
     }
 }
 
-/// On large models whole machines are found period by period alongside
-/// the relaxation, each period taking only what it needs, and a bound
+/// Plans the example with whole machines and a bound found period by
+/// period first, as on large models (`--lp pdlp --no-growth`, then
+/// `extra`), with the test hooks `env` set: expects exit 0 and a plan that
+/// verifies, and returns its plan.json.
+fn plan_example_periods_first(extra: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let root = workspace();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let mut args = vec!["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth"];
+    args.extend(extra);
+    let mut env = env.to_vec();
+    env.push(("HEADROOM_TEST_PERIODS_FIRST", "1"));
+    let (code, stdout, stderr) = headroom_with(&args, &env);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    verify_ok(&dir, &root);
+    read_plan(&dir)
+}
+
+/// A plan found period by period that stood when a time limit passed: the
+/// same plan as when nothing runs out of time, called feasible, with a gap
+/// above 0 (`--mip-gap 0` was not met) and within the default.
+fn assert_the_example_optimum_stood(plan: &serde_json::Value) {
+    assert_eq!(plan["solver"]["status"], "feasible");
+    assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
+    let gap = plan["solver"]["mip_gap"].as_f64().unwrap();
+    assert!(gap > 0.0 && gap < 0.005, "{gap}");
+}
+
+/// On large models whole machines are found period by period before the
+/// relaxation, each period taking only what it needs, beside a bound
 /// from one program per period; forced here on the example, where that
 /// reaches the optimum the other ways find ($8,424,960) within the gap of
 /// the periods' bound (0.073 %, as the relaxation's), and verifies.
 #[test]
 fn whole_machines_and_a_bound_period_by_period_verify() {
-    let root = workspace();
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("plan");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth"])
-        .env("HEADROOM_TEST_PERIODS_FIRST", "1")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    let plan = read_plan(&dir);
+    let plan = plan_example_periods_first(&[], &[]);
+    // Period by period is HiGHS's (other backends keep their own way).
     if plan["solver"]["backend"] == "highs" {
-        assert_eq!(plan["solver"]["method"], "period by period; bound by period", "{stdout}");
+        assert_eq!(plan["solver"]["method"], "period by period; bound by period", "{}", plan["solver"]);
         assert!(plan["solver"]["mip_gap"].as_f64().unwrap() <= 0.005, "{}", plan["solver"]);
         assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
     }
-    verify_ok(&dir, &root);
 }
 
 /// Where the periods' bound is not within the gap (here 0), the
@@ -384,32 +401,13 @@ fn whole_machines_and_a_bound_period_by_period_verify() {
 /// periods' bound, and it verifies.
 #[test]
 fn whole_machines_by_period_stand_when_the_relaxation_runs_out_of_time() {
-    let root = workspace();
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("plan");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth", "--mip-gap", "0"])
-        .env("HEADROOM_TEST_PERIODS_FIRST", "1")
-        .env("HEADROOM_TEST_RELAXATION_TIMES_OUT", "1")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    let plan = read_plan(&dir);
-    // Period by period is HiGHS's (other backends keep their own way).
+    let plan = plan_example_periods_first(&["--mip-gap", "0"], &[("HEADROOM_TEST_RELAXATION_TIMES_OUT", "1")]);
     if plan["solver"]["backend"] == "highs" {
         let method = plan["solver"]["method"].as_str().unwrap();
         assert!(method.starts_with("period by period; bound by period; the relaxation did not finish by the time limit"), "{method}");
-        assert_eq!(plan["solver"]["status"], "feasible");
-        // The same plan as when the relaxation finishes; only its gap is
-        // wider.
-        assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
-        let gap = plan["solver"]["mip_gap"].as_f64().unwrap();
-        assert!(gap > 0.0 && gap < 0.005, "{gap}");
+        assert_the_example_optimum_stood(&plan);
         assert_eq!(plan["shadow_prices"].as_array().map_or(0, Vec::len), 0);
     }
-    verify_ok(&dir, &root);
 }
 
 /// If the time limit passes in the search after the relaxation instead,
@@ -417,25 +415,15 @@ fn whole_machines_by_period_stand_when_the_relaxation_runs_out_of_time() {
 /// bound.
 #[test]
 fn whole_machines_by_period_stand_when_the_search_runs_out_of_time() {
-    let root = workspace();
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("plan");
-    let args = ["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth", "--mip-gap", "0"];
-    let (code, stdout, stderr) = headroom_with(&args, &[("HEADROOM_TEST_PERIODS_FIRST", "1"), ("HEADROOM_TEST_SEARCH_TIMES_OUT", "1")]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    let plan = read_plan(&dir);
+    let plan = plan_example_periods_first(&["--mip-gap", "0"], &[("HEADROOM_TEST_SEARCH_TIMES_OUT", "1")]);
     if plan["solver"]["backend"] == "highs" {
         let method = plan["solver"]["method"].as_str().unwrap();
         assert!(
             method.ends_with("period by period, before the relaxation; the search after the relaxation did not finish by the time limit"),
             "{method}"
         );
-        assert_eq!(plan["solver"]["status"], "feasible");
-        assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
-        let gap = plan["solver"]["mip_gap"].as_f64().unwrap();
-        assert!(gap > 0.0 && gap < 0.005, "{gap}");
+        assert_the_example_optimum_stood(&plan);
     }
-    verify_ok(&dir, &root);
 }
 
 /// A plan whose names headroom could not have written (edited by hand, or
