@@ -395,8 +395,7 @@ pub fn run(y: &[f64], options: &Options) -> Result<SeriesForecast, String> {
     };
     // Seasonal naive always looks one season back; the others adjust for
     // a season only where one was found.
-    // ARIMA's seasonal part is only for a season that was found.
-    let season_of = |method: Method| if method.own_season() && method != Method::Arima { options.season } else { season };
+    let season_of = |method: Method| if method.season_always() { options.season } else { season };
     // A candidate must fit the whole history, not only the backtest's
     // shorter ones: a logarithm fits the cutoffs before a recent 0, and
     // would be chosen, then fail.

@@ -82,6 +82,14 @@ impl Method {
         matches!(self, Method::SeasonalNaive | Method::HoltWinters | Method::Airline | Method::Arima)
     }
 
+    /// Methods that use the data's seasonal period even where no season
+    /// was found in the series (asked for by `--method`). ARIMA's seasonal
+    /// part is only for a season that was found: without one it is a
+    /// non-seasonal model.
+    pub fn season_always(self) -> bool {
+        self.own_season() && self != Method::Arima
+    }
+
     /// The method's name, as `--method` takes it.
     pub fn name(self) -> &'static str {
         match self {
