@@ -310,37 +310,68 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
 
 /// Growth headroom's programs of one period are solved one after the other
 /// from the last one's basis (HiGHS): the same optima as each solved on
-/// its own, to the solver's tolerance.
+/// its own, to the solver's tolerance. So too where the plan was found
+/// period by period and each period's first program starts from that
+/// period's basis, and where every such start gives way to a solve from
+/// scratch after one iteration.
 #[test]
 fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
+    type Table = Vec<(String, String, Option<f64>, Option<f64>)>;
     let tmp = tempfile::tempdir().unwrap();
     let root = workspace();
-    let read = |apart: bool| -> Vec<(String, String, Option<f64>, Option<f64>)> {
-        let out = tmp.path().join(if apart { "apart" } else { "warm" });
+    // The growth table and the methods of the solves, planned with `env`.
+    let read = |name: &str, env: &[(&str, &str)]| -> (Table, String) {
+        let out = tmp.path().join(name);
+        let stats = tmp.path().join(format!("{name}.json"));
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
-        command.args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()]).env("NO_COLOR", "1");
-        if apart {
-            command.env("HEADROOM_TEST_GROWTH_APART", "1");
+        command
+            .args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied());
+        // Period by period first is for models `--lp auto` solves by PDLP.
+        if env.iter().any(|(k, _)| *k == "HEADROOM_TEST_PERIODS_FIRST") {
+            command.args(["--lp", "pdlp"]);
         }
         let output = command.output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-        read_plan(&out)["growth"]
+        let table = read_plan(&out)["growth"]
             .as_array()
             .unwrap()
             .iter()
             .map(|g| (g["region"].to_string(), g["period"].to_string(), g["organic"].as_f64(), g["inorganic"].as_f64()))
-            .collect()
+            .collect();
+        let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stats).unwrap()).unwrap();
+        let methods = stats["solves"].as_array().unwrap().iter().map(|s| s["method"].as_str().unwrap_or("")).collect::<Vec<_>>().join("\n");
+        (table, methods)
     };
-    let (warm, apart) = (read(false), read(true));
-    assert_eq!(warm.len(), apart.len());
-    assert!(warm.iter().filter(|g| g.2.is_some()).count() > 10, "the example has growth headroom to compare: {warm:?}");
-    for (w, a) in warm.iter().zip(&apart) {
-        assert_eq!((&w.0, &w.1), (&a.0, &a.1));
-        for (x, y) in [(w.2, a.2), (w.3, a.3)] {
-            match (x, y) {
-                (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-5, "{w:?} against {a:?}"),
-                (x, y) => assert_eq!(x, y, "{w:?} against {a:?}"),
+    let same = |warm: &Table, apart: &Table| {
+        assert_eq!(warm.len(), apart.len());
+        assert!(warm.iter().filter(|g| g.2.is_some()).count() > 10, "the example has growth headroom to compare: {warm:?}");
+        for (w, a) in warm.iter().zip(apart) {
+            assert_eq!((&w.0, &w.1), (&a.0, &a.1));
+            for (x, y) in [(w.2, a.2), (w.3, a.3)] {
+                match (x, y) {
+                    (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-5, "{w:?} against {a:?}"),
+                    (x, y) => assert_eq!(x, y, "{w:?} against {a:?}"),
+                }
             }
         }
+    };
+    let apart = read("apart", &[("HEADROOM_TEST_GROWTH_APART", "1")]).0;
+    same(&read("warm", &[]).0, &apart);
+    // Period by period is HiGHS's (other backends keep their own way).
+    if read_plan(&tmp.path().join("apart"))["solver"]["backend"] != "highs" {
+        return;
     }
+    // Period by period (with `--lp pdlp`, whose programs solved apart
+    // would be PDLP's, not a vertex's): the same orders as the default
+    // plan, so the same growth headroom as solved apart above.
+    let periods = ("HEADROOM_TEST_PERIODS_FIRST", "1");
+    let (from_plan, methods) = read("periods", &[periods]);
+    assert!(methods.contains("primal simplex, warm from a basis"), "{methods}");
+    assert_eq!(read_plan(&tmp.path().join("periods"))["orders"], read_plan(&tmp.path().join("apart"))["orders"]);
+    same(&from_plan, &apart);
+    let (scratch, methods) = read("periods-scratch", &[periods, ("HEADROOM_TEST_WARM_ITERATIONS", "1")]);
+    assert!(methods.contains("primal simplex from a basis, stopped after 1 iterations; then interior point"), "{methods}");
+    same(&scratch, &apart);
 }

@@ -164,6 +164,8 @@ pub struct Solved {
     pub method: String,
     /// The solution is a vertex (simplex), not an interior point.
     pub vertex: bool,
+    /// The basis it ends on, where [`Settings::keep_basis`] asked.
+    pub basis: Option<Basis>,
 }
 
 /// Why a solve gave no solution.
@@ -189,13 +191,70 @@ pub struct Settings {
     /// ignore it).
     #[cfg_attr(not(feature = "highs"), allow(dead_code))]
     pub duals: bool,
+    /// A linear program: start from this basis, found on a model much
+    /// like this one, by dual simplex (HiGHS; others ignore it).
+    pub start: Option<std::sync::Arc<Basis>>,
+    /// A linear program: return the basis it ends on ([`Solved::basis`];
+    /// HiGHS only).
+    pub keep_basis: bool,
 }
 
 impl Settings {
     /// A linear program solved to optimality.
     pub fn lp(purpose: &'static str) -> Settings {
-        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, duals: false }
+        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, duals: false, start: None, keep_basis: false }
     }
+}
+
+/// A simplex basis, kept by the names of the columns and rows it was found
+/// on, with a one-period model's period left out of them
+/// ([`basis_keys`]): the next period's model, or the same period's with
+/// other bounds or other columns, starts from it by simplex where a solve
+/// from scratch takes interior point and crossover (a start that runs
+/// long gives way to one from scratch). On planted medium (periods of
+/// 36,589 columns) it took whole `plan` from 31–33 s to 25–26 s without
+/// growth headroom, and from 64 s to 56–57 s with it.
+///
+/// Columns and rows the basis does not know start nonbasic and basic
+/// (their slack in the basis). HiGHS takes a basis from outside as it
+/// takes any: checked, and repaired where it is singular or has too few
+/// or too many basic columns. A start is only where simplex begins: a
+/// basis that fits the model badly costs iterations, never the optimum.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(not(feature = "highs"), allow(dead_code))]
+pub struct Basis {
+    columns: HashMap<String, i32>,
+    rows: HashMap<String, i32>,
+}
+
+/// The names a [`Basis`] keys a prepared model's columns and rows by (in
+/// the backend's order): their names, with the period of a one-period
+/// model taken out where it names that period (`z[web@eu|c1|2027Q1]` →
+/// `z[web@eu|c1|]`), so that the next period's model finds them. Order
+/// columns keep theirs: the period in an order's name is when it is
+/// placed, which is the same order in every period's model.
+#[cfg_attr(not(feature = "highs"), allow(dead_code))]
+struct Keys {
+    columns: Vec<String>,
+    rows: Vec<String>,
+}
+
+fn basis_keys(model: &Model, prepared: &Prepared) -> Keys {
+    let period = (model.window.len() == 1).then(|| model.period_name(model.window.start));
+    let general = |name: &str| -> String {
+        match &period {
+            Some(p) => name.replace(&format!("|{p}]"), "|]").replace(&format!("|{p}|"), "||"),
+            None => name.to_owned(),
+        }
+    };
+    let orders: std::collections::HashSet<Variable> = model.orders.iter().map(|o| o.var).collect();
+    let columns = prepared
+        .vars
+        .iter_variables_with_def()
+        .map(|(v, d)| if orders.contains(&v) { d.get_name().to_owned() } else { general(d.get_name()) })
+        .collect();
+    let rows = prepared.constraints.iter().map(|c| general(c.name().unwrap_or(""))).collect();
+    Keys { columns, rows }
 }
 
 /// The problem exactly as a backend gets it: good_lp's variables,
@@ -300,8 +359,9 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
             _ => {}
         }
     }
+    let keys = (settings.start.is_some() || settings.keep_basis).then(|| basis_keys(model, &prepared));
     let all = &model.all;
-    let result = solve_prepared(prepared, all, using, settings, warm, start, &mut record)
+    let result = solve_prepared(prepared, all, using, settings, warm, keys, start, &mut record)
         .map(|solved| Solved { method: record.method.clone(), ..solved });
     // Without crossover, HiGHS's interior point method can stop short of a
     // status (on degenerate models, where simplex is quick): simplex then.
@@ -327,18 +387,17 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
 /// take the values (`Some`, empty), or give up (`None`).
 pub type Hold<'a> = dyn FnMut(&HashMap<Variable, f64>) -> Option<Vec<(Variable, f64)>> + 'a;
 
+/// What [`solve_holding`] ends on: the values `hold` took, and the basis
+/// (where [`Settings::keep_basis`] asked).
+pub type Settled = (HashMap<Variable, f64>, Option<Basis>);
+
 /// Solves the linear program `model` (`LpMethod::Vertex`: a vertex), then,
 /// while `hold` asks, holds variables at values and solves again. The
 /// model stays with the solver and each next solve is dual simplex from
 /// the last basis: only bounds changed, so the last optimum stays dual
 /// feasible. HiGHS only (the searches that use it start from HiGHS's
 /// relaxations); other backends are refused. `Ok(None)`: `hold` gave up.
-pub fn solve_holding(
-    model: &mut Model,
-    using: Using,
-    settings: &Settings,
-    hold: &mut Hold,
-) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold: &mut Hold) -> Result<Option<Settled>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
         let start = Instant::now();
@@ -346,8 +405,9 @@ pub fn solve_holding(
             return Err(Failure::TimeLimit);
         }
         let prepared = prepare(model);
+        let keys = basis_keys(model, &prepared);
         let record = record_of(&prepared, settings.purpose, model.build_seconds);
-        return with_highs::solve_holding(prepared, &model.all, using, start, record, hold);
+        return with_highs::solve_holding(prepared, &model.all, using, settings, &keys, start, record, hold);
     }
     let _ = (model, settings, hold);
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
@@ -379,6 +439,7 @@ pub fn sweep(
     purpose: &'static str,
     columns: &[Variable],
     upper: f64,
+    from: Option<&Basis>,
 ) -> Result<Vec<Option<f64>>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
@@ -389,9 +450,10 @@ pub fn sweep(
         let index: HashMap<Variable, usize> = model.all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
         let prepared = prepare(model);
+        let from = from.map(|basis| (basis_keys(model, &prepared), basis));
         let record = record_of(&prepared, purpose, model.build_seconds);
         let Prepared { vars, objective, constraints } = prepared;
-        return with_highs::sweep(vars.minimise(objective), constraints, &columns, upper, using, start, record);
+        return with_highs::sweep(vars.minimise(objective), constraints, &columns, upper, from, using, start, record);
     }
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
 }
@@ -403,6 +465,7 @@ fn solve_prepared(
     using: Using,
     settings: &Settings,
     warm: Option<Vec<(Variable, f64)>>,
+    keys: Option<Keys>,
     start: Instant,
     record: &mut SolveRecord,
 ) -> Result<Solved, Failure> {
@@ -419,6 +482,7 @@ fn solve_prepared(
     let problem = vars.minimise(objective);
     match using.backend {
         Backend::Microlp => {
+            let _ = keys;
             let mut p = problem.using(good_lp::microlp).with_mip_gap(settings.mip_gap as f32).map_err(|e| Failure::Other(e.to_string()))?;
             if let Some(limit) = settings.time_limit_seconds {
                 p = p.with_time_limit(limit);
@@ -445,10 +509,11 @@ fn solve_prepared(
                 duals: None,
                 method: String::new(),
                 vertex: true,
+                basis: None,
             })
         }
         #[cfg(feature = "highs")]
-        Backend::Highs => with_highs::solve(problem, constraints, bounds, all, using.lp, settings, warm, start, record),
+        Backend::Highs => with_highs::solve(problem, constraints, bounds, all, using.lp, settings, warm, keys, start, record),
     }
 }
 
@@ -532,37 +597,14 @@ mod with_highs {
         lp: super::LpMethod,
         settings: &Settings,
         warm: Option<Vec<(Variable, f64)>>,
+        keys: Option<super::Keys>,
         start: Instant,
         record: &mut SolveRecord,
     ) -> Result<Solved, Failure> {
         let mut model = hand_off(problem, constraints)?;
         option(&mut model, "mip_rel_gap", settings.mip_gap)?;
-        // For linear programs solved by simplex presolve costs more than it
-        // saves (medium's relaxation 14.5 s → 12.5 s without); branch and
-        // bound needs it, and so do the interior point and PDLP on the
-        // models they get.
         if !record.integer {
-            match lp {
-                super::LpMethod::Ipm => {
-                    option(&mut model, "presolve", "off")?;
-                    option(&mut model, "solver", "ipm")?;
-                    option(&mut model, "run_crossover", "off")?;
-                }
-                super::LpMethod::IpmCrossover => {
-                    option(&mut model, "solver", "ipm")?;
-                    option(&mut model, "run_crossover", "on")?;
-                }
-                super::LpMethod::Pdlp => {
-                    // HiGHS's own PDLP first: 79 s on the planted medium
-                    // relaxation (22,000 iterations) against 136-143 s
-                    // for cuPDLP-C. It ran 332 million iterations without
-                    // stopping on one 7-variable test model, so it gets an
-                    // iteration limit, and cuPDLP-C the model after it.
-                    option(&mut model, "solver", "hipdlp")?;
-                    option(&mut model, "pdlp_iteration_limit", HIPDLP_ITERATIONS)?;
-                }
-                _ => option(&mut model, "presolve", "off")?,
-            }
+            lp_options(&mut model, lp)?;
         }
         if let Some(limit) = settings.time_limit_seconds {
             option(&mut model, "time_limit", limit)?;
@@ -581,8 +623,25 @@ mod with_highs {
                 .try_set_solution(Some(&columns), None, None, None)
                 .map_err(|e| Failure::Other(format!("HiGHS refused the starting solution: {e:?}")))?;
         }
+        // A linear program solved to a vertex, with a basis to start from:
+        // dual simplex from it first.
+        let from = match (&settings.start, &keys) {
+            (Some(basis), Some(keys)) if !record.integer && matches!(lp, super::LpMethod::Simplex | super::LpMethod::IpmCrossover) => {
+                Some((keys, &**basis))
+            }
+            _ => None,
+        };
         let solving = record.handoff(start);
-        let mut solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
+        let mut solved = match from {
+            Some(from) => {
+                let crossover = lp == super::LpMethod::IpmCrossover;
+                warm_first(model, from, DUAL_SIMPLEX, crossover).map(|(solved, method)| {
+                    record.method = method;
+                    solved
+                })
+            }
+            None => try_solve(model),
+        };
         // hipdlp stopped at its iteration limit: cuPDLP-C, in the time left.
         let stopped = matches!(&solved, Ok(s) if s.status() == HighsModelStatus::ReachedIterationLimit);
         if lp == super::LpMethod::Pdlp && !record.integer && stopped {
@@ -611,6 +670,10 @@ mod with_highs {
         }
         let values: HashMap<Variable, f64> = all.iter().zip(columns).map(|(&v, &x)| (v, x)).collect();
         let duals = settings.duals.then(|| solution.dual_rows().to_vec());
+        let basis = match &keys {
+            Some(keys) if settings.keep_basis && !record.integer && !timed_out => basis_of(&solved, keys),
+            _ => None,
+        };
         // For a MIP, HiGHS's own gap and proven bound; an LP solved to
         // optimality is its own bound, or, if not at a vertex, its dual
         // objective.
@@ -626,7 +689,146 @@ mod with_highs {
         let optimal = !timed_out && mip_gap == 0.0;
         record.read(reading);
         let vertex = record.integer || !matches!(lp, super::LpMethod::Ipm | super::LpMethod::Pdlp);
-        Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex })
+        Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex, basis })
+    }
+
+    /// The options for solving a linear program by `lp`. For linear
+    /// programs solved by simplex presolve costs more than it saves
+    /// (medium's relaxation 14.5 s → 12.5 s without); branch and bound
+    /// needs it, and so do the interior point with crossover and PDLP on
+    /// the models they get.
+    fn lp_options(model: &mut highs::Model, lp: super::LpMethod) -> Result<(), Failure> {
+        match lp {
+            super::LpMethod::Ipm => {
+                option(model, "presolve", "off")?;
+                option(model, "solver", "ipm")?;
+                option(model, "run_crossover", "off")?;
+            }
+            super::LpMethod::IpmCrossover => {
+                option(model, "presolve", "choose")?;
+                option(model, "solver", "ipm")?;
+                option(model, "run_crossover", "on")?;
+            }
+            super::LpMethod::Pdlp => {
+                // HiGHS's own PDLP first: 79 s on the planted medium
+                // relaxation (22,000 iterations) against 136-143 s for
+                // cuPDLP-C. It ran 332 million iterations without
+                // stopping on one 7-variable test model, so it gets an
+                // iteration limit, and cuPDLP-C the model after it.
+                option(model, "solver", "hipdlp")?;
+                option(model, "pdlp_iteration_limit", HIPDLP_ITERATIONS)?;
+            }
+            _ => option(model, "presolve", "off")?,
+        }
+        Ok(())
+    }
+
+    fn try_solve(model: highs::Model) -> Result<highs::SolvedModel, Failure> {
+        model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")))
+    }
+
+    /// `simplex_strategy` values.
+    const DUAL_SIMPLEX: i32 = 1;
+    const PRIMAL_SIMPLEX: i32 = 4;
+
+    /// A start from a basis gets at most this many simplex iterations per
+    /// row of the model before the model is solved from scratch by
+    /// interior point with crossover instead. Measured on planted
+    /// medium's periods (24,359 rows; from scratch 2.6–6.5 s): from the
+    /// last period's basis most took 300–3,400 iterations (0.2–1.2 s),
+    /// but where demand first outgrew the fleet 6,800 and 33,000–35,000
+    /// (5 s and 25 s). Whole `plan --no-growth` there, by this share:
+    /// 1/50 34 s, 1/25 33 s, 1/16 31 s, 1/12 24 s, 1/10 25–26 s, 1/8
+    /// 27 s, 1/6 30 s, 1/4 32 s; from scratch every time, 31–33 s.
+    const WARM_ITERATIONS_PER_ROW: f64 = 1.0 / 10.0;
+
+    /// Solves `model` from `basis` by `strategy` (dual or primal
+    /// simplex). Where the model is large enough to be solved from
+    /// scratch by interior point with crossover (`crossover`), that
+    /// start gets [`WARM_ITERATIONS_PER_ROW`], and if it has not
+    /// finished by then, the model is solved from scratch. Iterations,
+    /// not seconds, so that the same model always ends at the same
+    /// vertex. The solved model, and how it was solved.
+    fn warm_first(
+        mut model: highs::Model,
+        (keys, basis): (&super::Keys, &super::Basis),
+        strategy: i32,
+        crossover: bool,
+    ) -> Result<(highs::SolvedModel, String), Failure> {
+        // Tests set HEADROOM_TEST_WARM_ITERATIONS to give every start that
+        // many iterations, whatever the model's size.
+        let test_limit = std::env::var("HEADROOM_TEST_WARM_ITERATIONS").ok().and_then(|v| v.parse::<i32>().ok());
+        let crossover = crossover || test_limit.is_some();
+        let cold = if crossover { "interior point with crossover" } else { "simplex" };
+        if !start_from(&mut model, keys, basis)? {
+            if crossover {
+                lp_options(&mut model, super::LpMethod::IpmCrossover)?;
+            }
+            return Ok((try_solve(model)?, cold.to_owned()));
+        }
+        option(&mut model, "simplex_strategy", strategy)?;
+        let which = if strategy == PRIMAL_SIMPLEX { "primal" } else { "dual" };
+        if !crossover {
+            return Ok((try_solve(model)?, format!("{which} simplex, warm from a basis")));
+        }
+        let limit = (model.num_rows() as f64 * WARM_ITERATIONS_PER_ROW).ceil().max(1.0);
+        let limit = test_limit.unwrap_or(i32::try_from(limit as i64).unwrap_or(i32::MAX));
+        option(&mut model, "simplex_iteration_limit", limit)?;
+        let solved = try_solve(model)?;
+        if solved.status() != HighsModelStatus::ReachedIterationLimit {
+            return Ok((solved, format!("{which} simplex, warm from a basis")));
+        }
+        let stopped = solved.simplex_iteration_count();
+        let mut model: highs::Model = solved.into();
+        option(&mut model, "simplex_iteration_limit", i32::MAX)?;
+        lp_options(&mut model, super::LpMethod::IpmCrossover)?;
+        Ok((try_solve(model)?, format!("{which} simplex from a basis, stopped after {stopped} iterations; then {cold}")))
+    }
+
+    /// Sets `basis` on `model` (columns and rows by [`super::Keys`]), and
+    /// the options to solve from it: simplex, no presolve. Whether HiGHS
+    /// took it.
+    fn start_from(model: &mut highs::Model, keys: &super::Keys, basis: &super::Basis) -> Result<bool, Failure> {
+        use highs_sys::{kHighsBasisStatusBasic as BASIC, kHighsBasisStatusLower as LOWER};
+        if keys.columns.len() != model.num_cols() || keys.rows.len() != model.num_rows() {
+            return Ok(false);
+        }
+        let columns: Vec<highs_sys::HighsInt> = keys.columns.iter().map(|k| basis.columns.get(k).copied().unwrap_or(LOWER)).collect();
+        let rows: Vec<highs_sys::HighsInt> = keys.rows.iter().map(|k| basis.rows.get(k).copied().unwrap_or(BASIC)).collect();
+        // SAFETY: the pointer is the live HiGHS instance `model` owns; the
+        // two arrays have one status per column and per row (checked
+        // above), and HiGHS copies them.
+        let status = unsafe { highs_sys::Highs_setBasis(model.as_mut_ptr(), columns.as_ptr(), rows.as_ptr()) };
+        if status == highs_sys::STATUS_ERROR {
+            return Ok(false);
+        }
+        option(model, "solver", "simplex")?;
+        option(model, "presolve", "off")?;
+        Ok(true)
+    }
+
+    /// The basis a solved model ends on, by [`super::Keys`]; `None` where
+    /// HiGHS has none (it stopped off a vertex).
+    fn basis_of(solved: &highs::SolvedModel, keys: &super::Keys) -> Option<super::Basis> {
+        let (n, m) = (keys.columns.len(), keys.rows.len());
+        // SAFETY: the pointer is the live HiGHS instance `solved` owns.
+        let (cols, rows) = unsafe { (highs_sys::Highs_getNumCol(solved.as_ptr()), highs_sys::Highs_getNumRow(solved.as_ptr())) };
+        if usize::try_from(cols).ok() != Some(n) || usize::try_from(rows).ok() != Some(m) {
+            return None;
+        }
+        let mut columns: Vec<highs_sys::HighsInt> = vec![0; n];
+        let mut rows: Vec<highs_sys::HighsInt> = vec![0; m];
+        // SAFETY: the pointer is the live HiGHS instance `solved` owns, and
+        // the arrays have room for a status per column and per row
+        // (checked above).
+        let status = unsafe { highs_sys::Highs_getBasis(solved.as_ptr(), columns.as_mut_ptr(), rows.as_mut_ptr()) };
+        if status == highs_sys::STATUS_ERROR {
+            return None;
+        }
+        Some(super::Basis {
+            columns: keys.columns.iter().cloned().zip(columns).collect(),
+            rows: keys.rows.iter().cloned().zip(rows).collect(),
+        })
     }
 
     /// The problem handed to HiGHS, with the options every solve here
@@ -671,17 +873,18 @@ mod with_highs {
 
     /// [`super::sweep`] on HiGHS: one hand-off, then per column its bounds
     /// opened, a solve, its value read, its bounds closed again.
+    #[allow(clippy::too_many_arguments)]
     pub fn sweep(
         problem: good_lp::variable::UnsolvedProblem,
         constraints: Vec<good_lp::Constraint>,
         columns: &[usize],
         upper: f64,
+        from: Option<(super::Keys, &super::Basis)>,
         using: super::Using,
         start: Instant,
         template: SolveRecord,
     ) -> Result<Vec<Option<f64>>, Failure> {
         let mut model = hand_off(problem, constraints)?;
-        let crossover = first_vertex(&mut model, &template)?;
         for &c in columns {
             set_bounds(&mut model, c, 0.0, 0.0)?;
         }
@@ -690,20 +893,21 @@ mod with_highs {
         for (k, &c) in columns.iter().enumerate() {
             time_left(&mut model, using)?;
             set_bounds(&mut model, c, 0.0, upper)?;
-            let mut record = SolveRecord {
-                build_seconds: if k == 0 { template.build_seconds } else { 0.0 },
-                method: if k > 0 {
-                    "primal simplex, warm from the last basis"
-                } else if crossover {
-                    "interior point with crossover"
-                } else {
-                    "simplex"
-                }
-                .to_owned(),
-                ..template.clone()
-            };
+            let mut record =
+                SolveRecord { build_seconds: if k == 0 { template.build_seconds } else { 0.0 }, method: String::new(), ..template.clone() };
             let solving = record.handoff(since);
-            let solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
+            // The first from the basis given (the same period's
+            // placements, feasible with every growth column at 0: primal
+            // simplex pushes the first one up), or from scratch.
+            let solved = if k == 0 {
+                first(model, from.as_ref().map(|(keys, basis)| (keys, *basis)), PRIMAL_SIMPLEX, &template)
+            } else {
+                try_solve(model).map(|solved| (solved, "primal simplex, warm from the last basis".to_owned()))
+            };
+            let solved = solved.map(|(solved, method)| {
+                record.method = method;
+                solved
+            });
             let reading = record.solved(solving);
             let solved = solved?;
             let value = match solved.status() {
@@ -727,9 +931,7 @@ mod with_highs {
                 // periods (highspy, same HiGHS): 0.05–1.8 s a solve,
                 // where dual simplex took up to 31 s on one period and a
                 // solve from scratch 5–7 s.
-                option(&mut model, "solver", "simplex")?;
-                option(&mut model, "presolve", "off")?;
-                option(&mut model, "simplex_strategy", 4i32)?;
+                simplex_from_here(&mut model, PRIMAL_SIMPLEX)?;
             }
             since = Instant::now();
         }
@@ -739,33 +941,38 @@ mod with_highs {
     /// [`super::solve_holding`] on HiGHS: one hand-off; the first solve to
     /// a vertex ([`first_vertex`]), each next
     /// one by dual simplex after the held columns' bounds are set.
+    #[allow(clippy::too_many_arguments)]
     pub fn solve_holding(
         prepared: super::Prepared,
         all: &[Variable],
         using: super::Using,
+        settings: &Settings,
+        keys: &super::Keys,
         start: Instant,
         template: SolveRecord,
         hold: &mut super::Hold,
-    ) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+    ) -> Result<Option<super::Settled>, Failure> {
         let column: HashMap<Variable, usize> = all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let super::Prepared { vars, objective, constraints } = prepared;
         let mut model = hand_off(vars.minimise(objective), constraints)?;
-        let crossover = first_vertex(&mut model, &template)?;
         let mut since = start;
         for round in 0.. {
             time_left(&mut model, using)?;
             let mut record = SolveRecord {
                 build_seconds: if round == 0 { template.build_seconds } else { 0.0 },
-                method: match (round, crossover) {
-                    (0, true) => "interior point with crossover",
-                    (0, false) => "simplex",
-                    _ => "dual simplex, warm after holding orders",
-                }
-                .to_owned(),
+                method: String::new(),
                 ..template.clone()
             };
             let solving = record.handoff(since);
-            let solved = model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")));
+            let solved = if round == 0 {
+                first(model, settings.start.as_deref().map(|basis| (keys, basis)), DUAL_SIMPLEX, &template)
+            } else {
+                try_solve(model).map(|solved| (solved, "dual simplex, warm after holding orders".to_owned()))
+            };
+            let solved = solved.map(|(solved, method)| {
+                record.method = method;
+                solved
+            });
             let reading = record.solved(solving);
             let solved = solved?;
             match solved.status() {
@@ -788,7 +995,10 @@ mod with_highs {
             using.rec.solve(record);
             let held = match hold(&values) {
                 None => return Ok(None),
-                Some(held) if held.is_empty() => return Ok(Some(values)),
+                Some(held) if held.is_empty() => {
+                    let basis = if settings.keep_basis { basis_of(&solved, keys) } else { None };
+                    return Ok(Some((values, basis)));
+                }
                 Some(held) => held,
             };
             model = solved.into();
@@ -797,13 +1007,37 @@ mod with_highs {
                 set_bounds(&mut model, c, value, value)?;
             }
             if round == 0 {
-                option(&mut model, "solver", "simplex")?;
-                option(&mut model, "presolve", "off")?;
-                option(&mut model, "simplex_strategy", 1i32)?;
+                simplex_from_here(&mut model, DUAL_SIMPLEX)?;
             }
             since = Instant::now();
         }
         unreachable!("the rounds above end by returning")
+    }
+
+    /// The first solve of a model that is solved again after (a sweep, a
+    /// hold): from `from`'s basis by `strategy` ([`warm_first`]), or to a
+    /// vertex from scratch ([`first_vertex`]). The solved model, and how
+    /// it was solved.
+    fn first(
+        mut model: highs::Model,
+        from: Option<(&super::Keys, &super::Basis)>,
+        strategy: i32,
+        template: &SolveRecord,
+    ) -> Result<(highs::SolvedModel, String), Failure> {
+        if let Some(from) = from {
+            return warm_first(model, from, strategy, template.variables > super::AUTO_CROSSOVER_VARIABLES);
+        }
+        let crossover = first_vertex(&mut model, template)?;
+        Ok((try_solve(model)?, if crossover { "interior point with crossover" } else { "simplex" }.to_owned()))
+    }
+
+    /// The options for each next solve of a model, from the basis the last
+    /// one left, by `strategy` (dual or primal simplex).
+    fn simplex_from_here(model: &mut highs::Model, strategy: i32) -> Result<(), Failure> {
+        option(model, "solver", "simplex")?;
+        option(model, "presolve", "off")?;
+        option(model, "simplex_strategy", strategy)?;
+        option(model, "simplex_iteration_limit", i32::MAX)
     }
 
     /// A vertex to start from, as `LpMethod::Vertex` gives: simplex on
@@ -880,29 +1114,65 @@ mod tests {
         assert_eq!(bounds.dual_objective(&[-1.0, 1.0], &[0.0, 0.0], &[2.0, 1.5]), 0.0);
     }
 
+    /// A record for a solve of [`by_hand`].
+    fn record() -> SolveRecord {
+        SolveRecord {
+            purpose: "test",
+            integer: false,
+            variables: 2,
+            constraints: 2,
+            nonzeros: 3,
+            build_seconds: 0.0,
+            handoff_seconds: 0.0,
+            solve_seconds: 0.0,
+            read_seconds: 0.0,
+            method: String::new(),
+        }
+    }
+
     #[test]
     fn off_a_vertex_the_bound_is_the_dual_objective() {
         for lp in [LpMethod::Pdlp, LpMethod::Ipm] {
             let (prepared, all) = by_hand();
             let rec = Recorder::new();
             let using = Using { backend: Backend::Highs, lp, deadline: None, rec: &rec };
-            let mut record = SolveRecord {
-                purpose: "test",
-                integer: false,
-                variables: 2,
-                constraints: 2,
-                nonzeros: 3,
-                build_seconds: 0.0,
-                handoff_seconds: 0.0,
-                solve_seconds: 0.0,
-                read_seconds: 0.0,
-                method: String::new(),
-            };
-            let solved = solve_prepared(prepared, &all, using, &Settings::lp("test"), None, Instant::now(), &mut record).expect("solves");
+            let solved =
+                solve_prepared(prepared, &all, using, &Settings::lp("test"), None, None, Instant::now(), &mut record()).expect("solves");
             assert!(!solved.vertex);
             let bound = solved.bound.expect("a dual objective");
             assert!((bound - 2.5).abs() < 1e-4, "{lp:?}: {bound}");
             assert!((solved.values[&all[0]] - 1.5).abs() < 1e-4, "{lp:?}");
         }
+    }
+
+    /// The basis one solve ends on starts the next, of a model much like
+    /// it, by name: here [`by_hand`] with `x ≤ 1` instead of `x ≤ 1.5`,
+    /// and a row it did not have (`y ≤ 5`, its slack basic). The optimum
+    /// is the new model's, x = 1, y = 1, 3, by dual simplex from the
+    /// basis.
+    #[test]
+    fn a_kept_basis_starts_the_next_solve_by_name() {
+        let rec = Recorder::new();
+        let using = Using { backend: Backend::Highs, lp: LpMethod::Simplex, deadline: None, rec: &rec };
+        let names = |rows: &[&str]| Keys { columns: vec!["x".into(), "y".into()], rows: rows.iter().map(|r| r.to_string()).collect() };
+        let (prepared, all) = by_hand();
+        let keep = Settings { keep_basis: true, ..Settings::lp("test") };
+        let first = solve_prepared(prepared, &all, using, &keep, None, Some(names(&["cover", "cap"])), Instant::now(), &mut record())
+            .expect("solves");
+        let basis = first.basis.expect("a basis kept");
+        assert_eq!(basis.rows.len(), 2);
+
+        let mut vars = ProblemVariables::new();
+        let x = vars.add(variable().min(0));
+        let y = vars.add(variable().min(0));
+        let constraints = vec![constraint!(y <= 5), constraint!(x + y >= 2), constraint!(x <= 1)];
+        let prepared = Prepared { vars, objective: x + 2 * y, constraints };
+        let start = Settings { start: Some(std::sync::Arc::new(basis)), ..Settings::lp("test") };
+        let mut next = record();
+        let solved =
+            solve_prepared(prepared, &[x, y], using, &start, None, Some(names(&["room", "cover", "cap"])), Instant::now(), &mut next)
+                .expect("solves");
+        assert_eq!(next.method, "dual simplex, warm from a basis");
+        assert!((solved.values[&x] - 1.0).abs() < 1e-9 && (solved.values[&y] - 1.0).abs() < 1e-9, "{:?}", solved.values);
     }
 }

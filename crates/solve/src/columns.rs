@@ -204,7 +204,7 @@ pub fn solve(
                 candidates: candidate.iter().filter(|&&c| c).count(),
             };
             return Ok(Some((
-                Solved { values: out, optimal: true, mip_gap: 0.0, bound: None, duals, method: String::new(), vertex: true },
+                Solved { values: out, optimal: true, mip_gap: 0.0, bound: None, duals, method: String::new(), vertex: true, basis: None },
                 generated,
             )));
         }

@@ -17,6 +17,12 @@
 //! optima. On the planted medium organisation's 8 periods (highspy, same
 //! HiGHS) the 115 programs took 73 s this way; solved each from scratch
 //! they took 5–7 s apiece, 525 s of CPU in headroom.
+//!
+//! Where the search solved the plan's placements one period at a time
+//! and kept each period's basis (`Found::bases`), a period's first
+//! program starts from it instead of from scratch: the same rows, and
+//! the growth columns at 0 (planted medium: 6 of 8 periods in 0.2–0.5 s
+//! instead of 3–6 s; the other two gave way to a solve from scratch).
 
 use std::collections::BTreeMap;
 
@@ -30,7 +36,14 @@ use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
 
 /// The growth table, or `None` if `--time-limit` passed before every
 /// program was solved (a partial table would read as "no headroom").
-pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Decisions, using: Using) -> Option<Vec<Growth>> {
+pub fn growth(
+    org: &Organisation,
+    build: &Build,
+    found: &Model,
+    decisions: &Decisions,
+    bases: &[Option<std::sync::Arc<backend::Basis>>],
+    using: Using,
+) -> Option<Vec<Growth>> {
     let fixed: BTreeMap<_, f64> = found
         .orders
         .iter()
@@ -92,7 +105,8 @@ pub fn growth(org: &Organisation, build: &Build, found: &Model, decisions: &Deci
                 }
                 let mut model = model_of(here.iter().map(|&j| jobs[j].0).collect(), t);
                 let columns = model.growth.clone();
-                match backend::sweep(&mut model, using, "growth", &columns, GROWTH_CAP) {
+                let from = bases.get(t).and_then(|b| b.as_deref());
+                match backend::sweep(&mut model, using, "growth", &columns, GROWTH_CAP, from) {
                     Ok(values) => Ok(here.iter().map(|&j| (j, t)).zip(values).collect()),
                     Err(backend::Failure::TimeLimit) => Err(()),
                     Err(_) => Ok(here.iter().map(|&j| ((j, t), None)).collect()),

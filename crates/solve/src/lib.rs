@@ -197,7 +197,7 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         None => shadow::prices(org, &physical, using),
     };
     if options.growth {
-        match growth::growth(org, &physical, &found.model, &found.decisions, using) {
+        match growth::growth(org, &physical, &found.model, &found.decisions, &found.bases, using) {
             Some(growth) => plan.growth = growth,
             None => plan.solver.method.push_str("; growth headroom not measured: the time limit passed"),
         }

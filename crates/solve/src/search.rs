@@ -45,12 +45,27 @@ pub struct Found<'o> {
     /// Size of the whole-machine model(s) solved.
     pub variables: usize,
     pub constraints: usize,
+    /// Where the placements were solved one period at a time: each
+    /// period's basis on the plan's fleet (period by period, the fleet
+    /// before that period's arrivals were rounded up), for growth
+    /// headroom to start from. Empty where there are none.
+    pub bases: Vec<Option<std::sync::Arc<backend::Basis>>>,
 }
 
 impl<'o> Found<'o> {
     fn new(model: Model<'o>, decisions: Decisions, objective: f64, bound: f64) -> Found<'o> {
         let (variables, constraints) = (model.all.len(), model.constraint_count);
-        Found { model, decisions, objective, bound, gap: relative_gap(objective, bound), method: String::new(), variables, constraints }
+        Found {
+            model,
+            decisions,
+            objective,
+            bound,
+            gap: relative_gap(objective, bound),
+            method: String::new(),
+            variables,
+            constraints,
+            bases: Vec::new(),
+        }
     }
 
     /// How the plan was found.
@@ -185,7 +200,8 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 }
 
 /// A lower bound on the optimum from one linear program per period, each
-/// independent of the others (in parallel on `rayon`'s threads): the
+/// independent of the others (solved one after the other, each from the
+/// last one's basis): the
 /// relaxation with a copy of the order variables for every period is the
 /// relaxation itself once the copies agree. Splitting each order's
 /// capital among the periods its machines exist in, and letting the
@@ -202,7 +218,6 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 /// cannot be solved.
 #[allow(clippy::type_complexity)]
 fn periods_bound(org: &Organisation, build: &Build, using: Using) -> Option<(f64, Option<(Vec<crate::model::LimitRef>, Vec<f64>)>)> {
-    use rayon::prelude::*;
     if build.best_effort || build.stability.is_some() {
         return None;
     }
@@ -210,8 +225,10 @@ fn periods_bound(org: &Organisation, build: &Build, using: Using) -> Option<(f64
     let settings = Settings { duals: using.backend.has_duals(), ..Settings::lp("bound by period") };
     let horizon = org.forecast.periods.len();
     let last = horizon.checked_sub(1)?;
+    // One period after the other, each from the basis the last one ended
+    // on (see `backend::Basis`).
+    let mut start = None;
     let periods: Vec<Option<(f64, Vec<crate::model::LimitRef>, Option<Vec<f64>>)>> = (0..horizon)
-        .into_par_iter()
         .map(|t| {
             let mut m = Model::new(org, Build { integer: false, period: Some(t), ..build.clone() });
             if !m.impossible.is_empty() {
@@ -220,7 +237,9 @@ fn periods_bound(org: &Organisation, build: &Build, using: Using) -> Option<(f64
             if t < last {
                 m.capital = good_lp::Expression::default();
             }
+            let settings = Settings { start: start.take(), keep_basis: true, ..settings.clone() };
             let solved = backend::solve(&mut m, vertex, &settings).ok()?;
+            start = solved.basis.map(std::sync::Arc::new);
             Some((m.objective().eval_with(&solved.values) / COST_SCALE, m.limits, solved.duals))
         })
         .collect();
@@ -326,6 +345,7 @@ pub fn by_parts<'o>(
         method: methods.join(" | "),
         variables,
         constraints,
+        bases: Vec::new(),
     };
     Ok(Searched { found, relaxation })
 }
@@ -547,10 +567,11 @@ fn rounded_up<'o>(
     if by_period.as_ref().is_some_and(|f| f.gap <= mip_gap) {
         return by_period;
     }
-    let rounded = placements(org, build, &fixed, None, using, crate::backend::LpMethod::Vertex).map(|(skeleton, decisions, _, _)| {
+    let rounded = placements(org, build, &fixed, None, using, crate::backend::LpMethod::Vertex).map(|placed| {
         let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
-        let mut found = Found::new(skeleton, decisions, objective, bound).by("rounded up, placements solved again");
+        let mut found = Found::new(placed.skeleton, placed.decisions, objective, bound).by("rounded up, placements solved again");
         (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
+        found.bases = placed.bases;
         found
     });
     match (rounded, by_period) {
@@ -598,6 +619,9 @@ fn period_by_period<'o>(
     // of the fleet that is there anyway.
     let (mut running, mut fixed_cost) = (0.0, 0.0);
     let mut periods_size = (0, 0);
+    // Each period starts from the basis the last one ended on (see
+    // `backend::Basis`); growth headroom starts from each one's.
+    let mut bases: Vec<Option<std::sync::Arc<backend::Basis>>> = Vec::with_capacity(horizon);
     for t in 0..horizon {
         let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
         for o in &skeleton.orders {
@@ -654,7 +678,10 @@ fn period_by_period<'o>(
             }
             Some(held)
         };
-        let values = backend::solve_holding(&mut m, vertex, &Settings::lp("whole machines by period"), &mut hold).ok()??;
+        let start = bases.last().cloned().flatten();
+        let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
+        let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+        bases.push(basis.map(std::sync::Arc::new));
         let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
         decided.extend(rounded.iter().map(|r| (r.key, r.whole)));
         decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
@@ -666,6 +693,7 @@ fn period_by_period<'o>(
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
     let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound.max(fixed_cost)).by("period by period");
     (found.variables, found.constraints) = size.unwrap_or(periods_size);
+    found.bases = bases;
     Some(found)
 }
 
@@ -738,10 +766,8 @@ fn copy_period(z: &mut [Vec<Vec<f64>>], read: &Decisions, t: usize) {
 /// nothing, so one small linear program per period, in parallel, each
 /// solved to a vertex by `lp` (simplex, or `Vertex`: interior point with
 /// crossover on larger models). `skeleton` is
-/// the model the decisions are read against (built if not given). Returns
-/// it, the decisions, the running cost in dollars, and the periods'
-/// models' variables and rows added up; `None` if some period cannot be
-/// served.
+/// the model the decisions are read against (built if not given). `None`
+/// if some period cannot be served.
 fn placements<'o>(
     org: &'o Organisation,
     build: &Build,
@@ -749,7 +775,7 @@ fn placements<'o>(
     skeleton: Option<Model<'o>>,
     using: Using,
     lp: crate::backend::LpMethod,
-) -> Option<(Model<'o>, Decisions, f64, (usize, usize))> {
+) -> Option<Placed<'o>> {
     use rayon::prelude::*;
     // Placements must hold exactly: `lp` is simplex, or any vertex method.
     debug_assert!(matches!(lp, crate::backend::LpMethod::Simplex | crate::backend::LpMethod::Vertex));
@@ -765,7 +791,7 @@ fn placements<'o>(
             if !m.impossible.is_empty() {
                 return None;
             }
-            let solved = backend::solve(&mut m, vertex, &Settings::lp("placements")).ok()?;
+            let solved = backend::solve(&mut m, vertex, &Settings { keep_basis: true, ..Settings::lp("placements") }).ok()?;
             Some((m, solved))
         })
         .collect::<Option<_>>()?;
@@ -773,14 +799,27 @@ fn placements<'o>(
     let skeleton = skeleton.unwrap_or_else(|| Model::skeleton(org, Build { integer: false, ..build.clone() }));
     let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
     let (mut running, mut variables, mut constraints) = (0.0, 0, 0);
-    for (t, (m, solved)) in periods.into_iter().enumerate() {
+    let mut bases = Vec::with_capacity(horizon);
+    for (t, (m, mut solved)) in periods.into_iter().enumerate() {
+        bases.push(solved.basis.take().map(std::sync::Arc::new));
         running += m.running.eval_with(&solved.values) / COST_SCALE;
         (variables, constraints) = (variables + m.all.len(), constraints + m.constraint_count);
         copy_period(&mut z, &Decisions::read(&m, &solved.values), t);
     }
     let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
-    Some((skeleton, Decisions { orders, z, unmet }, running, (variables, constraints)))
+    Some(Placed { skeleton, decisions: Decisions { orders, z, unmet }, running, size: (variables, constraints), bases })
+}
+
+/// What [`placements`] found: the model the decisions are read against,
+/// the decisions, the running cost in dollars, the periods' models'
+/// variables and rows added up, and each period's basis.
+struct Placed<'o> {
+    skeleton: Model<'o>,
+    decisions: Decisions,
+    running: f64,
+    size: (usize, usize),
+    bases: Vec<Option<std::sync::Arc<backend::Basis>>>,
 }
 
 /// The model's skeleton if its relaxation goes to a method that gives no
@@ -819,9 +858,10 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
     }
     backend::solve(&mut probe, Using { lp: crate::backend::LpMethod::Vertex, ..using }, &Settings::lp("nothing to order?")).ok()?;
     let simplex = crate::backend::LpMethod::Simplex;
-    let (skeleton, decisions, running, size) = placements(org, build, &fixed, Some(skeleton), using, simplex)?;
-    let mut found = Found::new(skeleton, decisions, running, running).by("nothing to order");
-    (found.variables, found.constraints) = size;
+    let placed = placements(org, build, &fixed, Some(skeleton), using, simplex)?;
+    let mut found = Found::new(placed.skeleton, placed.decisions, placed.running, placed.running).by("nothing to order");
+    (found.variables, found.constraints) = placed.size;
+    found.bases = placed.bases;
     Some(found)
 }
 
@@ -890,7 +930,7 @@ fn branch_and_bound<'o>(
     start: Option<&Found>,
 ) -> Result<Found<'o>, Failure> {
     let mut model = Model::new(org, Build { integer: true, ..build.clone() });
-    let settings = Settings { purpose: "mip", mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, duals: false };
+    let settings = Settings { mip_gap: options.mip_gap, time_limit_seconds: options.time_limit_seconds, ..Settings::lp("mip") };
     let warm = start.map(|b| warm_start(&model, b));
     let solved = backend::solve_from(&mut model, using, &settings, warm)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
