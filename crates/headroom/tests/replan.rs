@@ -368,10 +368,10 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     // plan, so the same growth headroom as solved apart above.
     let periods = ("HEADROOM_TEST_PERIODS_FIRST", "1");
     let (from_plan, methods) = read("periods", &[periods]);
-    assert!(methods.contains("primal simplex, warm from a basis"), "{methods}");
+    assert!(methods.contains("warm from a basis"), "{methods}");
     assert_eq!(read_plan(&tmp.path().join("periods"))["orders"], read_plan(&tmp.path().join("apart"))["orders"]);
     same(&from_plan, &apart);
     let (scratch, methods) = read("periods-scratch", &[periods, ("HEADROOM_TEST_WARM_ITERATIONS", "1")]);
-    assert!(methods.contains("primal simplex from a basis, stopped after 1 iterations; then interior point"), "{methods}");
+    assert!(methods.contains("from a basis, stopped after 1 iterations; then interior point"), "{methods}");
     same(&scratch, &apart);
 }
