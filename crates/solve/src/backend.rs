@@ -212,8 +212,8 @@ impl Settings {
 /// other bounds or other columns, starts from it by simplex where a solve
 /// from scratch takes interior point and crossover (a start that runs
 /// long gives way to one from scratch). On planted medium (periods of
-/// 36,589 columns) it took whole `plan` from 31–33 s to 25–26 s without
-/// growth headroom, and from 64 s to 56–57 s with it.
+/// 36,589 columns) it took whole `plan` from 31–33 s to 25–28 s without
+/// growth headroom, and from 64 s to 55–60 s with it.
 ///
 /// Columns and rows the basis does not know start nonbasic and basic
 /// (their slack in the basis). HiGHS takes a basis from outside as it
