@@ -372,7 +372,9 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
             _ => {}
         }
     }
-    let keys = (settings.start.is_some() || settings.keep_basis).then(|| basis_keys(model, &prepared));
+    // Only HiGHS keeps or takes a basis.
+    let keys =
+        (using.backend != Backend::Microlp && (settings.start.is_some() || settings.keep_basis)).then(|| basis_keys(model, &prepared));
     let all = &model.all;
     let result = solve_prepared(prepared, all, using, settings, warm, keys, start, &mut record)
         .map(|solved| Solved { method: record.method.clone(), ..solved });
