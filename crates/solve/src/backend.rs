@@ -247,10 +247,13 @@ struct Keys {
 }
 
 fn basis_keys(model: &Model, prepared: &Prepared) -> Keys {
-    let period = (model.window.len() == 1).then(|| model.period_name(model.window.start));
+    let period = (model.window.len() == 1).then(|| {
+        let p = model.period_name(model.window.start);
+        (format!("|{p}]"), format!("|{p}|"))
+    });
     let general = |name: &str| -> u64 {
         match &period {
-            Some(p) => name_key(&name.replace(&format!("|{p}]"), "|]").replace(&format!("|{p}|"), "||")),
+            Some((last, inner)) => name_key(&name.replace(last, "|]").replace(inner, "||")),
             None => name_key(name),
         }
     };
@@ -762,6 +765,11 @@ mod with_highs {
     /// 0 (see [`sweep`]): one of the same fleet takes none.
     const SETTLE_ITERATIONS_PER_ROW: f64 = 1.0 / 100.0;
 
+    /// `per_row` iterations for each of the model's rows: at least one.
+    fn iterations(model: &highs::Model, per_row: f64) -> i32 {
+        i32::try_from((model.num_rows() as f64 * per_row).ceil() as i64).unwrap_or(i32::MAX).max(1)
+    }
+
     /// Solves `model` from `basis` by `strategy` (dual or primal
     /// simplex). Where the model is large enough to be solved from
     /// scratch by interior point with crossover (`crossover`), that
@@ -791,8 +799,7 @@ mod with_highs {
         if !crossover {
             return Ok((try_solve(model)?, format!("{which} simplex, warm from a basis")));
         }
-        let limit = (model.num_rows() as f64 * WARM_ITERATIONS_PER_ROW).ceil().max(1.0);
-        let limit = test_limit.unwrap_or(i32::try_from(limit as i64).unwrap_or(i32::MAX));
+        let limit = test_limit.unwrap_or(iterations(&model, WARM_ITERATIONS_PER_ROW));
         option(&mut model, "simplex_iteration_limit", limit)?;
         let solved = try_solve(model)?;
         if solved.status() != HighsModelStatus::ReachedIterationLimit {
@@ -888,7 +895,7 @@ mod with_highs {
             }
             option(&mut model, "time_limit", limit)?;
         }
-        model.try_solve().map_err(|e| Failure::Other(format!("HiGHS error while solving: {e:?}")))
+        try_solve(model)
     }
 
     /// [`super::sweep`] on HiGHS: one hand-off, then per column its bounds
@@ -926,8 +933,8 @@ mod with_highs {
             time_left(&mut model, using)?;
             if start_from(&mut model, keys, basis)? {
                 option(&mut model, "simplex_strategy", DUAL_SIMPLEX)?;
-                let limit = (model.num_rows() as f64 * SETTLE_ITERATIONS_PER_ROW).ceil().max(1.0);
-                option(&mut model, "simplex_iteration_limit", i32::try_from(limit as i64).unwrap_or(i32::MAX))?;
+                let limit = iterations(&model, SETTLE_ITERATIONS_PER_ROW);
+                option(&mut model, "simplex_iteration_limit", limit)?;
                 let mut record =
                     SolveRecord { method: "dual simplex, warm from a basis, every column at 0".to_owned(), ..template.clone() };
                 let solving = record.handoff(since);
