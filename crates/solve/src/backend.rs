@@ -76,6 +76,9 @@ pub struct Using<'r> {
     /// time left, and none starts after it.
     pub deadline: Option<Instant>,
     pub rec: &'r Recorder,
+    /// Whether the search keeps each period's basis for growth headroom
+    /// (`Found::bases`); without it, a chain keeps only the last one's.
+    pub keep_bases: bool,
 }
 
 /// Beyond this many variables `LpMethod::Auto` solves linear programs
@@ -1200,7 +1203,7 @@ mod tests {
         for lp in [LpMethod::Pdlp, LpMethod::Ipm] {
             let (prepared, all) = by_hand();
             let rec = Recorder::new();
-            let using = Using { backend: Backend::Highs, lp, deadline: None, rec: &rec };
+            let using = Using { backend: Backend::Highs, lp, deadline: None, rec: &rec, keep_bases: false };
             let solved =
                 solve_prepared(prepared, &all, using, &Settings::lp("test"), None, None, Instant::now(), &mut record()).expect("solves");
             assert!(!solved.vertex);
@@ -1218,7 +1221,7 @@ mod tests {
     #[test]
     fn a_kept_basis_starts_the_next_solve_by_name() {
         let rec = Recorder::new();
-        let using = Using { backend: Backend::Highs, lp: LpMethod::Simplex, deadline: None, rec: &rec };
+        let using = Using { backend: Backend::Highs, lp: LpMethod::Simplex, deadline: None, rec: &rec, keep_bases: false };
         let names = |rows: &[&str]| Keys { columns: vec![name_key("x"), name_key("y")], rows: rows.iter().map(|r| name_key(r)).collect() };
         let (prepared, all) = by_hand();
         let keep = Settings { keep_basis: true, ..Settings::lp("test") };

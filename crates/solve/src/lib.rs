@@ -152,7 +152,7 @@ pub fn plan_each(jobs: &[(&Organisation, &str)], options: &Options, rec: &Record
 /// As [`plan`], recording every model built and solved, and how long each
 /// phase took, in `rec`.
 pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options, rec: &Recorder) -> Result<Plan, Error> {
-    let using = Using { backend: options.backend, lp: options.lp, deadline: options.deadline, rec };
+    let using = Using { backend: options.backend, lp: options.lp, deadline: options.deadline, rec, keep_bases: options.growth };
     let best_effort = options.mode == Mode::BestEffort;
     let build = build(options);
     // Independent parts of the organisation are solved on their own, in

@@ -681,6 +681,10 @@ fn period_by_period<'o>(
         let start = bases.last().cloned().flatten();
         let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
         let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+        if !using.keep_bases {
+            // Only the last one starts the next period.
+            bases.iter_mut().for_each(|b| *b = None);
+        }
         bases.push(basis.map(std::sync::Arc::new));
         let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
         decided.extend(rounded.iter().map(|r| (r.key, r.whole)));
@@ -693,7 +697,9 @@ fn period_by_period<'o>(
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
     let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound.max(fixed_cost)).by("period by period");
     (found.variables, found.constraints) = size.unwrap_or(periods_size);
-    found.bases = bases;
+    if using.keep_bases {
+        found.bases = bases;
+    }
     Some(found)
 }
 
@@ -791,7 +797,7 @@ fn placements<'o>(
             if !m.impossible.is_empty() {
                 return None;
             }
-            let solved = backend::solve(&mut m, vertex, &Settings { keep_basis: true, ..Settings::lp("placements") }).ok()?;
+            let solved = backend::solve(&mut m, vertex, &Settings { keep_basis: using.keep_bases, ..Settings::lp("placements") }).ok()?;
             Some((m, solved))
         })
         .collect::<Option<_>>()?;
