@@ -313,7 +313,8 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
 /// its own, to the solver's tolerance. So too where the plan was found
 /// period by period and each period's first program starts from that
 /// period's basis, and where every such start gives way to a solve from
-/// scratch after one iteration.
+/// scratch after one iteration. Without growth headroom, period by
+/// period still starts each period from the last one's basis.
 #[test]
 fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     type Table = Vec<(String, String, Option<f64>, Option<f64>)>;
@@ -371,6 +372,29 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     assert!(methods.contains("warm from a basis"), "{methods}");
     assert_eq!(read_plan(&tmp.path().join("periods"))["orders"], read_plan(&tmp.path().join("apart"))["orders"]);
     same(&from_plan, &apart);
+    // Without growth headroom the search keeps only the last period's
+    // basis: each period still starts from it, and the plan is the same.
+    let (out, stats) = (tmp.path().join("periods-no-growth"), tmp.path().join("periods-no-growth.json"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap()])
+        .args(["--lp", "pdlp", "--no-growth"])
+        .env("NO_COLOR", "1")
+        .env(periods.0, periods.1)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stats).unwrap()).unwrap();
+    // Each period's first solve (not those after holding orders down).
+    let firsts: Vec<&str> = stats["solves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["purpose"] == "whole machines by period")
+        .map(|s| s["method"].as_str().unwrap())
+        .filter(|m| !m.contains("after holding"))
+        .collect();
+    assert!(firsts.len() > 1 && firsts[1..].iter().all(|m| m.contains("from a basis")), "{firsts:?}");
+    assert_eq!(read_plan(&out)["orders"], read_plan(&tmp.path().join("periods"))["orders"]);
     let (scratch, methods) = read("periods-scratch", &[periods, ("HEADROOM_TEST_WARM_ITERATIONS", "1")]);
     assert!(methods.contains("from a basis, stopped after 1 iterations; then interior point"), "{methods}");
     same(&scratch, &apart);
