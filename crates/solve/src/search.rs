@@ -48,7 +48,8 @@ pub struct Found<'o> {
     /// Where the placements were solved one period at a time: each
     /// period's basis on the plan's fleet (period by period, the fleet
     /// before that period's arrivals were rounded up), for growth
-    /// headroom to start from. Empty where there are none.
+    /// headroom to start from. Empty where there are none, or where
+    /// growth headroom is not measured (`Using::keep_bases`).
     pub bases: Vec<Option<std::sync::Arc<backend::Basis>>>,
 }
 
@@ -620,7 +621,8 @@ fn period_by_period<'o>(
     let (mut running, mut fixed_cost) = (0.0, 0.0);
     let mut periods_size = (0, 0);
     // Each period starts from the basis the last one ended on (see
-    // `backend::Basis`); growth headroom starts from each one's.
+    // `backend::Basis`); growth headroom, where measured, from each
+    // one's.
     let mut bases: Vec<Option<std::sync::Arc<backend::Basis>>> = Vec::with_capacity(horizon);
     for t in 0..horizon {
         let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
