@@ -622,8 +622,9 @@ fn period_by_period<'o>(
     let mut periods_size = (0, 0);
     // Each period starts from the basis the last one ended on (see
     // `backend::Basis`); growth headroom, where measured, from each
-    // one's.
-    let mut bases: Vec<Option<std::sync::Arc<backend::Basis>>> = Vec::with_capacity(horizon);
+    // one's, kept in `bases`.
+    let mut last: Option<std::sync::Arc<backend::Basis>> = None;
+    let mut bases = Vec::new();
     for t in 0..horizon {
         let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
         for o in &skeleton.orders {
@@ -680,14 +681,12 @@ fn period_by_period<'o>(
             }
             Some(held)
         };
-        let start = bases.last().cloned().flatten();
-        let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
+        let settings = Settings { start: last.take(), keep_basis: true, ..Settings::lp("whole machines by period") };
         let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
-        if !using.keep_bases {
-            // Only the last one starts the next period.
-            bases.iter_mut().for_each(|b| *b = None);
+        last = basis.map(std::sync::Arc::new);
+        if using.keep_bases {
+            bases.push(last.clone());
         }
-        bases.push(basis.map(std::sync::Arc::new));
         let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
         decided.extend(rounded.iter().map(|r| (r.key, r.whole)));
         decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
@@ -699,9 +698,7 @@ fn period_by_period<'o>(
     let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
     let mut found = Found::new(skeleton, Decisions { orders, z, unmet }, capital + running, bound.max(fixed_cost)).by("period by period");
     (found.variables, found.constraints) = size.unwrap_or(periods_size);
-    if using.keep_bases {
-        found.bases = bases;
-    }
+    found.bases = bases;
     Some(found)
 }
 
