@@ -390,8 +390,11 @@ fn whole_machines_and_a_bound_period_by_period_verify() {
     // Period by period is HiGHS's (other backends keep their own way).
     if plan["solver"]["backend"] == "highs" {
         assert_eq!(plan["solver"]["method"], "period by period; bound by period", "{}", plan["solver"]);
-        assert!(plan["solver"]["mip_gap"].as_f64().unwrap() <= 0.005, "{}", plan["solver"]);
         assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 8_424_960.0);
+        // The periods' bound, the same whether the first two periods
+        // (before any order can arrive) are solved or taken at what the
+        // existing fleet runs at.
+        assert_eq!(plan["solver"]["mip_gap"].as_f64().unwrap(), 0.000727, "{}", plan["solver"]);
     }
 }
 

@@ -12,7 +12,7 @@
 //! machine's capacity of the service's bottleneck resource — resource rows
 //! are divided by that largest capacity, and costs are in thousands.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use good_lp::{constraint, variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, Variable};
 use headroom_model::*;
@@ -874,6 +874,26 @@ impl<'o> Model<'o> {
         } else {
             objective.constant() / COST_SCALE
         }
+    }
+
+    /// The objective's value (in dollars) where every variable in it is
+    /// held at one value by the build (orders in `fixed_orders`): every
+    /// solution then costs the same. `None` where some may cost less than
+    /// others.
+    pub fn fixed_objective(&self) -> Option<f64> {
+        let held: HashMap<Variable, f64> = self
+            .orders
+            .iter()
+            .filter_map(|o| self.build.fixed_orders.get(&(o.cluster, o.machine_type, o.placed)).map(|&n| (o.var, n)))
+            .collect();
+        let objective = self.objective();
+        let mut value = objective.constant();
+        for (var, coefficient) in objective.linear_coefficients() {
+            if coefficient != 0.0 {
+                value += coefficient * held.get(&var)?;
+            }
+        }
+        Some(value / COST_SCALE)
     }
 
     pub fn objective(&self) -> Expression {

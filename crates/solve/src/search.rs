@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use headroom_model::Organisation;
+use rayon::prelude::*;
 
 use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
@@ -237,6 +238,16 @@ fn periods_bound(org: &Organisation, build: &Build, using: Using) -> Option<(f64
             }
             if t < last {
                 m.capital = good_lp::Expression::default();
+            }
+            // Where no order can have arrived yet, the fleet is the
+            // existing one and every placement costs the same: that is
+            // the period's optimum, and its duals are all 0 (where nothing
+            // costs, no limit is worth anything). If the fleet cannot
+            // serve the period, no plan exists and any bound holds. The
+            // next period starts from scratch, as in `period_by_period`.
+            if let Some(objective) = m.fixed_objective() {
+                let duals = settings.duals.then(|| vec![0.0; m.constraint_count]);
+                return Some((objective, m.limits, duals));
             }
             let settings = Settings { start: start.take(), keep_basis: true, ..settings.clone() };
             let solved = backend::solve(&mut m, vertex, &settings).ok()?;
@@ -625,7 +636,49 @@ fn period_by_period<'o>(
     // one's, kept in `bases`.
     let mut last: Option<std::sync::Arc<backend::Basis>> = None;
     let mut bases = Vec::new();
-    for t in 0..horizon {
+    // The periods before any order can arrive have the existing fleet:
+    // they depend on nothing before them, and every placement there costs
+    // the same. They are solved side by side, each from scratch, and so is
+    // the first period after them: the basis of a program without costs
+    // is only some feasible vertex, no start for one with costs (planted
+    // medium: the second period from the first's basis and the third
+    // from the second's each ran out of their iterations before giving
+    // way to a solve from scratch).
+    let leading = skeleton
+        .orders
+        .iter()
+        .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)))
+        .map(|o| o.placed + skeleton.lead(o.cluster))
+        .min()
+        .unwrap_or(horizon)
+        .min(horizon);
+    let fleet_only: Vec<_> = (0..leading)
+        .into_par_iter()
+        .map(|t| {
+            let mut fixed = decided.clone();
+            for o in &skeleton.orders {
+                fixed.entry((o.cluster, o.machine_type, o.placed)).or_insert(0.0);
+            }
+            let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, period: Some(t), ..build.clone() });
+            if !m.impossible.is_empty() {
+                return None;
+            }
+            let settings = Settings { keep_basis: using.keep_bases, ..Settings::lp("whole machines by period") };
+            let solved = backend::solve(&mut m, vertex, &settings).ok()?;
+            Some((m, solved.values, solved.basis))
+        })
+        .collect();
+    for (t, period) in fleet_only.into_iter().enumerate() {
+        let (m, values, basis) = period?;
+        fixed_cost += m.constant_bound();
+        periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
+        if using.keep_bases {
+            bases.push(basis.map(std::sync::Arc::new));
+        }
+        running += m.running.eval_with(&values) / COST_SCALE;
+        copy_period(&mut z, &Decisions::read(&m, &values), t);
+    }
+    for t in leading..horizon {
         let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
         for o in &skeleton.orders {
             let key = (o.cluster, o.machine_type, o.placed);
