@@ -876,6 +876,18 @@ impl<'o> Model<'o> {
         }
     }
 
+    /// The first period an order can arrive in (one the build does not
+    /// fix), or the horizon if none can: until then the fleet is the
+    /// existing one, whatever is ordered.
+    pub fn first_arrival(&self) -> usize {
+        self.orders
+            .iter()
+            .filter(|o| !self.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed)))
+            .map(|o| o.placed + self.lead(o.cluster))
+            .min()
+            .map_or(self.horizon, |t| t.min(self.horizon))
+    }
+
     /// The objective's value (in dollars) where every variable in it is
     /// held at one value by the build (orders in `fixed_orders`): every
     /// solution then costs the same. `None` where some may cost less than

@@ -644,14 +644,7 @@ fn period_by_period<'o>(
     // medium: the second period from the first's basis and the third
     // from the second's each ran out of their iterations before giving
     // way to a solve from scratch).
-    let leading = skeleton
-        .orders
-        .iter()
-        .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)))
-        .map(|o| o.placed + skeleton.lead(o.cluster))
-        .min()
-        .unwrap_or(horizon)
-        .min(horizon);
+    let leading = skeleton.first_arrival();
     let fleet_only: Vec<_> = (0..leading)
         .into_par_iter()
         .map(|t| {
@@ -663,17 +656,19 @@ fn period_by_period<'o>(
             if !m.impossible.is_empty() {
                 return None;
             }
-            let settings = Settings { keep_basis: using.keep_bases, ..Settings::lp("whole machines by period") };
-            let solved = backend::solve(&mut m, vertex, &settings).ok()?;
-            Some((m, solved.values, solved.basis))
+            let solved = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?;
+            Some((m, solved.values))
         })
         .collect();
     for (t, period) in fleet_only.into_iter().enumerate() {
-        let (m, values, basis) = period?;
+        let (m, values) = period?;
         fixed_cost += m.constant_bound();
         periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
+        // Nor is such a basis a start for growth headroom: planted
+        // medium's first period took 16 s of it from that basis (11 s
+        // the first push alone) and 12.6 s from scratch.
         if using.keep_bases {
-            bases.push(basis.map(std::sync::Arc::new));
+            bases.push(None);
         }
         running += m.running.eval_with(&values) / COST_SCALE;
         copy_period(&mut z, &Decisions::read(&m, &values), t);
