@@ -639,107 +639,55 @@ fn period_by_period<'o>(
     // The periods before any order can arrive have the existing fleet:
     // they depend on nothing before them, and every placement there costs
     // the same. They are solved side by side, each from scratch, and so is
-    // the first period after them: the basis of a program without costs
-    // is only some feasible vertex, no start for one with costs (planted
-    // medium: the second period from the first's basis and the third
-    // from the second's each ran out of their iterations before giving
-    // way to a solve from scratch).
+    // the first period after them, beside them: it depends on nothing they
+    // decide, and the basis of a program without costs is only some
+    // feasible vertex, no start for one with costs (planted medium: the
+    // second period from the first's basis and the third from the
+    // second's each ran out of their iterations before giving way to a
+    // solve from scratch).
     let leading = skeleton.first_arrival();
-    let fleet_only: Vec<_> = (0..leading)
-        .into_par_iter()
-        .map(|t| {
-            let mut fixed = decided.clone();
-            for o in &skeleton.orders {
-                fixed.entry((o.cluster, o.machine_type, o.placed)).or_insert(0.0);
-            }
-            let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, period: Some(t), ..build.clone() });
-            if !m.impossible.is_empty() {
-                return None;
-            }
-            let solved = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?;
-            Some((m, solved.values))
-        })
-        .collect();
-    for (t, period) in fleet_only.into_iter().enumerate() {
-        let (m, values) = period?;
-        fixed_cost += m.constant_bound();
-        periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
-        // Nor is such a basis a start for growth headroom: planted
-        // medium's first period took 16 s of it from that basis (11 s
-        // the first push alone) and 12.6 s from scratch.
-        if using.keep_bases {
-            bases.push(None);
-        }
-        running += m.running.eval_with(&values) / COST_SCALE;
-        copy_period(&mut z, &Decisions::read(&m, &values), t);
-    }
-    for t in leading..horizon {
-        let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
-        for o in &skeleton.orders {
-            let key = (o.cluster, o.machine_type, o.placed);
-            if decided.contains_key(&key) {
-                continue;
-            }
-            let arrives = o.placed + skeleton.lead(o.cluster);
-            if arrives == t {
-                let before: f64 = decided.range((o.cluster, o.machine_type, 0)..key).map(|(_, n)| n).sum();
-                min.insert(key, (floor.get(&key).copied().unwrap_or(0.0) - before).max(0.0));
-            } else if arrives > t {
-                fixed.insert(key, 0.0);
-            }
-        }
-        let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() });
-        if !m.impossible.is_empty() {
-            return None;
-        }
-        fixed_cost += m.constant_bound();
-        periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
-        // The limits, by cluster, and the orders arriving in this period
-        // (key, variable).
-        let limits: Vec<(headroom_model::ClusterId, good_lp::Expression)> =
-            m.limits.iter().map(|l| (l.cluster, m.constraints[l.constraint].expression().clone())).collect();
-        let arriving: Vec<_> = m
-            .orders
-            .iter()
-            .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)) && o.placed + m.lead(o.cluster) == t)
-            .map(|o| ((o.cluster, o.machine_type, o.placed), o.var))
-            .collect();
-        // Orders of this period held at their fraction rounded down,
-        // where rounding up broke a limit of their cluster: the next
-        // solve moves what they would have served elsewhere.
-        let mut capped = OrderCounts::new();
-        let mut hold = |values: &HashMap<good_lp::Variable, f64>| {
-            let (rounded_values, rounded) = round_up_arrivals(values, &arriving, &capped);
-            let broken: Vec<headroom_model::ClusterId> =
-                limits.iter().filter(|(_, e)| e.eval_with(&rounded_values) > 1e-6).map(|&(c, _)| c).collect();
-            if broken.is_empty() {
-                return Some(Vec::new());
-            }
-            // Rounding up broke a limit: the fractions rounded up in those
-            // clusters are held down, and the period is solved again.
-            let down: Vec<&Rounded> = rounded.iter().filter(|r| broken.contains(&r.key.0) && r.whole - r.fraction > 1e-6).collect();
-            if down.is_empty() || capped.len() >= MAX_CAPPED {
-                return None;
-            }
-            let mut held = Vec::new();
-            for r in down {
-                let floor = (r.fraction + 1e-6).floor();
-                capped.insert(r.key, floor);
-                held.push((r.var, floor));
-            }
-            Some(held)
-        };
-        let settings = Settings { start: last.take(), keep_basis: true, ..Settings::lp("whole machines by period") };
-        let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
-        last = basis.map(std::sync::Arc::new);
+    let (fleet_only, first) = rayon::join(
+        || {
+            (0..leading)
+                .into_par_iter()
+                .map(|t| {
+                    let mut fixed = decided.clone();
+                    for o in &skeleton.orders {
+                        fixed.entry((o.cluster, o.machine_type, o.placed)).or_insert(0.0);
+                    }
+                    let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, period: Some(t), ..build.clone() });
+                    if !m.impossible.is_empty() {
+                        return None;
+                    }
+                    let fixed_cost = m.constant_bound();
+                    let solved = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?;
+                    // Nor is such a basis a start for growth headroom:
+                    // planted medium's first period took 16 s of it from
+                    // there (11 s the first push alone), 12.6 s from
+                    // scratch.
+                    Some(Period { model: m, values: solved.values, basis: None, fixed_cost, decided: Vec::new() })
+                })
+                .collect::<Vec<_>>()
+        },
+        || (leading < horizon).then(|| one_period(org, build, &skeleton, floor, &decided, leading, None, vertex)),
+    );
+    let mut steps: Vec<Option<Period>> = fleet_only;
+    steps.extend(first);
+    for (t, step) in steps.into_iter().enumerate() {
+        let mut step = step?;
+        last = step.basis.take().map(std::sync::Arc::new);
         if using.keep_bases {
             bases.push(last.clone());
         }
-        let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
-        decided.extend(rounded.iter().map(|r| (r.key, r.whole)));
-        decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
-        running += m.running.eval_with(&values) / COST_SCALE;
-        copy_period(&mut z, &Decisions::read(&m, &values), t);
+        take(&mut decided, &mut running, &mut fixed_cost, &mut periods_size, &mut z, t, step);
+    }
+    for t in (leading + 1).min(horizon)..horizon {
+        let mut step = one_period(org, build, &skeleton, floor, &decided, t, last.take(), vertex)?;
+        last = step.basis.take().map(std::sync::Arc::new);
+        if using.keep_bases {
+            bases.push(last.clone());
+        }
+        take(&mut decided, &mut running, &mut fixed_cost, &mut periods_size, &mut z, t, step);
     }
     let capital: f64 = decided.iter().map(|(&(_, m, _), &n)| n * org.machine_type(m).capital_cost).sum();
     let orders = decided.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
@@ -748,6 +696,111 @@ fn period_by_period<'o>(
     (found.variables, found.constraints) = size.unwrap_or(periods_size);
     found.bases = bases;
     Some(found)
+}
+
+/// One period of [`period_by_period`], solved: its model, its values with
+/// the orders arriving then rounded to whole machines, the basis it ended
+/// on, what no plan can cost less than there, and the orders it decided.
+struct Period<'o> {
+    model: Model<'o>,
+    values: HashMap<good_lp::Variable, f64>,
+    basis: Option<backend::Basis>,
+    fixed_cost: f64,
+    decided: Vec<(OrderKey, f64)>,
+}
+
+/// Adds period `t`'s `step` to what [`period_by_period`] has gathered.
+fn take(
+    decided: &mut OrderCounts,
+    running: &mut f64,
+    fixed_cost: &mut f64,
+    size: &mut (usize, usize),
+    z: &mut [Vec<Vec<f64>>],
+    t: usize,
+    step: Period,
+) {
+    let m = &step.model;
+    *fixed_cost += step.fixed_cost;
+    *size = (size.0 + m.all.len(), size.1 + m.constraint_count);
+    decided.extend(step.decided.iter().copied());
+    *running += m.running.eval_with(&step.values) / COST_SCALE;
+    copy_period(z, &Decisions::read(m, &step.values), t);
+}
+
+/// Period `t` of [`period_by_period`], after the orders `decided` before
+/// it, from the basis `start` (none: from scratch). `None` where it
+/// cannot be served.
+#[allow(clippy::too_many_arguments)]
+fn one_period<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    skeleton: &Model,
+    floor: &OrderCounts,
+    decided: &OrderCounts,
+    t: usize,
+    start: Option<std::sync::Arc<backend::Basis>>,
+    vertex: Using,
+) -> Option<Period<'o>> {
+    let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
+    for o in &skeleton.orders {
+        let key = (o.cluster, o.machine_type, o.placed);
+        if decided.contains_key(&key) {
+            continue;
+        }
+        let arrives = o.placed + skeleton.lead(o.cluster);
+        if arrives == t {
+            let before: f64 = decided.range((o.cluster, o.machine_type, 0)..key).map(|(_, n)| n).sum();
+            min.insert(key, (floor.get(&key).copied().unwrap_or(0.0) - before).max(0.0));
+        } else if arrives > t {
+            fixed.insert(key, 0.0);
+        }
+    }
+    let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() });
+    if !m.impossible.is_empty() {
+        return None;
+    }
+    let fixed_cost = m.constant_bound();
+    // The limits, by cluster, and the orders arriving in this period
+    // (key, variable).
+    let limits: Vec<(headroom_model::ClusterId, good_lp::Expression)> =
+        m.limits.iter().map(|l| (l.cluster, m.constraints[l.constraint].expression().clone())).collect();
+    let arriving: Vec<_> = m
+        .orders
+        .iter()
+        .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)) && o.placed + m.lead(o.cluster) == t)
+        .map(|o| ((o.cluster, o.machine_type, o.placed), o.var))
+        .collect();
+    // Orders of this period held at their fraction rounded down,
+    // where rounding up broke a limit of their cluster: the next
+    // solve moves what they would have served elsewhere.
+    let mut capped = OrderCounts::new();
+    let mut hold = |values: &HashMap<good_lp::Variable, f64>| {
+        let (rounded_values, rounded) = round_up_arrivals(values, &arriving, &capped);
+        let broken: Vec<headroom_model::ClusterId> =
+            limits.iter().filter(|(_, e)| e.eval_with(&rounded_values) > 1e-6).map(|&(c, _)| c).collect();
+        if broken.is_empty() {
+            return Some(Vec::new());
+        }
+        // Rounding up broke a limit: the fractions rounded up in those
+        // clusters are held down, and the period is solved again.
+        let down: Vec<&Rounded> = rounded.iter().filter(|r| broken.contains(&r.key.0) && r.whole - r.fraction > 1e-6).collect();
+        if down.is_empty() || capped.len() >= MAX_CAPPED {
+            return None;
+        }
+        let mut held = Vec::new();
+        for r in down {
+            let floor = (r.fraction + 1e-6).floor();
+            capped.insert(r.key, floor);
+            held.push((r.var, floor));
+        }
+        Some(held)
+    };
+    let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
+    let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+    let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
+    let mut decided: Vec<(OrderKey, f64)> = rounded.iter().map(|r| (r.key, r.whole)).collect();
+    decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
+    Some(Period { model: m, values, basis, fixed_cost, decided })
 }
 
 /// The relaxation's cumulative orders of each cluster and type, by the
