@@ -646,48 +646,34 @@ fn period_by_period<'o>(
     // second's each ran out of their iterations before giving way to a
     // solve from scratch).
     let leading = skeleton.first_arrival();
-    let (fleet_only, first) = rayon::join(
+    let (before, first) = rayon::join(
         || {
             (0..leading)
                 .into_par_iter()
-                .map(|t| {
-                    let mut fixed = decided.clone();
-                    for o in &skeleton.orders {
-                        fixed.entry((o.cluster, o.machine_type, o.placed)).or_insert(0.0);
-                    }
-                    let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, period: Some(t), ..build.clone() });
-                    if !m.impossible.is_empty() {
-                        return None;
-                    }
-                    let fixed_cost = m.constant_bound();
-                    let solved = backend::solve(&mut m, vertex, &Settings::lp("whole machines by period")).ok()?;
-                    // Nor is such a basis a start for growth headroom:
-                    // planted medium's first period took 16 s of it from
-                    // there (11 s the first push alone), 12.6 s from
-                    // scratch.
-                    Some(Period { model: m, values: solved.values, basis: None, fixed_cost, decided: Vec::new() })
-                })
+                // Nor is such a basis a start for growth headroom: planted
+                // medium's first period took 16 s of it from there (11 s
+                // the first push alone), 12.6 s from scratch.
+                .map(|t| one_period(org, build, &skeleton, floor, &decided, t, None, vertex).map(|step| Period { basis: None, ..step }))
                 .collect::<Vec<_>>()
         },
         || (leading < horizon).then(|| one_period(org, build, &skeleton, floor, &decided, leading, None, vertex)),
     );
-    let mut steps: Vec<Option<Period>> = fleet_only;
-    steps.extend(first);
-    for (t, step) in steps.into_iter().enumerate() {
-        let mut step = step?;
+    let mut ready = before.into_iter().chain(first);
+    for t in 0..horizon {
+        let mut step = match ready.next() {
+            Some(step) => step?,
+            None => one_period(org, build, &skeleton, floor, &decided, t, last.take(), vertex)?,
+        };
         last = step.basis.take().map(std::sync::Arc::new);
         if using.keep_bases {
             bases.push(last.clone());
         }
-        take(&mut decided, &mut running, &mut fixed_cost, &mut periods_size, &mut z, t, step);
-    }
-    for t in (leading + 1).min(horizon)..horizon {
-        let mut step = one_period(org, build, &skeleton, floor, &decided, t, last.take(), vertex)?;
-        last = step.basis.take().map(std::sync::Arc::new);
-        if using.keep_bases {
-            bases.push(last.clone());
-        }
-        take(&mut decided, &mut running, &mut fixed_cost, &mut periods_size, &mut z, t, step);
+        let m = &step.model;
+        fixed_cost += step.fixed_cost;
+        periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
+        decided.extend(step.decided.iter().copied());
+        running += m.running.eval_with(&step.values) / COST_SCALE;
+        copy_period(&mut z, &Decisions::read(m, &step.values), t);
     }
     let capital: f64 = decided.iter().map(|(&(_, m, _), &n)| n * org.machine_type(m).capital_cost).sum();
     let orders = decided.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
@@ -707,24 +693,6 @@ struct Period<'o> {
     basis: Option<backend::Basis>,
     fixed_cost: f64,
     decided: Vec<(OrderKey, f64)>,
-}
-
-/// Adds period `t`'s `step` to what [`period_by_period`] has gathered.
-fn take(
-    decided: &mut OrderCounts,
-    running: &mut f64,
-    fixed_cost: &mut f64,
-    size: &mut (usize, usize),
-    z: &mut [Vec<Vec<f64>>],
-    t: usize,
-    step: Period,
-) {
-    let m = &step.model;
-    *fixed_cost += step.fixed_cost;
-    *size = (size.0 + m.all.len(), size.1 + m.constraint_count);
-    decided.extend(step.decided.iter().copied());
-    *running += m.running.eval_with(&step.values) / COST_SCALE;
-    copy_period(z, &Decisions::read(m, &step.values), t);
 }
 
 /// Period `t` of [`period_by_period`], after the orders `decided` before
