@@ -360,7 +360,8 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
         }
     };
     let apart = read("apart", &[("HEADROOM_TEST_GROWTH_APART", "1")]).0;
-    same(&read("warm", &[]).0, &apart);
+    let (warm, warm_methods) = read("warm", &[]);
+    same(&warm, &apart);
     // Period by period is HiGHS's (other backends keep their own way).
     if read_plan(&tmp.path().join("apart"))["solver"]["backend"] != "highs" {
         return;
@@ -373,6 +374,19 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     assert!(methods.contains("warm from a basis"), "{methods}");
     assert_eq!(read_plan(&tmp.path().join("periods"))["orders"], read_plan(&tmp.path().join("apart"))["orders"]);
     same(&from_plan, &apart);
+    // There growth headroom was measured beside the search, as each
+    // period's fleet was decided, and not again after it: as many
+    // programs as where it is measured after the plan (not counting
+    // where a period's basis from the search was settled first).
+    let growth_programs = |stats: &str| -> usize {
+        let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join(stats)).unwrap()).unwrap();
+        let solves = stats["solves"].as_array().unwrap();
+        solves.iter().filter(|s| s["purpose"] == "growth" && !s["method"].as_str().unwrap().contains("every column at 0")).count()
+    };
+    assert!(warm_methods.contains("primal simplex"), "{warm_methods}");
+    let programs = growth_programs("warm.json");
+    assert!(programs > 10, "{programs}");
+    assert_eq!(growth_programs("periods.json"), programs);
     // Without growth headroom the search keeps only the last period's
     // basis: each period still starts from it, and the plan is the same.
     let (out, stats) = (tmp.path().join("periods-no-growth"), tmp.path().join("periods-no-growth.json"));

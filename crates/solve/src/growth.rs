@@ -27,6 +27,16 @@
 //! before any order can arrive: the search's basis there is of a
 //! program without costs, a poor start for a push (see `search.rs`).
 //!
+//! Where whole machines are found period by period before any
+//! relaxation (`search.rs`), each period's growth headroom is measured
+//! beside the search, on the other core, as soon as the search has
+//! decided that period's fleet: orders arriving later are held at 0 in a
+//! period's programs, which makes them the same programs whether measured
+//! then or after the plan. The plan found that way usually stands; where
+//! it does not, the values are dropped and measured again on the plan
+//! that does. The periods before any order can arrive need nothing from
+//! the search and start first. Planted medium: whole `plan` 37 s → 30 s.
+//!
 //! Each push runs with a tenth of HiGHS's bound perturbation
 //! (`backend::sweep`): planted medium's 122 programs 62 s → 28–34 s of
 //! CPU, whole `plan` 55–60 s → 40–44 s.
@@ -39,35 +49,40 @@ use rayon::prelude::*;
 
 use crate::backend::{self, Settings, Using};
 use crate::extract::{round6, Decisions};
-use crate::model::{Build, GrowthOf, Kind, Model, GROWTH_CAP};
+use crate::model::{Build, GrowthOf, Kind, Model, OrderCounts, GROWTH_CAP};
 
-/// The growth table, or `None` if `--time-limit` passed before every
-/// program was solved (a partial table would read as "no headroom").
-pub fn growth(
-    org: &Organisation,
-    build: &Build,
-    found: &Model,
-    decisions: &Decisions,
-    bases: &[Option<std::sync::Arc<backend::Basis>>],
-    using: Using,
-) -> Option<Vec<Growth>> {
-    let fixed: BTreeMap<_, f64> = found
-        .orders
-        .iter()
-        .map(|o| {
-            let key = (o.cluster, o.machine_type, o.placed);
-            (key, decisions.orders.get(&key).copied().unwrap_or(0) as f64)
-        })
-        .collect();
+/// What growth headroom measures: one job per region and kind of demand
+/// that has demand of that kind at all, with the periods in which it has;
+/// and every order's key with the period it arrives in.
+pub struct Jobs {
+    jobs: Vec<(GrowthOf, Vec<bool>)>,
+    orders: Vec<(OrderKey, usize)>,
+}
+
+/// An order's cluster, machine type and the period it is placed in.
+type OrderKey = (headroom_model::ClusterId, headroom_model::MachineTypeId, usize);
+
+/// One period's growth: each job's value (`None` where the solver
+/// failed); `Err` where `--time-limit` passed first.
+pub type PeriodValues = Result<Vec<(usize, Option<f64>)>, ()>;
+
+/// Growth headroom measured for each period ([`period`]), with the jobs
+/// it measured.
+pub struct Measured {
+    pub jobs: Jobs,
+    pub periods: Vec<PeriodValues>,
+}
+
+/// The jobs of `model`'s organisation (any model of it: its origins and
+/// orders are the organisation's).
+pub fn jobs(org: &Organisation, model: &Model) -> Jobs {
     let horizon = org.forecast.periods.len();
-    // One job per region and kind that has demand of that kind at all,
-    // with the periods in which it has.
     let mut jobs = Vec::new();
     for region in org.region_ids() {
         for inorganic in [false, true] {
             let has: Vec<bool> = (0..horizon)
                 .map(|t| {
-                    found.origins.iter().flat_map(|o| o.regions.iter().zip(&o.kinds)).filter(|(r, _)| **r == Some(region)).any(|(_, k)| {
+                    model.origins.iter().flat_map(|o| o.regions.iter().zip(&o.kinds)).filter(|(r, _)| **r == Some(region)).any(|(_, k)| {
                         match k {
                             Kind::Direct { organic, inorganic: launches } => (if inorganic { launches[t] } else { organic[t] }) > 0.0,
                             Kind::Induced { .. } => false,
@@ -80,76 +95,109 @@ pub fn growth(
             }
         }
     }
-    let late = || using.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    let orders = model.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), o.placed + model.lead(o.cluster))).collect();
+    Jobs { jobs, orders }
+}
+
+/// The growth table, or `None` if `--time-limit` passed before every
+/// program was solved (a partial table would read as "no headroom").
+pub fn growth(
+    org: &Organisation,
+    build: &Build,
+    found: &Model,
+    decisions: &Decisions,
+    bases: &[Option<std::sync::Arc<backend::Basis>>],
+    using: Using,
+) -> Option<Vec<Growth>> {
+    let orders: OrderCounts = decisions.orders.iter().map(|(&key, &n)| (key, n as f64)).collect();
+    let jobs = jobs(org, found);
+    let periods = (0..org.forecast.periods.len())
+        .into_par_iter()
+        .map(|t| period(org, build, &jobs, &orders, t, bases.get(t).and_then(|b| b.as_deref()), using))
+        .collect();
+    table(org, Measured { jobs, periods })
+}
+
+/// Period `t`'s growth on the fleet `orders` give (the plan's orders, or
+/// any whose arrivals up to `t` are the plan's: later ones are held at 0,
+/// so the model is the same either way), from the basis `from` of the
+/// period's placements where there is one.
+pub fn period(
+    org: &Organisation,
+    build: &Build,
+    jobs: &Jobs,
+    orders: &OrderCounts,
+    t: usize,
+    from: Option<&backend::Basis>,
+    using: Using,
+) -> PeriodValues {
+    let here: Vec<usize> = (0..jobs.jobs.len()).filter(|&j| jobs.jobs[j].1[t]).collect();
+    if here.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Past the deadline, not even the model is built.
+    if using.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        return Err(());
+    }
+    let fixed: OrderCounts = jobs
+        .orders
+        .iter()
+        .map(|&(key, arrives)| (key, if arrives <= t { orders.get(&key).copied().unwrap_or(0.0) } else { 0.0 }))
+        .collect();
     // In best-effort mode demand may already be unmet: unmet demand stays
     // allowed, at a penalty far above what growth is worth, so growth
     // never buys more of it.
-    let model_of = |of: Vec<GrowthOf>, t: usize| {
+    let model_of = |of: Vec<GrowthOf>| {
         Model::new(
             org,
             Build { integer: false, stability: None, fixed_orders: fixed.clone(), growth: of, period: Some(t), ..build.clone() },
         )
     };
-    // Each job and period's growth; Err: not solved because the time
-    // limit passed.
-    type Found = Result<Vec<((usize, usize), Option<f64>)>, ()>;
     // Tests set HEADROOM_TEST_GROWTH_APART to solve every program on its
     // own, to compare.
     let warm = backend::warm_starts(using.backend) && std::env::var_os("HEADROOM_TEST_GROWTH_APART").is_none();
-    let solved: Vec<Found> = if warm {
-        // One model per period, with a growth variable for every job that
-        // has demand then; each is maximised in turn from the last one's
-        // basis (see the module's comment). Periods in parallel.
-        (0..horizon)
-            .into_par_iter()
-            .map(|t| {
-                let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].1[t]).collect();
-                if here.is_empty() {
-                    return Ok(Vec::new());
-                }
-                if late() {
-                    return Err(());
-                }
-                let mut model = model_of(here.iter().map(|&j| jobs[j].0).collect(), t);
-                let columns = model.growth.clone();
-                let from = bases.get(t).and_then(|b| b.as_deref());
-                match backend::sweep(&mut model, using, "growth", &columns, GROWTH_CAP, from) {
-                    Ok(values) => Ok(here.iter().map(|&j| (j, t)).zip(values).collect()),
-                    Err(backend::Failure::TimeLimit) => Err(()),
-                    Err(_) => Ok(here.iter().map(|&j| ((j, t), None)).collect()),
-                }
-            })
-            .collect()
-    } else {
-        // One model per job and period with demand of that kind: solved
-        // in parallel, results in job order.
-        let periods: Vec<(usize, usize)> =
-            jobs.iter().enumerate().flat_map(|(j, (_, has))| (0..horizon).filter(|&t| has[t]).map(move |t| (j, t))).collect();
-        periods
-            .par_iter()
-            .map(|&(j, t)| {
-                // Past the deadline, not even the model is built.
-                if late() {
-                    return Err(());
-                }
-                let mut model = model_of(vec![jobs[j].0], t);
-                match backend::solve(&mut model, using, &Settings::lp("growth")) {
-                    Ok(solved) => {
-                        Ok(vec![((j, t), Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0))))])
-                    }
-                    Err(backend::Failure::TimeLimit) => Err(()),
-                    Err(_) => Ok(vec![((j, t), None)]),
-                }
-            })
-            .collect()
-    };
-    let solved: Vec<Vec<_>> = solved.into_iter().collect::<Result<_, ()>>().ok()?;
-    let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.len()];
-    for ((j, t), g) in solved.into_iter().flatten() {
-        values[j][t] = g;
+    if warm {
+        // One model with a growth variable for every job that has demand
+        // then; each is maximised in turn from the last one's basis (see
+        // the module's comment).
+        let mut model = model_of(here.iter().map(|&j| jobs.jobs[j].0).collect());
+        let columns = model.growth.clone();
+        return match backend::sweep(&mut model, using, "growth", &columns, GROWTH_CAP, from) {
+            Ok(values) => Ok(here.into_iter().zip(values).collect()),
+            Err(backend::Failure::TimeLimit) => Err(()),
+            Err(_) => Ok(here.into_iter().map(|j| (j, None)).collect()),
+        };
+    }
+    // One model per job.
+    let mut values = Vec::with_capacity(here.len());
+    for j in here {
+        if using.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return Err(());
+        }
+        let mut model = model_of(vec![jobs.jobs[j].0]);
+        match backend::solve(&mut model, using, &Settings::lp("growth")) {
+            Ok(solved) => values.push((j, Some(model.growth.first().map_or(0.0, |g| solved.values.get(g).copied().unwrap_or(0.0))))),
+            Err(backend::Failure::TimeLimit) => return Err(()),
+            Err(_) => values.push((j, None)),
+        }
+    }
+    Ok(values)
+}
+
+/// The growth table of every period's values, or `None` if `--time-limit`
+/// passed in any.
+pub fn table(org: &Organisation, measured: Measured) -> Option<Vec<Growth>> {
+    let Measured { jobs, periods } = measured;
+    let horizon = org.forecast.periods.len();
+    let periods: Vec<Vec<(usize, Option<f64>)>> = periods.into_iter().collect::<Result<_, ()>>().ok()?;
+    let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.jobs.len()];
+    for (t, period) in periods.into_iter().enumerate() {
+        for (j, g) in period {
+            values[j][t] = g;
+        }
     }
     let mut out: BTreeMap<(usize, usize), Growth> = BTreeMap::new();
-    for ((of, _), values) in jobs.iter().zip(values) {
+    for ((of, _), values) in jobs.jobs.iter().zip(values) {
         for (t, value) in values.into_iter().enumerate() {
             let entry = out.entry((of.region.index(), t)).or_insert_with(|| Growth {
                 period: org.forecast.periods[t].to_string(),

@@ -197,7 +197,12 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         None => shadow::prices(org, &physical, using),
     };
     if options.growth {
-        match growth::growth(org, &physical, &found.model, &found.decisions, &found.bases, using) {
+        // Measured beside the search where it could be (`search.rs`).
+        let measured = match found.growth {
+            Some(measured) => growth::table(org, measured),
+            None => growth::growth(org, &physical, &found.model, &found.decisions, &found.bases, using),
+        };
+        match measured {
             Some(growth) => plan.growth = growth,
             None => plan.solver.method.push_str("; growth headroom not measured: the time limit passed"),
         }

@@ -52,6 +52,9 @@ pub struct Found<'o> {
     /// headroom to start from. Empty where there are none, or where
     /// growth headroom is not measured (`Using::keep_bases`).
     pub bases: Vec<Option<std::sync::Arc<backend::Basis>>>,
+    /// Growth headroom, where it was measured beside the search on this
+    /// plan's fleet.
+    pub growth: Option<crate::growth::Measured>,
 }
 
 impl<'o> Found<'o> {
@@ -67,6 +70,7 @@ impl<'o> Found<'o> {
             variables,
             constraints,
             bases: Vec::new(),
+            growth: None,
         }
     }
 
@@ -219,18 +223,50 @@ fn search_and_bound<'o>(
 ) -> (Option<(f64, Option<(Vec<crate::model::LimitRef>, Vec<f64>)>)>, Option<Found<'o>>) {
     let horizon = org.forecast.periods.len();
     let bounded = !build.best_effort && build.stability.is_none();
+    // Growth headroom of each period, measured beside the search as soon
+    // as the search has decided that period's fleet (orders arriving
+    // later do not change it): the plan found period by period usually
+    // stands, and then it is that plan's. Not for a part of the
+    // organisation: growth headroom is the whole organisation's.
+    let jobs = (bounded && using.keep_bases && build.part.is_none())
+        .then(|| crate::growth::jobs(org, &Model::skeleton(org, Build { integer: false, ..build.clone() })));
     let periods: Vec<std::sync::Mutex<Option<BoundPeriod>>> = (0..horizon).map(|_| std::sync::Mutex::new(None)).collect();
+    let growth: Vec<std::sync::Mutex<Option<crate::growth::PeriodValues>>> = (0..horizon).map(|_| std::sync::Mutex::new(None)).collect();
+    // Set when the search stops early: growth headroom not yet begun is
+    // then not measured.
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let found = rayon::scope(|scope| {
-        let periods = &periods;
-        let mut beside = |t: usize, start: Option<std::sync::Arc<backend::Basis>>| {
-            if bounded {
+        let (periods, growth, jobs, stopped) = (&periods, &growth, &jobs, &stopped);
+        let mut beside = |t: usize, start: Option<std::sync::Arc<backend::Basis>>, decided: &OrderCounts| {
+            if !bounded {
+                return;
+            }
+            let from = start.clone();
+            scope.spawn(move |_| {
+                let solved = bound_period(org, build, t, start, using);
+                *periods[t].lock().unwrap_or_else(|e| e.into_inner()) = Some(solved);
+            });
+            if let Some(jobs) = jobs {
+                let decided = decided.clone();
                 scope.spawn(move |_| {
-                    let solved = bound_period(org, build, t, start, using);
-                    *periods[t].lock().unwrap_or_else(|e| e.into_inner()) = Some(solved);
+                    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let values = crate::growth::period(org, build, jobs, &decided, t, from.as_deref(), using);
+                    *growth[t].lock().unwrap_or_else(|e| e.into_inner()) = Some(values);
                 });
             }
         };
-        period_by_period(org, build, &OrderCounts::new(), None, f64::NEG_INFINITY, using, &mut beside)
+        let found = period_by_period(org, build, &OrderCounts::new(), None, f64::NEG_INFINITY, using, &mut beside);
+        if found.is_none() {
+            stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        found
+    });
+    let found = found.map(|mut found| {
+        let periods: Option<Vec<_>> = growth.into_iter().map(|g| g.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
+        found.growth = jobs.zip(periods).map(|(jobs, periods)| crate::growth::Measured { jobs, periods });
+        found
     });
     if !bounded {
         return (None, found);
@@ -404,6 +440,7 @@ pub fn by_parts<'o>(
         variables,
         constraints,
         bases: Vec::new(),
+        growth: None,
     };
     Ok(Searched { found, relaxation })
 }
@@ -626,7 +663,7 @@ fn rounded_up<'o>(
                 Some((model.all.len(), model.constraint_count)),
                 bound,
                 using,
-                &mut |_, _| {},
+                &mut |_, _, _| {},
             )
         })
         .flatten();
@@ -672,7 +709,7 @@ fn period_by_period<'o>(
     size: Option<(usize, usize)>,
     bound: f64,
     using: Using,
-    beside: &mut dyn FnMut(usize, Option<std::sync::Arc<backend::Basis>>),
+    beside: &mut Beside<'_>,
 ) -> Option<Found<'o>> {
     if build.best_effort || build.stability.is_some() {
         return None;
@@ -701,6 +738,12 @@ fn period_by_period<'o>(
     // second's each ran out of their iterations before giving way to a
     // solve from scratch).
     let leading = skeleton.first_arrival();
+    // What goes on beside the search for those periods needs nothing
+    // from it, so it starts first: it fills the core that would otherwise
+    // wait while the first period after them is solved.
+    for t in 0..leading {
+        beside(t, None, &decided);
+    }
     let (before, first) = rayon::join(
         || {
             (0..leading)
@@ -720,7 +763,6 @@ fn period_by_period<'o>(
             None => one_period(org, build, &skeleton, floor, &decided, t, last.take(), vertex)?,
         };
         last = step.basis.take().map(std::sync::Arc::new);
-        beside(t, last.clone());
         if using.keep_bases {
             bases.push(last.clone());
         }
@@ -728,6 +770,9 @@ fn period_by_period<'o>(
         fixed_cost += step.fixed_cost;
         periods_size = (periods_size.0 + m.all.len(), periods_size.1 + m.constraint_count);
         decided.extend(step.decided.iter().copied());
+        if t >= leading {
+            beside(t, last.clone(), &decided);
+        }
         running += m.running.eval_with(&step.values) / COST_SCALE;
         copy_period(&mut z, &Decisions::read(m, &step.values), t);
     }
@@ -739,6 +784,11 @@ fn period_by_period<'o>(
     found.bases = bases;
     Some(found)
 }
+
+/// What [`period_by_period`] hands on once a period is decided, to be
+/// done beside it: the period, the basis the search ended on there, and
+/// every order decided so far.
+type Beside<'a> = dyn FnMut(usize, Option<std::sync::Arc<backend::Basis>>, &OrderCounts) + 'a;
 
 /// One period of [`period_by_period`], solved: its model, its values with
 /// the orders arriving then rounded to whole machines, the basis it ended
