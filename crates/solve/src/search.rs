@@ -870,7 +870,13 @@ fn one_period<'o>(
         Some(held)
     };
     let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
-    let (values, basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+    let (values, mut basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+    // Where the optimum is the period's constant part (nothing ordered,
+    // and placements cost nothing), the basis is only some feasible
+    // vertex.
+    if let Some(basis) = basis.as_mut() {
+        basis.feasible_only = m.objective().eval_with(&values) / COST_SCALE <= fixed_cost + 1e-9 * fixed_cost.abs().max(1.0);
+    }
     let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
     let mut decided: Vec<(OrderKey, f64)> = rounded.iter().map(|r| (r.key, r.whole)).collect();
     decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
