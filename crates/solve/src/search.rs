@@ -119,8 +119,8 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     let relax = || lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") });
     // Large models, first: whole machines period by period, each period
     // taking only what it needs (no floors from a relaxation), and beside
-    // them a bound from one program per period (`periods_bound`). Both are
-    // small programs, on both cores; the relaxation is one large one that
+    // them a bound from one program per period and growth headroom
+    // (`search_and_bound`). All are small programs, on both cores; the relaxation is one large one that
     // PDLP solves on one core for minutes. Where the plan is within the
     // gap of that bound, it stands and the relaxation is never solved
     // (planted medium: 0.08 %, as against the relaxation's bound).
@@ -210,11 +210,15 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 /// in the orders' costs and in which orders are free, so the search's
 /// optimum is a few hundred iterations from the bound's, where the bound's
 /// last period is thousands away when demand first outgrows the fleet
-/// (planted medium: the bound's programs 13 s → 3.5 s of CPU, the second
+/// (planted medium: the bound's programs 13 s → 4.5 s of CPU, the second
 /// 7.1 s from scratch → 0 iterations, the third 5.2 s → 0.5 s). Where the
 /// search stops early (a period it cannot serve), the bound's remaining
 /// periods are solved one after the other, each from the last one's
 /// basis.
+///
+/// Each period's growth headroom is measured beside it too, where it is
+/// measured at all (see `growth.rs`), and kept in the plan found
+/// ([`Found::growth`]).
 #[allow(clippy::type_complexity)]
 fn search_and_bound<'o>(
     org: &'o Organisation,
