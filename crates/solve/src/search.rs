@@ -120,8 +120,9 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
     // Large models, first: whole machines period by period, each period
     // taking only what it needs (no floors from a relaxation), and beside
     // them a bound from one program per period and growth headroom
-    // (`search_and_bound`). All are small programs, on both cores; the relaxation is one large one that
-    // PDLP solves on one core for minutes. Where the plan is within the
+    // (`search_and_bound`). All are small programs, on both cores; the
+    // relaxation is one large one that PDLP solves on one core for
+    // minutes. Where the plan is within the
     // gap of that bound, it stands and the relaxation is never solved
     // (planted medium: 0.08 %, as against the relaxation's bound).
     // Otherwise the relaxation follows, that plan is kept if it is within
@@ -215,6 +216,11 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
 /// search stops early (a period it cannot serve), the bound's remaining
 /// periods are solved one after the other, each from the last one's
 /// basis.
+///
+/// The bound comes with the periods' limits and duals, as the relaxation
+/// gives them (one list, each period's rows after the last's), where the
+/// backend has duals: the shadow prices of that decomposition. `None`
+/// where a period cannot be solved.
 ///
 /// Each period's growth headroom is measured beside it too, where it is
 /// measured at all (see `growth.rs`), and kept in the plan found
