@@ -59,7 +59,7 @@ impl Decisions {
         for o in &model.orders {
             let n = v(&o.var).round().max(0.0) as u32;
             if n > 0 {
-                orders.insert((o.cluster, o.machine_type, o.placed), n);
+                orders.insert(o.key(), n);
             }
         }
         // Back from the model's scaled units to units of demand.

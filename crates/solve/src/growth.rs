@@ -49,7 +49,7 @@ use rayon::prelude::*;
 
 use crate::backend::{self, Settings, Using};
 use crate::extract::{round6, Decisions};
-use crate::model::{Build, GrowthOf, Kind, Model, OrderCounts, GROWTH_CAP};
+use crate::model::{Build, GrowthOf, Kind, Model, OrderCounts, OrderKey, GROWTH_CAP};
 
 /// What growth headroom measures: one job per region and kind of demand
 /// that has demand of that kind at all, with the periods in which it has;
@@ -58,9 +58,6 @@ pub struct Jobs {
     jobs: Vec<(GrowthOf, Vec<bool>)>,
     orders: Vec<(OrderKey, usize)>,
 }
-
-/// An order's cluster, machine type and the period it is placed in.
-type OrderKey = (headroom_model::ClusterId, headroom_model::MachineTypeId, usize);
 
 /// One period's growth: each job's value (`None` where the solver
 /// failed); `Err` where `--time-limit` passed first.
@@ -95,7 +92,7 @@ pub fn jobs(org: &Organisation, model: &Model) -> Jobs {
             }
         }
     }
-    let orders = model.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), o.placed + model.lead(o.cluster))).collect();
+    let orders = model.orders.iter().map(|o| (o.key(), o.placed + model.lead(o.cluster))).collect();
     Jobs { jobs, orders }
 }
 
@@ -136,7 +133,8 @@ pub fn period(
         return Ok(Vec::new());
     }
     // Past the deadline, not even the model is built.
-    if using.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+    let late = || using.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    if late() {
         return Err(());
     }
     let fixed: OrderCounts = jobs
@@ -171,7 +169,7 @@ pub fn period(
     // One model per job.
     let mut values = Vec::with_capacity(here.len());
     for j in here {
-        if using.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        if late() {
             return Err(());
         }
         let mut model = model_of(vec![jobs.jobs[j].0]);

@@ -57,6 +57,13 @@ pub struct OrderVar {
     pub var: Variable,
 }
 
+impl OrderVar {
+    /// The order's key in [`OrderCounts`] and [`Build::fixed_orders`].
+    pub fn key(&self) -> OrderKey {
+        (self.cluster, self.machine_type, self.placed)
+    }
+}
+
 /// A capacity limit whose dual is a shadow price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -76,7 +83,10 @@ pub struct LimitRef {
 
 /// Machines ordered, by cluster, machine type and the period they are
 /// placed in.
-pub type OrderCounts = BTreeMap<(ClusterId, MachineTypeId, usize), f64>;
+pub type OrderCounts = BTreeMap<OrderKey, f64>;
+
+/// An order's cluster, machine type and the period it is placed in.
+pub type OrderKey = (ClusterId, MachineTypeId, usize);
 
 /// How the model is built: the mode, and relaxations used to explain why
 /// intents cannot be met.
@@ -824,7 +834,7 @@ impl<'o> Model<'o> {
         let share = COST_SCALE * stability.change_penalty;
         for i in 0..self.orders.len() {
             let o = self.orders[i];
-            let b = stability.orders.get(&(o.cluster, o.machine_type, o.placed)).copied().unwrap_or(0.0);
+            let b = stability.orders.get(&o.key()).copied().unwrap_or(0.0);
             let tag = format!("{}|{}|{}", org.cluster(o.cluster).name, org.machine_type(o.machine_type).name, self.period_name(o.placed));
             let d = self.var(variable().min(0).name(format!("order_change[{tag}]")));
             self.add(constraint!(d >= o.var - b), || format!("order_change_up[{tag}]"));
@@ -882,7 +892,7 @@ impl<'o> Model<'o> {
     pub fn first_arrival(&self) -> usize {
         self.orders
             .iter()
-            .filter(|o| !self.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed)))
+            .filter(|o| !self.build.fixed_orders.contains_key(&o.key()))
             .map(|o| o.placed + self.lead(o.cluster))
             .min()
             .map_or(self.horizon, |t| t.min(self.horizon))
@@ -893,11 +903,8 @@ impl<'o> Model<'o> {
     /// solution then costs the same. `None` where some may cost less than
     /// others.
     pub fn fixed_objective(&self) -> Option<f64> {
-        let held: HashMap<Variable, f64> = self
-            .orders
-            .iter()
-            .filter_map(|o| self.build.fixed_orders.get(&(o.cluster, o.machine_type, o.placed)).map(|&n| (o.var, n)))
-            .collect();
+        let held: HashMap<Variable, f64> =
+            self.orders.iter().filter_map(|o| self.build.fixed_orders.get(&o.key()).map(|&n| (o.var, n))).collect();
         let objective = self.objective();
         let mut value = objective.constant();
         for (var, coefficient) in objective.linear_coefficients() {

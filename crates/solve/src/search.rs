@@ -15,11 +15,8 @@ use rayon::prelude::*;
 
 use crate::backend::{self, Failure, Settings, Using};
 use crate::extract::Decisions;
-use crate::model::{Build, Model, OrderCounts, PartMask, COST_SCALE};
+use crate::model::{Build, Model, OrderCounts, OrderKey, PartMask, COST_SCALE};
 use crate::Options;
-
-/// An order's cluster, machine type and the period it is placed in.
-type OrderKey = (headroom_model::ClusterId, headroom_model::MachineTypeId, usize);
 
 /// An order of a period rounded up to whole machines.
 struct Rounded {
@@ -573,7 +570,7 @@ fn search<'o>(
         for o in &in_period {
             let v = solved.values.get(&o.var).copied().unwrap_or(0.0);
             let n = if (v - v.round()).abs() <= 1e-6 { v.round() } else { v.ceil() };
-            fixed.insert((o.cluster, o.machine_type, o.placed), n.max(0.0));
+            fixed.insert(o.key(), n.max(0.0));
         }
         if !any_fractional {
             continue;
@@ -635,7 +632,7 @@ fn rounded_up<'o>(
         let before: &mut f64 = rounded.entry((o.cluster, o.machine_type)).or_default();
         let whole = (sum - 1e-6).ceil().max(*before);
         values.insert(o.var, whole - *before);
-        fixed.insert((o.cluster, o.machine_type, o.placed), whole - *before);
+        fixed.insert(o.key(), whole - *before);
         *before = whole;
     }
     let mut check = Model::new(org, Build { integer: false, ..build.clone() });
@@ -827,7 +824,7 @@ fn one_period<'o>(
 ) -> Option<Period<'o>> {
     let (mut fixed, mut min) = (decided.clone(), OrderCounts::new());
     for o in &skeleton.orders {
-        let key = (o.cluster, o.machine_type, o.placed);
+        let key = o.key();
         if decided.contains_key(&key) {
             continue;
         }
@@ -851,8 +848,8 @@ fn one_period<'o>(
     let arriving: Vec<_> = m
         .orders
         .iter()
-        .filter(|o| !decided.contains_key(&(o.cluster, o.machine_type, o.placed)) && o.placed + m.lead(o.cluster) == t)
-        .map(|o| ((o.cluster, o.machine_type, o.placed), o.var))
+        .filter(|o| !decided.contains_key(&o.key()) && o.placed + m.lead(o.cluster) == t)
+        .map(|o| (o.key(), o.var))
         .collect();
     // Orders of this period held at their fraction rounded down,
     // where rounding up broke a limit of their cluster: the next
@@ -897,10 +894,7 @@ fn one_period<'o>(
 /// period they are placed in, rounded down: where [`period_by_period`]
 /// starts each period's arrivals.
 fn relaxation_floor(model: &Model, solved: &backend::Solved) -> OrderCounts {
-    cumulative_orders(model, &solved.values)
-        .into_iter()
-        .map(|(o, sum)| ((o.cluster, o.machine_type, o.placed), (sum + 1e-6).floor()))
-        .collect()
+    cumulative_orders(model, &solved.values).into_iter().map(|(o, sum)| (o.key(), (sum + 1e-6).floor())).collect()
 }
 
 /// The orders `arriving` in a period rounded up to whole machines in
@@ -933,7 +927,7 @@ fn cumulative_orders<'m>(
     values: &std::collections::HashMap<good_lp::Variable, f64>,
 ) -> Vec<(&'m crate::model::OrderVar, f64)> {
     let mut orders: Vec<&crate::model::OrderVar> = model.orders.iter().collect();
-    orders.sort_by_key(|o| (o.cluster, o.machine_type, o.placed));
+    orders.sort_by_key(|o| o.key());
     let (mut last, mut sum) = (None, 0.0);
     orders
         .into_iter()
@@ -1041,7 +1035,7 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
     if build.best_effort || build.stability.is_some() || !build.in_flight.is_empty() {
         return None;
     }
-    let fixed: OrderCounts = skeleton.orders.iter().map(|o| ((o.cluster, o.machine_type, o.placed), 0.0)).collect();
+    let fixed: OrderCounts = skeleton.orders.iter().map(|o| (o.key(), 0.0)).collect();
     // Simplex is quick where the fleet serves everything (easy medium: 8
     // periods in 3.6 s, against 28 s of CPU by interior point with
     // crossover) and slow to find that it does not (planted medium: over
@@ -1087,15 +1081,12 @@ fn fit_limits(
             .cluster_orders(limit.cluster)
             .iter()
             .filter(counted)
-            .filter(|o| {
-                values.get(&o.var).copied().unwrap_or(0.0) >= 1.0
-                    && !model.build.fixed_orders.contains_key(&(o.cluster, o.machine_type, o.placed))
-            })
+            .filter(|o| values.get(&o.var).copied().unwrap_or(0.0) >= 1.0 && !model.build.fixed_orders.contains_key(&o.key()))
             .max_by(|a, b| excess(a).total_cmp(&excess(b)).then(b.placed.cmp(&a.placed)));
         let Some(o) = down else { return };
         let n = values.get(&o.var).copied().unwrap_or(0.0) - 1.0;
         values.insert(o.var, n);
-        fixed.insert((o.cluster, o.machine_type, o.placed), n);
+        fixed.insert(o.key(), n);
     }
 }
 
@@ -1107,7 +1098,7 @@ fn baseline_candidate<'o>(org: &'o Organisation, build: &Build, model: &Model, u
         .orders
         .iter()
         .map(|o| {
-            let key = (o.cluster, o.machine_type, o.placed);
+            let key = o.key();
             (key, stability.orders.get(&key).copied().unwrap_or(0.0))
         })
         .collect();
@@ -1147,7 +1138,7 @@ fn branch_and_bound<'o>(
 fn warm_start(model: &Model, found: &Found) -> Vec<(good_lp::Variable, f64)> {
     let mut values = Vec::new();
     for o in &model.orders {
-        let n = found.decisions.orders.get(&(o.cluster, o.machine_type, o.placed)).copied().unwrap_or(0);
+        let n = found.decisions.orders.get(&o.key()).copied().unwrap_or(0);
         values.push((o.var, n as f64));
     }
     values
