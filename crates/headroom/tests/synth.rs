@@ -70,6 +70,45 @@ fn a_small_synthetic_organisation_plans_and_verifies() {
     verify_ok(&ipm, &root);
 }
 
+/// The purposes of the models `plan --stats` says were solved, and the
+/// plan.
+fn solves(root: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> (Vec<String>, serde_json::Value) {
+    let stats = out.with_extension("stats.json");
+    let mut args = vec!["--stats", stats.to_str().unwrap()];
+    args.extend(extra);
+    let plan = plan_ok(root, out, &args);
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap();
+    (json["solves"].as_array().unwrap().iter().map(|s| s["purpose"].as_str().unwrap().to_owned()).collect(), plan)
+}
+
+/// Before a large model's relaxation, whether ordering nothing serves
+/// every intent is tried by solving the last period on the fleet there
+/// is, unless a count of resources already shows that fleet short of its
+/// users' demand. The planted family's demand outgrows the fleet, so
+/// there the count tells and nothing is solved to find out; where the
+/// fleet is roomy the count cannot tell, the period is solved, and
+/// nothing is ordered.
+#[test]
+fn a_fleet_short_by_count_is_not_solved_to_find_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let probe = "nothing to order?".to_owned();
+    let roomy = tmp.path().join("roomy");
+    let (code, out) = synth(&roomy, &["--services", "12", "--clusters", "6", "--regions", "2", "--periods", "4", "--seed", "3"]);
+    assert_eq!(code, 0, "{out}");
+    let short = tmp.path().join("short");
+    let (code, out) = synth_planted(&short, "0.5", "5");
+    assert_eq!(code, 0, "{out}");
+    for (root, tried) in [(&roomy, true), (&short, false)] {
+        let out = root.with_extension("plan");
+        let (purposes, plan) = solves(root, &out, &["--lp", "ipm", "--no-growth"]);
+        verify_ok(&out, root);
+        if plan["solver"]["backend"] == "highs" {
+            assert_eq!(purposes.contains(&probe), tried, "{}: {purposes:?}", root.display());
+            assert_eq!(plan["solver"]["method"] == "nothing to order", tried, "{}", plan["solver"]);
+        }
+    }
+}
+
 #[test]
 fn impossible_sizes_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();

@@ -898,6 +898,46 @@ impl<'o> Model<'o> {
             .map_or(self.horizon, |t| t.min(self.horizon))
     }
 
+    /// A period in which the fleet there is without new orders (existing,
+    /// less retirements, plus what is in flight) cannot serve its users'
+    /// demand, by a count that needs no solve: for some resource, the
+    /// users' demand of every service needs more than every cluster
+    /// allows at its utilisation target. It is a necessary condition
+    /// only: N+k needs at least the demand (k = 0), dependents induce
+    /// more, and latency confines each demand to some clusters, so where
+    /// it holds no plan without orders exists, and where it does not, one
+    /// may still not exist. `None` where the count says nothing.
+    pub fn fleet_short_without_orders(&self) -> Option<usize> {
+        let org = self.org;
+        let resources = org.resources.len();
+        self.window.clone().find(|&t| {
+            let period = org.forecast.periods[t];
+            let mut need = vec![0.0; resources];
+            for def in &self.origins {
+                let direct: f64 = def
+                    .kinds
+                    .iter()
+                    .map(|kind| match kind {
+                        Kind::Direct { organic, inorganic } => organic[t] + inorganic[t],
+                        Kind::Induced { .. } => 0.0,
+                    })
+                    .sum();
+                let per_unit = &org.service(def.service).per_unit;
+                need.iter_mut().zip(per_unit).for_each(|(n, p)| *n += p * direct.max(0.0));
+            }
+            let mut have = vec![0.0; resources];
+            for c in org.cluster_ids().filter(|&c| self.has_cluster(c)) {
+                let cluster = org.cluster(c);
+                for &m in self.cluster_types.get(c.index()).map_or(&[][..], |types| &types[..]) {
+                    let machines = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64 + self.in_flight_by(c, m, t) as f64;
+                    let capacity = &org.machine_type(m).capacity;
+                    have.iter_mut().zip(capacity).for_each(|(h, cap)| *h += cluster.utilisation_target * cap * machines.max(0.0));
+                }
+            }
+            need.iter().zip(&have).any(|(n, h)| *n > h * (1.0 + 1e-6) + 1e-9)
+        })
+    }
+
     /// The objective's value (in dollars) where every variable in it is
     /// held at one value by the build (orders in `fixed_orders`): every
     /// solution then costs the same. `None` where some may cost less than

@@ -1035,6 +1035,12 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
     if build.best_effort || build.stability.is_some() || !build.in_flight.is_empty() {
         return None;
     }
+    // Where a count of resources already shows the fleet short, no solve
+    // is needed to tell (planted medium: 1.8 s with a core idle; planted
+    // large: 58 s).
+    if skeleton.fleet_short_without_orders().is_some() {
+        return None;
+    }
     let fixed: OrderCounts = skeleton.orders.iter().map(|o| (o.key(), 0.0)).collect();
     // Simplex is quick where the fleet serves everything (easy medium: 8
     // periods in 3.6 s, against 28 s of CPU by interior point with
