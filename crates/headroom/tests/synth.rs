@@ -170,6 +170,32 @@ fn a_planted_organisation_needs_orders_and_its_planted_plan_is_met() {
     }
 }
 
+/// Where limits have no slack, rounding the relaxation's orders up breaks
+/// power or space limits, and fitting them takes machines away below what
+/// the relaxation used: placements on that fleet may not exist (here
+/// they did not, and branch and bound had to find the plan), and on a
+/// large model finding that out took minutes. Whole machines are found
+/// period by period from the relaxation's floors first, within the gap,
+/// and no placements are solved on the cut fleet.
+#[test]
+fn where_fitting_the_limits_cuts_machines_whole_machines_come_period_by_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("org");
+    let (code, out) = synth_planted(&root, "1", "1");
+    assert_eq!(code, 0, "{out}");
+    let plan = tmp.path().join("plan");
+    let (purposes, found) = solves(&root, &plan, &["--lp", "pdlp", "--no-growth"]);
+    verify_ok(&plan, &root);
+    let gap = found["solver"]["mip_gap"].as_f64().unwrap();
+    assert!(gap <= 0.005, "{}", found["solver"]);
+    let planted = read_plan(&root.join("planted"))["cost"]["total"].as_f64().unwrap();
+    assert!(found["cost"]["total"].as_f64().unwrap() <= planted);
+    if found["solver"]["backend"] == "highs" {
+        assert_eq!(found["solver"]["method"], "PDLP; period by period", "{purposes:?}");
+        assert!(!purposes.iter().any(|p| p == "placements" || p == "mip"), "{purposes:?}");
+    }
+}
+
 /// Whole machines period by period (forced) on a planted organisation with
 /// no slack: rounding up breaks power, space or delivery limits there, so
 /// fractions are held down and periods solved again; whatever the search
