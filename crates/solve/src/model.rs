@@ -902,11 +902,12 @@ impl<'o> Model<'o> {
     /// less retirements, plus what is in flight) cannot serve its users'
     /// demand, by a count that needs no solve: for some resource, the
     /// users' demand of every service needs more than every cluster
-    /// allows at its utilisation target. It is a necessary condition
-    /// only: N+k needs at least the demand (k = 0), dependents induce
-    /// more, and latency confines each demand to some clusters, so where
-    /// it holds no plan without orders exists, and where it does not, one
-    /// may still not exist. `None` where the count says nothing.
+    /// allows at its utilisation target. The count can only prove the
+    /// fleet short: N+k needs at least the demand (k = 0), dependents
+    /// induce more, and latency confines each demand to some clusters.
+    /// So where it falls short no plan without orders exists, and where
+    /// it does not, one still may not. `None` where the count says
+    /// nothing.
     pub fn fleet_short_without_orders(&self) -> Option<usize> {
         let org = self.org;
         let resources = org.resources.len();

@@ -1071,7 +1071,8 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
 /// Rounding up may break a power, space or delivery limit where the
 /// relaxation used it to the full: then, one machine at a time, the order
 /// rounded up the most that the limit counts is rounded down instead
-/// (the placements are solved again after). Whether any was.
+/// (the placements are solved again after). Returns whether any machine
+/// was taken away.
 fn fit_limits(
     model: &Model,
     relaxed: &std::collections::HashMap<good_lp::Variable, f64>,
