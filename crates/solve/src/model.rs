@@ -547,15 +547,20 @@ impl<'o> Model<'o> {
     /// Machines of type `m` in cluster `c` in period `t`: the existing fleet,
     /// less retirements, plus orders that have arrived.
     pub fn machines(&self, c: ClusterId, m: MachineTypeId, t: usize) -> Expression {
-        let cluster = self.org.cluster(c);
-        let period = self.org.forecast.periods[t];
-        let base = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64 + self.in_flight_by(c, m, t) as f64;
-        let mut e = Expression::from(base);
+        let mut e = Expression::from(self.fleet_before_orders(c, m, t));
         let lead = self.lead(c);
         for o in self.cluster_orders(c).iter().filter(|o| o.machine_type == m && o.placed + lead <= t) {
             e += o.var;
         }
         e
+    }
+
+    /// Machines of type `m` in cluster `c` at period `t` before any new
+    /// order: the existing fleet, less retirements, plus in-flight arrivals.
+    pub fn fleet_before_orders(&self, c: ClusterId, m: MachineTypeId, t: usize) -> f64 {
+        let cluster = self.org.cluster(c);
+        let period = self.org.forecast.periods[t];
+        cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64 + self.in_flight_by(c, m, t) as f64
     }
 
     /// In-flight machines of type `m` arrived in cluster `c` by period `t`.
@@ -912,7 +917,6 @@ impl<'o> Model<'o> {
         let org = self.org;
         let resources = org.resources.len();
         self.window.clone().find(|&t| {
-            let period = org.forecast.periods[t];
             let mut need = vec![0.0; resources];
             for def in &self.origins {
                 let direct: f64 = def
@@ -930,7 +934,7 @@ impl<'o> Model<'o> {
             for c in org.cluster_ids().filter(|&c| self.has_cluster(c)) {
                 let cluster = org.cluster(c);
                 for &m in self.cluster_types.get(c.index()).map_or(&[][..], |types| &types[..]) {
-                    let machines = cluster.existing(m) as f64 - cluster.retired_by(m, period) as f64 + self.in_flight_by(c, m, t) as f64;
+                    let machines = self.fleet_before_orders(c, m, t);
                     let capacity = &org.machine_type(m).capacity;
                     have.iter_mut().zip(capacity).for_each(|(h, cap)| *h += cluster.utilisation_target * cap * machines.max(0.0));
                 }
