@@ -196,6 +196,69 @@ fn where_fitting_the_limits_cuts_machines_whole_machines_come_period_by_period()
     }
 }
 
+/// HiGHS can end a solve with an error, not a status (planted medium at
+/// tightness 1, one period's program). Period by period then solves that
+/// period once more from scratch by dual simplex, with the fractions it
+/// had held down still held, and goes on. Made to fail at the first solve
+/// of every period, it ends on a plan found period by period at the same
+/// cost as without the errors (without the retry, on branch and bound's
+/// dearer one); made to fail at
+/// the solve after the first hold, on a plan that verifies.
+#[test]
+fn a_highs_error_in_a_period_solves_that_period_again_from_scratch() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The plan and the methods of the whole-machine programs by period,
+    // planned with `env`.
+    let run = |root: &std::path::Path, name: &str, env: &[(&str, &str)]| -> (serde_json::Value, Vec<String>) {
+        let plan = tmp.path().join(name);
+        let stats = tmp.path().join(format!("{name}.json"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .args(["plan", "--root", root.to_str().unwrap(), "-o", plan.to_str().unwrap(), "--stats", stats.to_str().unwrap()])
+            .args(["--lp", "pdlp", "--no-growth"])
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        verify_ok(&plan, root);
+        let found = read_plan(&plan);
+        assert!(found["solver"]["mip_gap"].as_f64().unwrap() <= 0.005, "{}", found["solver"]);
+        let stats: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+        let solves = stats["solves"].as_array().unwrap();
+        let by_period = solves.iter().filter(|s| s["purpose"] == "whole machines by period");
+        (found, by_period.map(|s| s["method"].as_str().unwrap_or("").to_owned()).collect())
+    };
+    let retried = |methods: &[String]| {
+        assert!(methods.iter().any(|m| m.starts_with("failed: ")), "{methods:?}");
+        assert!(methods.iter().any(|m| m == "dual simplex, after a HiGHS error"), "{methods:?}");
+    };
+    // Where the plan is the one found period by period (as in
+    // `where_fitting_the_limits_cuts_machines_...`).
+    let root = tmp.path().join("seed-1");
+    let (code, out) = synth_planted(&root, "1", "1");
+    assert_eq!(code, 0, "{out}");
+    let (plain, _) = run(&root, "plain", &[]);
+    if plain["solver"]["backend"] != "highs" {
+        return;
+    }
+    assert_eq!(plain["solver"]["method"], "PDLP; period by period");
+    let (failed, methods) = run(&root, "error-at-0", &[("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND", "0")]);
+    retried(&methods);
+    // From scratch, not from the last period's basis, the programs may
+    // end on other vertices of the same cost.
+    assert_eq!(failed["solver"]["method"], plain["solver"]["method"]);
+    assert_eq!(failed["cost"]["total"], plain["cost"]["total"]);
+    // Where periods hold fractions down, so there are rounds after the
+    // first to fail in.
+    let root = tmp.path().join("seed-5");
+    let (code, out) = synth_planted(&root, "1", "5");
+    assert_eq!(code, 0, "{out}");
+    let forced = [("HEADROOM_TEST_PERIOD_BY_PERIOD", "1"), ("HEADROOM_TEST_SOLVE_PLACEMENTS", "1")];
+    let (_, methods) = run(&root, "holding", &forced);
+    assert!(methods.iter().any(|m| m.contains("after holding orders")), "{methods:?}");
+    let (_, methods) = run(&root, "error-at-1", &[forced[0], forced[1], ("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND", "1")]);
+    retried(&methods);
+}
+
 /// Whole machines period by period (forced) on a planted organisation with
 /// no slack: rounding up breaks power, space or delivery limits there, so
 /// fractions are held down and periods solved again; whatever the search

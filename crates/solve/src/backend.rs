@@ -424,6 +424,8 @@ pub type Settled = (HashMap<Variable, f64>, Option<Basis>);
 /// the last basis: only bounds changed, so the last optimum stays dual
 /// feasible. HiGHS only (the searches that use it start from HiGHS's
 /// relaxations); other backends are refused. `Ok(None)`: `hold` gave up.
+/// Where HiGHS ends a solve with an error, the model is solved once more
+/// from scratch by dual simplex, with what `hold` held so far.
 pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold: &mut Hold) -> Result<Option<Settled>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
@@ -434,7 +436,21 @@ pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold:
         let prepared = prepare(model);
         let keys = basis_keys(model, &prepared);
         let record = record_of(&prepared, settings.purpose, model.build_seconds);
-        return with_highs::solve_holding(prepared, &model.all, using, settings, &keys, start, record, hold);
+        let mut held = Vec::new();
+        let settled = with_highs::solve_holding(prepared, &model.all, using, settings, &keys, start, record, hold, &mut held, false);
+        // HiGHS itself can end a solve with an error rather than a status
+        // (planted medium at tightness 1: one period's program, from the
+        // last period's basis). The model once more then, from scratch by
+        // dual simplex, with every variable held where `hold` held it: so
+        // `hold`, which keeps what it held, sees the model it expects.
+        if !matches!(settled, Err(Failure::Other(_))) {
+            return settled;
+        }
+        let mut again = Model::new(model.org, model.build.clone());
+        let prepared = prepare(&mut again);
+        let keys = basis_keys(&again, &prepared);
+        let record = record_of(&prepared, settings.purpose, again.build_seconds);
+        return with_highs::solve_holding(prepared, &again.all, using, settings, &keys, Instant::now(), record, hold, &mut held, true);
     }
     let _ = (model, settings, hold);
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
@@ -1045,11 +1061,25 @@ mod with_highs {
         start: Instant,
         template: SolveRecord,
         hold: &mut super::Hold,
+        held: &mut Vec<(Variable, f64)>,
+        again: bool,
     ) -> Result<Option<super::Settled>, Failure> {
         let column: HashMap<Variable, usize> = all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        let column_of =
+            |var: &Variable| column.get(var).copied().ok_or_else(|| Failure::Other("internal: a held variable is not in the model".into()));
         let super::Prepared { vars, objective, constraints } = prepared;
         let mut model = hand_off(vars.minimise(objective), constraints)?;
+        if again {
+            for (var, value) in held.iter() {
+                set_bounds(&mut model, column_of(var)?, *value, *value)?;
+            }
+            option(&mut model, "solver", "simplex")?;
+            option(&mut model, "simplex_strategy", DUAL_SIMPLEX)?;
+        }
         let mut since = start;
+        // Tests make HiGHS fail at this round (0: the first solve), as it
+        // rarely does on its own and never on a small model.
+        let fail_at = std::env::var("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND").ok().and_then(|v| v.parse::<usize>().ok()).filter(|_| !again);
         for round in 0.. {
             time_left(&mut model, using)?;
             let mut record = SolveRecord {
@@ -1058,7 +1088,11 @@ mod with_highs {
                 ..template.clone()
             };
             let solving = record.handoff(since);
-            let solved = if round == 0 {
+            let solved = if fail_at == Some(round) {
+                Err(Failure::Other("HiGHS error while solving: Error (a test's)".into()))
+            } else if round == 0 && again {
+                try_solve(model).map(|solved| (solved, "dual simplex, after a HiGHS error".to_owned()))
+            } else if round == 0 {
                 first(model, settings.start.as_deref().map(|basis| (keys, basis)), DUAL_SIMPLEX, &template)
             } else {
                 try_solve(model).map(|solved| (solved, "dual simplex, warm after holding orders".to_owned()))
@@ -1068,7 +1102,14 @@ mod with_highs {
                 solved
             });
             let reading = record.solved(solving);
-            let solved = solved?;
+            let solved = match solved {
+                Ok(solved) => solved,
+                Err(e) => {
+                    record.method = format!("failed: {e:?}");
+                    using.rec.solve(record);
+                    return Err(e);
+                }
+            };
             match solved.status() {
                 HighsModelStatus::Optimal => {}
                 HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedInterrupt => {
@@ -1087,18 +1128,18 @@ mod with_highs {
             let values: HashMap<Variable, f64> = all.iter().zip(solved.get_solution().columns()).map(|(&v, &x)| (v, x)).collect();
             record.read(reading);
             using.rec.solve(record);
-            let held = match hold(&values) {
+            let held_now = match hold(&values) {
                 None => return Ok(None),
-                Some(held) if held.is_empty() => {
+                Some(held_now) if held_now.is_empty() => {
                     let basis = if settings.keep_basis { basis_of(&solved, keys) } else { None };
                     return Ok(Some((values, basis)));
                 }
-                Some(held) => held,
+                Some(held_now) => held_now,
             };
             model = solved.into();
-            for (var, value) in held {
-                let c = column.get(&var).copied().ok_or_else(|| Failure::Other("internal: a held variable is not in the model".into()))?;
-                set_bounds(&mut model, c, value, value)?;
+            for (var, value) in held_now {
+                set_bounds(&mut model, column_of(&var)?, value, value)?;
+                held.push((var, value));
             }
             if round == 0 {
                 simplex_from_here(&mut model, DUAL_SIMPLEX)?;
