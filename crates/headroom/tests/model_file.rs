@@ -61,13 +61,20 @@ fn the_model_file_is_the_model_the_solver_got() {
     let (code, stdout, stderr) = run(args(&mps));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let s = stats(&json);
-    assert_eq!(s["format_version"], "1.0");
+    assert_eq!(s["format_version"], "1.1");
     assert_eq!(s["exit_code"], 0);
     for phase in ["total", "load", "build", "solve", "extract", "verify", "own"] {
         assert!(s["seconds"][phase].as_f64().is_some_and(|x| x >= 0.0), "{phase}: {s}");
     }
     let solves = s["solves"].as_array().unwrap();
     let relaxation = solves.iter().find(|r| r["purpose"] == "relaxation").expect("a relaxation is always solved");
+    // A timeline: each solve ended after its own times since the run
+    // started, and within the run.
+    for r in solves {
+        let ended = r["ended_seconds"].as_f64().unwrap();
+        let took: f64 = ["handoff_seconds", "solve_seconds", "read_seconds"].iter().map(|k| r[*k].as_f64().unwrap()).sum();
+        assert!(took <= ended + 1e-9 && ended <= s["seconds"]["total"].as_f64().unwrap(), "{r}");
+    }
     let text = fs::read_to_string(&mps).unwrap();
     let (rows, columns) = mps_size(&text);
     assert_eq!(rows as u64, relaxation["constraints"].as_u64().unwrap());

@@ -18,7 +18,7 @@ use crate::plan::{machines, WhatIf};
 /// Version of `scenarios.json`.
 pub const SCENARIOS_VERSION: &str = "1.0";
 /// Version of the `plan --stats` document.
-pub const STATS_VERSION: &str = "1.0";
+pub const STATS_VERSION: &str = "1.1";
 /// Version of `forecast --format json`'s document.
 pub const FORECAST_VERSION: &str = "1.0";
 

@@ -322,6 +322,7 @@ fn record_of(prepared: &Prepared, purpose: &'static str, build_seconds: f64) -> 
         solve_seconds: 0.0,
         read_seconds: 0.0,
         method: String::new(),
+        ended_seconds: 0.0,
     }
 }
 
@@ -1262,6 +1263,7 @@ mod tests {
             solve_seconds: 0.0,
             read_seconds: 0.0,
             method: String::new(),
+            ended_seconds: 0.0,
         }
     }
 

@@ -29,6 +29,10 @@ pub struct SolveRecord {
     /// How it was solved: `simplex`, `branch and bound`, or `column
     /// generation` with its rounds and the capacity columns it used.
     pub method: String,
+    /// When it was read back, in seconds since the [`Recorder`] was made
+    /// (the run's start): with the three times before it, a timeline of
+    /// the solves that ran side by side.
+    pub ended_seconds: f64,
 }
 
 impl SolveRecord {
@@ -52,19 +56,27 @@ impl SolveRecord {
 }
 
 /// Collects records; shared by parts solved in parallel.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Recorder {
+    start: Instant,
     solves: Mutex<Vec<SolveRecord>>,
     phases: Mutex<Vec<(&'static str, f64)>>,
 }
 
+impl Default for Recorder {
+    fn default() -> Recorder {
+        Recorder { start: Instant::now(), solves: Mutex::default(), phases: Mutex::default() }
+    }
+}
+
 impl Recorder {
-    /// An empty record.
+    /// An empty record; [`SolveRecord::ended_seconds`] counts from now.
     pub fn new() -> Recorder {
         Recorder::default()
     }
 
-    pub(crate) fn solve(&self, record: SolveRecord) {
+    pub(crate) fn solve(&self, mut record: SolveRecord) {
+        record.ended_seconds = self.start.elapsed().as_secs_f64();
         self.solves.lock().unwrap_or_else(|e| e.into_inner()).push(record);
     }
 
