@@ -198,7 +198,7 @@ fn where_fitting_the_limits_cuts_machines_whole_machines_come_period_by_period()
 
 /// HiGHS can end a solve with an error, not a status (planted medium at
 /// tightness 1, one period's program). Period by period then solves that
-/// period once more from scratch by dual simplex, with the fractions it
+/// period once more from scratch, with the fractions it
 /// had held down still held, and goes on. Made to fail at the first solve
 /// of every period, it ends on a plan found period by period at the same
 /// cost as without the errors (without the retry, on branch and bound's
@@ -229,7 +229,7 @@ fn a_highs_error_in_a_period_solves_that_period_again_from_scratch() {
     };
     let retried = |methods: &[String]| {
         assert!(methods.iter().any(|m| m.starts_with("failed: ")), "{methods:?}");
-        assert!(methods.iter().any(|m| m == "dual simplex, after a HiGHS error"), "{methods:?}");
+        assert!(methods.iter().any(|m| m.ends_with(", after a HiGHS error")), "{methods:?}");
     };
     // Where the plan is the one found period by period (as in
     // `where_fitting_the_limits_cuts_machines_...`).

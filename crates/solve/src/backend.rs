@@ -426,7 +426,7 @@ pub type Settled = (HashMap<Variable, f64>, Option<Basis>);
 /// feasible. HiGHS only (the searches that use it start from HiGHS's
 /// relaxations); other backends are refused. `Ok(None)`: `hold` gave up.
 /// Where HiGHS ends a solve with an error, the model is solved once more
-/// from scratch by dual simplex, with what `hold` held so far.
+/// from scratch, with what `hold` held so far.
 pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold: &mut Hold) -> Result<Option<Settled>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
@@ -440,9 +440,9 @@ pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold:
         let mut held = Vec::new();
         let settled = with_highs::solve_holding(prepared, &model.all, using, settings, &keys, start, record, hold, &mut held, false);
         // HiGHS itself can end a solve with an error rather than a status
-        // (planted medium at tightness 1: one period's program, from the
-        // last period's basis). The model once more then, from scratch by
-        // dual simplex, with every variable held where `hold` held it: so
+        // (planted medium at tightness 1: dual simplex from the last
+        // basis, after holding orders down). The model once more then, to
+        // a vertex from scratch, with every variable held where `hold` held it: so
         // `hold`, which keeps what it held, sees the model it expects.
         if !matches!(settled, Err(Failure::Other(_))) {
             return settled;
@@ -1070,17 +1070,25 @@ mod with_highs {
             |var: &Variable| column.get(var).copied().ok_or_else(|| Failure::Other("internal: a held variable is not in the model".into()));
         let super::Prepared { vars, objective, constraints } = prepared;
         let mut model = hand_off(vars.minimise(objective), constraints)?;
-        if again {
-            for (var, value) in held.iter() {
-                set_bounds(&mut model, column_of(var)?, *value, *value)?;
+        // Solved again after an error: to a vertex from scratch, as a
+        // first solve without a basis is (interior point with crossover
+        // on large models: dual simplex took 98 s where it took 16 s, and
+        // once ran 625 s to end in an error again).
+        let again = match again {
+            false => None,
+            true => {
+                for (var, value) in held.iter() {
+                    set_bounds(&mut model, column_of(var)?, *value, *value)?;
+                }
+                let crossover = first_vertex(&mut model, &template)?;
+                Some(if crossover { "interior point with crossover" } else { "simplex" })
             }
-            option(&mut model, "solver", "simplex")?;
-            option(&mut model, "simplex_strategy", DUAL_SIMPLEX)?;
-        }
+        };
         let mut since = start;
         // Tests make HiGHS fail at this round (0: the first solve), as it
         // rarely does on its own and never on a small model.
-        let fail_at = std::env::var("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND").ok().and_then(|v| v.parse::<usize>().ok()).filter(|_| !again);
+        let fail_at =
+            std::env::var("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND").ok().and_then(|v| v.parse::<usize>().ok()).filter(|_| again.is_none());
         for round in 0.. {
             time_left(&mut model, using)?;
             let mut record = SolveRecord {
@@ -1091,8 +1099,8 @@ mod with_highs {
             let solving = record.handoff(since);
             let solved = if fail_at == Some(round) {
                 Err(Failure::Other("HiGHS error while solving: Error (a test's)".into()))
-            } else if round == 0 && again {
-                try_solve(model).map(|solved| (solved, "dual simplex, after a HiGHS error".to_owned()))
+            } else if let Some(method) = again.filter(|_| round == 0) {
+                try_solve(model).map(|solved| (solved, format!("{method}, after a HiGHS error")))
             } else if round == 0 {
                 first(model, settings.start.as_deref().map(|basis| (keys, basis)), DUAL_SIMPLEX, &template)
             } else {
