@@ -198,12 +198,12 @@ fn where_fitting_the_limits_cuts_machines_whole_machines_come_period_by_period()
 
 /// HiGHS can end a solve with an error, not a status (planted medium at
 /// tightness 1, one period's program). Period by period then solves that
-/// period once more from scratch, with the fractions it
-/// had held down still held, and goes on. Made to fail at the first solve
-/// of every period, it ends on a plan found period by period at the same
-/// cost as without the errors (without the retry, on branch and bound's
-/// dearer one); made to fail at
-/// the solve after the first hold, on a plan that verifies.
+/// period once more from scratch, with the fractions it had held down
+/// still held, and goes on. Made to fail at the first solve of every
+/// period, it ends on a plan found period by period at the same cost as
+/// without the errors (without the retry, on branch and bound's dearer
+/// one); made to fail at the solve after the first hold, on a plan that
+/// verifies.
 #[test]
 fn a_highs_error_in_a_period_solves_that_period_again_from_scratch() {
     let tmp = tempfile::tempdir().unwrap();
