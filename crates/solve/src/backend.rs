@@ -1076,7 +1076,7 @@ mod with_highs {
         // on large models: on planted medium at tightness 1, 5.9 s where
         // dual simplex took 98 s, and once ran 625 s to end in an error
         // again).
-        let again = match again {
+        let cold = match again {
             false => None,
             true => {
                 for (var, value) in held.iter() {
@@ -1089,8 +1089,7 @@ mod with_highs {
         let mut since = start;
         // Tests make HiGHS fail at this round (0: the first solve), as it
         // rarely does on its own and never on a small model.
-        let fail_at =
-            std::env::var("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND").ok().and_then(|v| v.parse::<usize>().ok()).filter(|_| again.is_none());
+        let fail_at = std::env::var("HEADROOM_TEST_HIGHS_ERROR_AT_ROUND").ok().and_then(|v| v.parse::<usize>().ok()).filter(|_| !again);
         for round in 0.. {
             time_left(&mut model, using)?;
             let mut record = SolveRecord {
@@ -1101,7 +1100,7 @@ mod with_highs {
             let solving = record.handoff(since);
             let solved = if fail_at == Some(round) {
                 Err(Failure::Other("HiGHS error while solving: Error (a test's)".into()))
-            } else if let Some(method) = again.filter(|_| round == 0) {
+            } else if let Some(method) = cold.filter(|_| round == 0) {
                 try_solve(model).map(|solved| (solved, format!("{method}, after a HiGHS error")))
             } else if round == 0 {
                 first(model, settings.start.as_deref().map(|basis| (keys, basis)), DUAL_SIMPLEX, &template)
