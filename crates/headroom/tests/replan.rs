@@ -308,6 +308,51 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
     assert!(stderr.contains("is it a plan of another organisation?"), "{stderr}");
 }
 
+/// A plan's growth table: region, period, organic, inorganic.
+type GrowthTable = Vec<(String, String, Option<f64>, Option<f64>)>;
+
+/// Plans `root` into `dir/name` with `env` set: its growth table and the
+/// methods of its solves, one a line (from `dir/name.json`, its stats).
+fn plan_growth(root: &Path, dir: &Path, name: &str, env: &[(&str, &str)]) -> (GrowthTable, String) {
+    let out = dir.join(name);
+    let stats = dir.join(format!("{name}.json"));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
+    command
+        .args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied());
+    // Period by period first is for models `--lp auto` solves by PDLP.
+    if env.iter().any(|(k, _)| *k == "HEADROOM_TEST_PERIODS_FIRST") {
+        command.args(["--lp", "pdlp"]);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let table = read_plan(&out)["growth"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["region"].to_string(), g["period"].to_string(), g["organic"].as_f64(), g["inorganic"].as_f64()))
+        .collect();
+    let stats: Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+    let methods = stats["solves"].as_array().unwrap().iter().map(|s| s["method"].as_str().unwrap_or("")).collect::<Vec<_>>().join("\n");
+    (table, methods)
+}
+
+/// Two growth tables agree to the solver's tolerance, and more than `at_least` values are known.
+fn same_growth(warm: &GrowthTable, apart: &GrowthTable, at_least: usize) {
+    assert_eq!(warm.len(), apart.len());
+    assert!(warm.iter().filter(|g| g.2.is_some()).count() > at_least, "growth headroom to compare: {warm:?}");
+    for (w, a) in warm.iter().zip(apart) {
+        assert_eq!((&w.0, &w.1), (&a.0, &a.1));
+        for (x, y) in [(w.2, a.2), (w.3, a.3)] {
+            match (x, y) {
+                (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-5, "{w:?} against {a:?}"),
+                (x, y) => assert_eq!(x, y, "{w:?} against {a:?}"),
+            }
+        }
+    }
+}
+
 /// Growth headroom's programs of one period are solved one after the other
 /// from the last one's basis (HiGHS): the same optima as each solved on
 /// its own, to the solver's tolerance. So too where the plan was found
@@ -318,47 +363,10 @@ fn a_baseline_of_another_organisation_is_said_to_be_foreign() {
 /// periods before any order can arrive.
 #[test]
 fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
-    type Table = Vec<(String, String, Option<f64>, Option<f64>)>;
     let tmp = tempfile::tempdir().unwrap();
     let root = workspace();
-    // The growth table and the methods of the solves, planned with `env`.
-    let read = |name: &str, env: &[(&str, &str)]| -> (Table, String) {
-        let out = tmp.path().join(name);
-        let stats = tmp.path().join(format!("{name}.json"));
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"));
-        command
-            .args(["plan", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", stats.to_str().unwrap()])
-            .env("NO_COLOR", "1")
-            .envs(env.iter().copied());
-        // Period by period first is for models `--lp auto` solves by PDLP.
-        if env.iter().any(|(k, _)| *k == "HEADROOM_TEST_PERIODS_FIRST") {
-            command.args(["--lp", "pdlp"]);
-        }
-        let output = command.output().unwrap();
-        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-        let table = read_plan(&out)["growth"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| (g["region"].to_string(), g["period"].to_string(), g["organic"].as_f64(), g["inorganic"].as_f64()))
-            .collect();
-        let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stats).unwrap()).unwrap();
-        let methods = stats["solves"].as_array().unwrap().iter().map(|s| s["method"].as_str().unwrap_or("")).collect::<Vec<_>>().join("\n");
-        (table, methods)
-    };
-    let same = |warm: &Table, apart: &Table| {
-        assert_eq!(warm.len(), apart.len());
-        assert!(warm.iter().filter(|g| g.2.is_some()).count() > 10, "the example has growth headroom to compare: {warm:?}");
-        for (w, a) in warm.iter().zip(apart) {
-            assert_eq!((&w.0, &w.1), (&a.0, &a.1));
-            for (x, y) in [(w.2, a.2), (w.3, a.3)] {
-                match (x, y) {
-                    (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-5, "{w:?} against {a:?}"),
-                    (x, y) => assert_eq!(x, y, "{w:?} against {a:?}"),
-                }
-            }
-        }
-    };
+    let read = |name: &str, env: &[(&str, &str)]| plan_growth(&root, tmp.path(), name, env);
+    let same = |warm: &GrowthTable, apart: &GrowthTable| same_growth(warm, apart, 10);
     let apart = read("apart", &[("HEADROOM_TEST_GROWTH_APART", "1")]).0;
     let (warm, warm_methods) = read("warm", &[]);
     same(&warm, &apart);
@@ -423,4 +431,24 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     let (scratch, methods) = read("periods-scratch", &[periods, ("HEADROOM_TEST_WARM_ITERATIONS", "1")]);
     assert!(methods.contains("from a basis, stopped after 1 iterations; then interior point"), "{methods}");
     same(&scratch, &apart);
+}
+
+/// After the plan, each region's growth programs form a chain through
+/// the periods (HiGHS): where no machine arrives or retires, a program
+/// starts from the basis its own program of the last period ended on.
+/// The example's fleet changes every period, so a synthetic organisation
+/// whose fleet stays: the same values as each program solved on its own.
+#[test]
+fn growth_headroom_chained_through_the_periods_equals_each_program_solved_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("org");
+    let (code, _, stderr) =
+        headroom(&["synth", "-o", root.to_str().unwrap(), "--services", "20", "--clusters", "6", "--regions", "2", "--periods", "6"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (apart, _) = plan_growth(&root, tmp.path(), "apart", &[("HEADROOM_TEST_GROWTH_APART", "1")]);
+    let (chained, methods) = plan_growth(&root, tmp.path(), "chained", &[]);
+    same_growth(&chained, &apart, 6);
+    if read_plan(&tmp.path().join("apart"))["solver"]["backend"] == "highs" {
+        assert!(methods.contains("its program's basis of the last period"), "{methods}");
+    }
 }

@@ -419,6 +419,11 @@ pub type Hold<'a> = dyn FnMut(&HashMap<Variable, f64>) -> Option<Vec<(Variable, 
 /// (where [`Settings::keep_basis`] asked).
 pub type Settled = (HashMap<Variable, f64>, Option<Basis>);
 
+/// One column of a [`sweep`]: its optimum (`None` where the backend
+/// failed on it) and the basis it ended on (where the caller keeps
+/// starts).
+pub type Swept = (Option<f64>, Option<Basis>);
+
 /// Solves the linear program `model` (`LpMethod::Vertex`: a vertex), then,
 /// while `hold` asks, holds variables at values and solves again. The
 /// model stays with the solver and each next solve is dual simplex from
@@ -470,14 +475,17 @@ pub fn warm_starts(backend: Backend) -> bool {
 
 /// Maximises each of `columns` in turn — variables whose cost is −1, each
 /// bounded by `0..=upper` — while the others are held at 0, and returns
-/// each one's optimum (`None` where the backend failed on that one).
-/// The backend gets the model once: the first is solved by a vertex
-/// method (simplex, or interior point with crossover on large models),
-/// each next one by primal simplex from the last one's basis, since consecutive
-/// models differ only in two columns' bounds. `Err(TimeLimit)` if the
-/// time limit passed before all were solved; only for a backend that
-/// [`warm_starts`].
+/// each one's optimum (`None` where the backend failed on that one) and,
+/// where `starts` is not empty, the basis it ended on (a start for the
+/// same program of the next period). The backend gets the model once: a column with a basis in
+/// `starts` is solved by primal simplex from it; otherwise the first is
+/// solved by a vertex method (from `from` where given: see
+/// `with_highs::sweep`), each next one by primal simplex from the last
+/// one's basis, since consecutive models differ only in two columns'
+/// bounds. `Err(TimeLimit)` if the time limit passed before all were
+/// solved; only for a backend that [`warm_starts`].
 #[cfg_attr(not(feature = "highs"), allow(unused_variables))]
+#[allow(clippy::too_many_arguments)]
 pub fn sweep(
     model: &mut Model,
     using: Using,
@@ -485,7 +493,8 @@ pub fn sweep(
     columns: &[Variable],
     upper: f64,
     from: Option<&Basis>,
-) -> Result<Vec<Option<f64>>, Failure> {
+    starts: &[Option<&Basis>],
+) -> Result<Vec<Swept>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
         let start = Instant::now();
@@ -495,10 +504,11 @@ pub fn sweep(
         let index: HashMap<Variable, usize> = model.all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
         let prepared = prepare(model);
-        let from = from.map(|basis| (basis_keys(model, &prepared), basis));
+        let keys = basis_keys(model, &prepared);
         let record = record_of(&prepared, purpose, model.build_seconds);
         let Prepared { vars, objective, constraints } = prepared;
-        return with_highs::sweep(vars.minimise(objective), constraints, &columns, upper, from, using, start, record);
+        let problem = vars.minimise(objective);
+        return with_highs::sweep(problem, constraints, &columns, upper, (&keys, from, starts), using, start, record);
     }
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
 }
@@ -944,11 +954,11 @@ mod with_highs {
         constraints: Vec<good_lp::Constraint>,
         columns: &[usize],
         upper: f64,
-        from: Option<(super::Keys, &super::Basis)>,
+        (keys, from, starts): (&super::Keys, Option<&super::Basis>, &[Option<&super::Basis>]),
         using: super::Using,
         start: Instant,
         template: SolveRecord,
-    ) -> Result<Vec<Option<f64>>, Failure> {
+    ) -> Result<Vec<super::Swept>, Failure> {
         let mut model = hand_off(problem, constraints)?;
         for &c in columns {
             set_bounds(&mut model, c, 0.0, 0.0)?;
@@ -962,7 +972,6 @@ mod with_highs {
         // tight periods 30 s → 9 s); easy medium 171 s → 151 s. A
         // hundredth did about as well (32 s, 144 s); none at all, 41 s.
         option(&mut model, "primal_simplex_bound_perturbation_multiplier", 0.1)?;
-        let mut out = Vec::with_capacity(columns.len());
         let mut since = start;
         // From a basis of the same period's placements: first with every
         // growth column at 0, where that basis is optimal as it is if the
@@ -975,8 +984,9 @@ mod with_highs {
         // up from it directly ([`first`]). Planted medium, growth
         // headroom's CPU: always settling 86 s, never 57 s; easy medium
         // (placements on its fleet): 152 s against 174 s.
+        // Not where the first column has a start of its own.
         let (mut settled, mut build_seconds) = (false, template.build_seconds);
-        if let Some((keys, basis)) = &from {
+        if let (Some(basis), None) = (from, starts.first().copied().flatten()) {
             time_left(&mut model, using)?;
             if start_from(&mut model, keys, basis)? {
                 option(&mut model, "simplex_strategy", DUAL_SIMPLEX)?;
@@ -1003,18 +1013,30 @@ mod with_highs {
                 since = Instant::now();
             }
         }
+        // Whether the model has been solved, so that a column without a
+        // start of its own goes on from the last basis.
+        let mut going = settled;
+        let mut out = Vec::with_capacity(columns.len());
         for (k, &c) in columns.iter().enumerate() {
             time_left(&mut model, using)?;
             set_bounds(&mut model, c, 0.0, upper)?;
-            let mut record =
-                SolveRecord { build_seconds: if k == 0 { build_seconds } else { 0.0 }, method: String::new(), ..template.clone() };
+            let mut record = SolveRecord { build_seconds, method: String::new(), ..template.clone() };
             let solving = record.handoff(since);
-            // The first, unless settled above: from the basis given, or
-            // from scratch.
-            let solved = if k == 0 && !settled {
-                first(model, from.as_ref().map(|(keys, basis)| (keys, *basis)), PRIMAL_SIMPLEX, &template)
-            } else {
+            // From its own start (its program's basis of the last
+            // period), else from the last basis, else the first: from the
+            // basis given, or from scratch.
+            let own = match starts.get(k).copied().flatten() {
+                Some(basis) => start_from(&mut model, keys, basis)?,
+                None => false,
+            };
+            let solved = if own {
+                option(&mut model, "simplex_strategy", PRIMAL_SIMPLEX)?;
+                option(&mut model, "simplex_iteration_limit", i32::MAX)?;
+                try_solve(model).map(|solved| (solved, "primal simplex, warm from its program's basis of the last period".to_owned()))
+            } else if going {
                 try_solve(model).map(|solved| (solved, "primal simplex, warm from the last basis".to_owned()))
+            } else {
+                first(model, from.map(|basis| (keys, basis)), PRIMAL_SIMPLEX, &template)
             };
             let solved = solved.map(|(solved, method)| {
                 record.method = method;
@@ -1030,12 +1052,14 @@ mod with_highs {
                 }
                 _ => None,
             };
+            // Only where the caller keeps starts: reading a basis costs.
+            let basis = value.filter(|_| !starts.is_empty()).and_then(|_| basis_of(&solved, keys));
             record.read(reading);
             using.rec.solve(record);
-            out.push(value);
+            out.push((value, basis));
             model = solved.into();
             set_bounds(&mut model, c, 0.0, 0.0)?;
-            if k == 0 {
+            if !going {
                 // From here on primal simplex, from the basis the last
                 // solve left: only the column just closed is out of its
                 // bounds there, and the next one only has to be pushed
@@ -1044,7 +1068,9 @@ mod with_highs {
                 // where dual simplex took up to 31 s on one period and a
                 // solve from scratch 5–7 s.
                 simplex_from_here(&mut model, PRIMAL_SIMPLEX)?;
+                going = true;
             }
+            build_seconds = 0.0;
             since = Instant::now();
         }
         Ok(out)
