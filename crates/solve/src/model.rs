@@ -770,11 +770,15 @@ impl<'o> Model<'o> {
         for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             let service = org.service(s);
             let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
+            if service.max_cluster_share.is_none() && service.max_region_share.is_none() {
+                continue;
+            }
             for t in self.window.clone() {
-                let total: Expression = clusters.iter().map(|&c| self.x(s, c, t)).sum();
+                let xs: Vec<Expression> = clusters.iter().map(|&c| self.x(s, c, t)).collect();
+                let total: Expression = xs.iter().cloned().sum();
                 if let Some(share) = service.max_cluster_share {
-                    for &c in &clusters {
-                        let x = self.x(s, c, t);
+                    for (&c, x) in clusters.iter().zip(&xs) {
+                        let x = x.clone();
                         let name = format!("cluster_share[{}|{}|{}]", service.name, org.cluster(c).name, self.period_name(t));
                         self.add(constraint!(x <= share * total.clone()), || name);
                     }
@@ -782,7 +786,7 @@ impl<'o> Model<'o> {
                 if let Some(share) = service.max_region_share {
                     for r in org.region_ids() {
                         let in_region: Expression =
-                            clusters.iter().filter(|&&c| org.cluster(c).region == r).map(|&c| self.x(s, c, t)).sum();
+                            clusters.iter().zip(&xs).filter(|(&c, _)| org.cluster(c).region == r).map(|(_, x)| x.clone()).sum();
                         let name = format!("region_share[{}|{}|{}]", service.name, org.region(r).name, self.period_name(t));
                         self.add(constraint!(in_region <= share * total.clone()), || name);
                     }
@@ -806,14 +810,16 @@ impl<'o> Model<'o> {
                 if self.late() {
                     return;
                 }
+                // Each service's capacity here, once for every resource.
+                let placed: Vec<(ServiceId, Expression)> = users.iter().map(|&s| (s, self.x(s, c, t))).collect();
                 for r in 0..org.resources.len() {
                     let mut need = Expression::default();
                     let mut any = false;
                     let reference = self.reference[r];
-                    for &s in &users {
-                        let per_unit = org.service(s).per_unit[r];
+                    for (s, x) in &placed {
+                        let per_unit = org.service(*s).per_unit[r];
                         if per_unit > 0.0 {
-                            need += (per_unit * self.unit[s.index()] / reference) * self.x(s, c, t);
+                            need.add_mul(per_unit * self.unit[s.index()] / reference, x);
                             any = true;
                         }
                     }

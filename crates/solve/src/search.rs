@@ -976,36 +976,33 @@ fn placements<'o>(
     use rayon::prelude::*;
     // Placements must hold exactly: `lp` is simplex, or any vertex method.
     debug_assert!(matches!(lp, crate::backend::LpMethod::Simplex | crate::backend::LpMethod::Vertex));
-    let vertex = Using { lp, ..using };
     let horizon = org.forecast.periods.len();
     // Latest first, where demand is highest: once one period cannot be
     // served, no further one is started.
-    let mut periods: Vec<(Model<'o>, backend::Solved)> = (0..horizon)
-        .into_par_iter()
-        .rev()
-        .map(|t| {
-            let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(t), ..build.clone() });
-            if !m.impossible.is_empty() {
-                return None;
-            }
-            let solved = backend::solve(&mut m, vertex, &Settings { keep_basis: using.keep_bases, ..Settings::lp("placements") }).ok()?;
-            Some((m, solved))
-        })
-        .collect::<Option<_>>()?;
+    let mut periods: Vec<(Model<'o>, backend::Solved)> =
+        (0..horizon).into_par_iter().rev().map(|t| placements_of(org, build, fixed, t, using, lp, "placements")).collect::<Option<_>>()?;
     periods.reverse();
-    let skeleton = skeleton.unwrap_or_else(|| Model::skeleton(org, Build { integer: false, ..build.clone() }));
-    let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
-    let (mut running, mut variables, mut constraints) = (0.0, 0, 0);
-    let mut bases = Vec::with_capacity(horizon);
-    for (t, (m, mut solved)) in periods.into_iter().enumerate() {
-        bases.push(solved.basis.take().map(std::sync::Arc::new));
-        running += m.running.eval_with(&solved.values) / COST_SCALE;
-        (variables, constraints) = (variables + m.all.len(), constraints + m.constraint_count);
-        copy_period(&mut z, &Decisions::read(&m, &solved.values), t);
+    Some(Placed::new(org, build, fixed, skeleton, periods))
+}
+
+/// Placements of period `t` for fixed orders, solved to a vertex by `lp`
+/// (`purpose` names the solve in `--stats`); `None` if the period cannot
+/// be served.
+fn placements_of<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    fixed: &OrderCounts,
+    t: usize,
+    using: Using,
+    lp: crate::backend::LpMethod,
+    purpose: &'static str,
+) -> Option<(Model<'o>, backend::Solved)> {
+    let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(t), ..build.clone() });
+    if !m.impossible.is_empty() {
+        return None;
     }
-    let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
-    let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
-    Some(Placed { skeleton, decisions: Decisions { orders, z, unmet }, running, size: (variables, constraints), bases })
+    let solved = backend::solve(&mut m, Using { lp, ..using }, &Settings { keep_basis: using.keep_bases, ..Settings::lp(purpose) }).ok()?;
+    Some((m, solved))
 }
 
 /// What [`placements`] found: the model the decisions are read against,
@@ -1017,6 +1014,33 @@ struct Placed<'o> {
     running: f64,
     size: (usize, usize),
     bases: Vec<Option<std::sync::Arc<backend::Basis>>>,
+}
+
+impl<'o> Placed<'o> {
+    /// The plan of every period's placements, in time order; `skeleton` is
+    /// the model the decisions are read against (built if not given).
+    fn new(
+        org: &'o Organisation,
+        build: &Build,
+        fixed: &OrderCounts,
+        skeleton: Option<Model<'o>>,
+        periods: Vec<(Model<'o>, backend::Solved)>,
+    ) -> Placed<'o> {
+        let horizon = org.forecast.periods.len();
+        let skeleton = skeleton.unwrap_or_else(|| Model::skeleton(org, Build { integer: false, ..build.clone() }));
+        let mut z: Vec<Vec<Vec<f64>>> = skeleton.origins.iter().map(|o| vec![vec![0.0; horizon]; o.clusters.len()]).collect();
+        let (mut running, mut variables, mut constraints) = (0.0, 0, 0);
+        let mut bases = Vec::with_capacity(horizon);
+        for (t, (m, mut solved)) in periods.into_iter().enumerate() {
+            bases.push(solved.basis.take().map(std::sync::Arc::new));
+            running += m.running.eval_with(&solved.values) / COST_SCALE;
+            (variables, constraints) = (variables + m.all.len(), constraints + m.constraint_count);
+            copy_period(&mut z, &Decisions::read(&m, &solved.values), t);
+        }
+        let orders = fixed.iter().filter(|(_, &n)| n > 0.0).map(|(&key, &n)| (key, n.round() as u32)).collect();
+        let unmet = skeleton.origins.iter().map(|_| vec![0.0; horizon]).collect();
+        Placed { skeleton, decisions: Decisions { orders, z, unmet }, running, size: (variables, constraints), bases }
+    }
 }
 
 /// The model's skeleton if its relaxation goes to a method that gives no
@@ -1049,23 +1073,84 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
         return None;
     }
     let fixed: OrderCounts = skeleton.orders.iter().map(|o| (o.key(), 0.0)).collect();
-    // Simplex is quick where the fleet serves everything (easy medium: 8
-    // periods in 3.6 s, against 28 s of CPU by interior point with
-    // crossover) and slow to find that it does not (planted medium: over
-    // 8 minutes). The interior point method tells in seconds: it first
-    // tries the last period, where demand is usually highest.
     let last = org.forecast.periods.len().checked_sub(1)?;
-    let mut probe = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(last), ..build.clone() });
-    if !probe.impossible.is_empty() {
-        return None;
-    }
-    backend::solve(&mut probe, Using { lp: crate::backend::LpMethod::Vertex, ..using }, &Settings::lp("nothing to order?")).ok()?;
-    let simplex = crate::backend::LpMethod::Simplex;
-    let placed = placements(org, build, &fixed, Some(skeleton), using, simplex)?;
+    let periods = without_orders(org, build, &fixed, last, using)?;
+    let placed = Placed::new(org, build, &fixed, Some(skeleton), periods);
     let mut found = Found::new(placed.skeleton, placed.decisions, placed.running, placed.running).by("nothing to order");
     (found.variables, found.constraints) = placed.size;
     found.bases = placed.bases;
     Some(found)
+}
+
+/// Every period's placements with nothing ordered, in time order; `None`
+/// if some period cannot be served.
+///
+/// Simplex is quick where the fleet serves everything (easy medium: 8
+/// periods in 3.6 s, against 28 s of CPU by interior point with
+/// crossover) and slow to find that it does not (planted medium: over 8
+/// minutes). The interior point method with crossover tells in seconds, so
+/// it first tries the last period (`last`), where demand is usually
+/// highest. Its vertex is not kept: where placements cost nothing it is
+/// any feasible one, and on easy medium it gave teams up to six times the
+/// capacity they need in that period, where simplex from scratch gives
+/// about what they need. Meanwhile the other core solves the periods
+/// from the first on by simplex, where demand is lowest and the fleet
+/// most likely to serve it; once the last period is known to be served,
+/// both take the rest, one from each end. A period that cannot be served
+/// stops both after the solve they are in. Each period is solved from
+/// scratch whichever core takes it, so the plan does not depend on the
+/// order.
+fn without_orders<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    fixed: &OrderCounts,
+    last: usize,
+    using: Using,
+) -> Option<Vec<(Model<'o>, backend::Solved)>> {
+    use crate::backend::LpMethod;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+    let failed = AtomicBool::new(false);
+    // The periods left: the probe's side takes from the top, the other
+    // from the bottom.
+    let left = Mutex::new(0..last + 1);
+    let solved: Mutex<Vec<Option<(Model<'o>, backend::Solved)>>> = Mutex::new((0..=last).map(|_| None).collect());
+    let take = |from_top: bool| -> Option<usize> {
+        if failed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut left = left.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if from_top {
+            left.next_back()
+        } else {
+            left.next()
+        }
+    };
+    let put = |t: usize, period: Option<(Model<'o>, backend::Solved)>| match period {
+        Some(period) => solved.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[t] = Some(period),
+        None => failed.store(true, Ordering::SeqCst),
+    };
+    let work = |from_top: bool| {
+        while let Some(t) = take(from_top) {
+            put(t, placements_of(org, build, fixed, t, using, LpMethod::Simplex, "placements"));
+        }
+    };
+    rayon::join(
+        || {
+            let mut probe = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(last), ..build.clone() });
+            let settings = Settings::lp("nothing to order?");
+            if !probe.impossible.is_empty() || backend::solve(&mut probe, Using { lp: LpMethod::Vertex, ..using }, &settings).is_err() {
+                failed.store(true, Ordering::SeqCst);
+            }
+            drop(probe);
+            work(true);
+        },
+        || work(false),
+    );
+    if failed.into_inner() {
+        return None;
+    }
+    solved.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_iter().collect()
 }
 
 /// Rounding up may break a power, space or delivery limit where the
