@@ -769,10 +769,10 @@ impl<'o> Model<'o> {
         let org = self.org;
         for s in org.service_ids().filter(|&s| self.has_service(s)).collect::<Vec<_>>() {
             let service = org.service(s);
-            let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
             if service.max_cluster_share.is_none() && service.max_region_share.is_none() {
                 continue;
             }
+            let clusters: Vec<ClusterId> = org.cluster_ids().filter(|&c| org.may_use(s, c)).collect();
             for t in self.window.clone() {
                 let xs: Vec<Expression> = clusters.iter().map(|&c| self.x(s, c, t)).collect();
                 let total: Expression = xs.iter().cloned().sum();

@@ -1073,8 +1073,7 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
         return None;
     }
     let fixed: OrderCounts = skeleton.orders.iter().map(|o| (o.key(), 0.0)).collect();
-    let last = org.forecast.periods.len().checked_sub(1)?;
-    let periods = without_orders(org, build, &fixed, last, using)?;
+    let periods = without_orders(org, build, &fixed, using)?;
     let placed = Placed::new(org, build, &fixed, Some(skeleton), periods);
     let mut found = Found::new(placed.skeleton, placed.decisions, placed.running, placed.running).by("nothing to order");
     (found.variables, found.constraints) = placed.size;
@@ -1089,7 +1088,7 @@ fn nothing_to_order<'o>(org: &'o Organisation, build: &Build, skeleton: Model<'o
 /// periods in 3.6 s, against 28 s of CPU by interior point with
 /// crossover) and slow to find that it does not (planted medium: over 8
 /// minutes). The interior point method with crossover tells in seconds, so
-/// it first tries the last period (`last`), where demand is usually
+/// it first tries the last period, where demand is usually
 /// highest. Its vertex is not kept: where placements cost nothing it is
 /// any feasible one, and on easy medium it gave teams up to six times the
 /// capacity they need in that period, where simplex from scratch gives
@@ -1104,10 +1103,10 @@ fn without_orders<'o>(
     org: &'o Organisation,
     build: &Build,
     fixed: &OrderCounts,
-    last: usize,
     using: Using,
 ) -> Option<Vec<(Model<'o>, backend::Solved)>> {
     use crate::backend::LpMethod;
+    let last = org.forecast.periods.len().checked_sub(1)?;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
     let failed = AtomicBool::new(false);
@@ -1137,12 +1136,11 @@ fn without_orders<'o>(
     };
     rayon::join(
         || {
-            let mut probe = Model::new(org, Build { integer: false, fixed_orders: fixed.clone(), period: Some(last), ..build.clone() });
-            let settings = Settings::lp("nothing to order?");
-            if !probe.impossible.is_empty() || backend::solve(&mut probe, Using { lp: LpMethod::Vertex, ..using }, &settings).is_err() {
+            // Only whether it is served: its model and vertex are dropped.
+            let probe = Using { keep_bases: false, ..using };
+            if placements_of(org, build, fixed, last, probe, LpMethod::Vertex, "nothing to order?").is_none() {
                 failed.store(true, Ordering::SeqCst);
             }
-            drop(probe);
             work(true);
         },
         || work(false),
