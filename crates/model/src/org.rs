@@ -1,6 +1,8 @@
 //! The organisation: fleet topology and service intents, with every name
 //! resolved to a typed index.
 
+use std::collections::HashMap;
+
 use crate::ids::*;
 use crate::period::Period;
 use crate::span::Span;
@@ -456,6 +458,25 @@ impl Organisation {
         (0..self.regions.len()).map(RegionId::from_index)
     }
 
+    /// Services, clusters and regions by name in constant time, for
+    /// looking up many names at once (a plan's allocations: millions on a
+    /// large organisation), where `*_by_name` scans.
+    pub fn names(&self) -> Names<'_> {
+        fn index<'o, I>(names: impl Iterator<Item = &'o str>, id: impl Fn(usize) -> I) -> HashMap<&'o str, I> {
+            let mut index = HashMap::new();
+            for (i, name) in names.enumerate() {
+                // The first of a name, as `*_by_name` finds it.
+                index.entry(name).or_insert_with(|| id(i));
+            }
+            index
+        }
+        Names {
+            services: index(self.services.iter().map(|s| s.name.text.as_str()), ServiceId::from_index),
+            clusters: index(self.clusters.iter().map(|c| c.name.text.as_str()), ClusterId::from_index),
+            regions: index(self.regions.iter().map(|r| r.name.text.as_str()), RegionId::from_index),
+        }
+    }
+
     /// The service of this name, if any.
     pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
         self.services.iter().position(|s| s.name.text == name).map(ServiceId::from_index)
@@ -527,5 +548,28 @@ fn within(limit: Option<f64>, origin: Option<RegionId>, region: RegionId, latenc
     match (limit, origin) {
         (Some(limit), Some(origin)) => latency.ms(origin, region).is_some_and(|ms| ms <= limit),
         _ => true,
+    }
+}
+
+/// An organisation's services, clusters and regions by name
+/// ([`Organisation::names`]).
+pub struct Names<'o> {
+    services: HashMap<&'o str, ServiceId>,
+    clusters: HashMap<&'o str, ClusterId>,
+    regions: HashMap<&'o str, RegionId>,
+}
+
+impl Names<'_> {
+    /// The service of this name, if any.
+    pub fn service(&self, name: &str) -> Option<ServiceId> {
+        self.services.get(name).copied()
+    }
+    /// The cluster of this name, if any.
+    pub fn cluster(&self, name: &str) -> Option<ClusterId> {
+        self.clusters.get(name).copied()
+    }
+    /// The region of this name, if any.
+    pub fn region(&self, name: &str) -> Option<RegionId> {
+        self.regions.get(name).copied()
     }
 }

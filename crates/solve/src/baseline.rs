@@ -78,8 +78,11 @@ pub fn resolve(org: &Organisation, baseline: &Plan, change_penalty: f64, freeze_
     }
     let mut capacity = BTreeMap::new();
     let mut unknown = 0;
+    // By index, not by scanning: a baseline of a large organisation has
+    // millions of allocations.
+    let names = org.names();
     for a in &baseline.allocations {
-        let (Some(s), Some(c), Ok(p)) = (org.service_by_name(&a.service), org.cluster_by_name(&a.cluster), parse(&a.period)) else {
+        let (Some(s), Some(c), Ok(p)) = (names.service(&a.service), names.cluster(&a.cluster), parse(&a.period)) else {
             unknown += 1;
             continue;
         };

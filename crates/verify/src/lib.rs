@@ -263,24 +263,14 @@ fn allocations(check: &mut Check) -> Option<(Capacity, ByOrigin)> {
     let mut ok = true;
     // Looked up by name once per allocation: by index, not by scanning
     // (easy large has 2,000 services and 2.6 million allocations).
-    fn index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-        let mut index = HashMap::new();
-        for (i, name) in names.enumerate() {
-            index.entry(name).or_insert(i);
-        }
-        index
-    }
-    let services = index(org.services.iter().map(|s| s.name.text.as_str()));
-    let clusters = index(org.clusters.iter().map(|c| c.name.text.as_str()));
-    let regions = index(org.regions.iter().map(|r| r.name.text.as_str()));
-    let period_names: Vec<String> = org.forecast.periods.iter().map(ToString::to_string).collect();
-    let periods = index(period_names.iter().map(String::as_str));
+    let names = org.names();
+    // Periods are distinct (contiguous, ascending).
+    let periods: HashMap<String, usize> = org.forecast.periods.iter().enumerate().map(|(t, p)| (p.to_string(), t)).collect();
     for a in &check.plan.allocations {
-        let s = services.get(a.service.as_str()).map(|&i| ServiceId::from_index(i));
-        let c = clusters.get(a.cluster.as_str()).map(|&i| ClusterId::from_index(i));
+        let (s, c) = (names.service(&a.service), names.cluster(&a.cluster));
         let t = periods.get(a.period.as_str()).copied();
-        let region = a.origin.region.as_deref().map(|r| regions.get(r).map(|&i| RegionId::from_index(i)));
-        let via = a.origin.via.as_deref().map(|v| services.get(v).map(|&i| ServiceId::from_index(i)));
+        let region = a.origin.region.as_deref().map(|r| names.region(r));
+        let via = a.origin.via.as_deref().map(|v| names.service(v));
         let (Some(s), Some(c), Some(t)) = (s, c, t) else {
             check.fail(
                 Rule::Allocation,
