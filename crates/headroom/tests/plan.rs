@@ -429,6 +429,41 @@ fn whole_machines_by_period_stand_when_the_search_runs_out_of_time() {
     }
 }
 
+/// A period solved from scratch period by period, before any order can
+/// arrive, has costs in nothing it decides: every placement costs the
+/// same. On large models interior point with crossover solves it, and
+/// without a preference ends where it places all it can (here 100 in each
+/// cluster); it places the least capacity that keeps the rules instead:
+/// 30 in each of three clusters covers 60 after losing one
+/// (`tests/plan/least-capacity-before-orders-arrive`). The plan's cost is
+/// the same either way.
+#[test]
+fn a_period_solved_from_scratch_places_the_least_capacity() {
+    let case = workspace().join("tests/plan/least-capacity-before-orders-arrive");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let args = ["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth"];
+    let env = [("HEADROOM_TEST_PERIODS_FIRST", "1"), ("HEADROOM_TEST_CROSSOVER", "1")];
+    let (code, stdout, stderr) = headroom_with(&args, &env);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    verify_ok(&dir, &case);
+    let plan = read_plan(&dir);
+    if plan["solver"]["backend"] != "highs" {
+        return;
+    }
+    assert_eq!(plan["solver"]["method"], "period by period; bound by period", "{}", plan["solver"]);
+    assert_eq!(plan["cost"]["total"].as_f64().unwrap(), 7_980.0);
+    let first: Vec<(String, f64)> = plan["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["period"] == "2027Q1")
+        .map(|a| (a["cluster"].as_str().unwrap().to_owned(), a["capacity"].as_f64().unwrap()))
+        .collect();
+    let want: Vec<(String, f64)> = ["c1", "c2", "c3"].iter().map(|c| (c.to_string(), 30.0)).collect();
+    assert_eq!(first, want);
+}
+
 /// A plan whose names headroom could not have written (edited by hand, or
 /// crafted) is refused before its names reach markdown, HTML, file names or
 /// CI annotations.

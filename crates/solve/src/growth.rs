@@ -23,9 +23,11 @@
 //! program starts from it instead of from scratch: the same rows, and
 //! the growth columns at 0 (planted medium: each of the 8 periods' first
 //! programs in 0.03–0.56 s, settling that basis and, where settling
-//! stops, pushing the first column up from it; 3–6 s from scratch). Not
-//! before any order can arrive: the search's basis there is of a
-//! program without costs, a poor start for a push (see `search.rs`).
+//! stops, pushing the first column up from it; 3–6 s from scratch).
+//! Before any order can arrive too: the search's program there has no
+//! costs and places the least capacity it can (see `search.rs`), whose
+//! basis is a start (planted medium's first program 5–7 s from it,
+//! 8–11 s from scratch, where from some feasible vertex it took 11 s).
 //!
 //! Where whole machines are found period by period before any
 //! relaxation (`search.rs`), each period's growth headroom is measured
@@ -34,8 +36,7 @@
 //! period's programs, which makes them the same programs whether measured
 //! then or after the plan. The plan found that way usually stands; where
 //! it does not, the values are dropped and measured again on the plan
-//! that does. The periods before any order can arrive need nothing from
-//! the search and start first. Planted medium: whole `plan` 37 s → 30 s.
+//! that does. Planted medium: whole `plan` 37 s → 30 s.
 //!
 //! Each push runs with a tenth of HiGHS's bound perturbation
 //! (`backend::sweep`): planted medium's 122 programs 62 s → 28–34 s of

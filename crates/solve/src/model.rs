@@ -188,6 +188,12 @@ pub struct Stability {
 /// Unmet demand costs this many times what serving it could cost at most.
 pub const UNMET_PENALTY_FACTOR: f64 = 10.0;
 
+/// A unit of capacity placed costs the solver this share of the machine
+/// it fills, where [`Model::prefer_least_capacity`] asks: far below any
+/// order, and far above the solvers' tolerances (planted medium: about
+/// 1e-4 of a period's objective).
+pub const TIE_SHARE: f64 = 1e-4;
+
 /// Costs enter the objective in thousands.
 pub const COST_SCALE: f64 = 1e-3;
 
@@ -237,6 +243,11 @@ pub struct Model<'o> {
     pub penalty: Expression,
     /// The cost of leaving the baseline (with a baseline only).
     pub change: Expression,
+    /// What the solver also minimises, below any cost: placed capacity
+    /// ([`Model::prefer_least_capacity`]). The backend adds it to
+    /// [`Model::objective`], which never includes it: no plan's cost,
+    /// bound or gap does.
+    pub tie: Expression,
     /// g[k]: the share by which demand `build.growth[k]` grows in the
     /// model's one period (growth only).
     pub growth: Vec<Variable>,
@@ -318,6 +329,7 @@ impl<'o> Model<'o> {
             running: Expression::default(),
             penalty: Expression::default(),
             change: Expression::default(),
+            tie: Expression::default(),
             growth: Vec::new(),
             impossible: Vec::new(),
             build_seconds: 0.0,
@@ -488,6 +500,29 @@ impl<'o> Model<'o> {
                 .collect();
             self.unmet.push(unmet);
         }
+    }
+
+    /// Among plans of the same cost, prefer the one that places the least
+    /// capacity: each unit of capacity costs the solver [`TIE_SHARE`] of
+    /// the machine it fills ([`Model::unit_machine_cost`]), in
+    /// [`Model::tie`]. For that to buy a machine, the machine would have
+    /// to spare placing ten thousand machines' worth of capacity. Only for
+    /// programs whose optimum is a plan, never a bound: a bound found
+    /// with it would hold for the cost plus the preference, not for the
+    /// cost.
+    pub fn prefer_least_capacity(&mut self) {
+        let mut tie = Expression::default();
+        for (o, clusters) in self.z.iter().enumerate() {
+            let s = self.origins[o].service;
+            let weight = TIE_SHARE * COST_SCALE * self.unit_machine_cost(s);
+            if weight <= 0.0 {
+                continue;
+            }
+            for &z in clusters.iter().flatten() {
+                tie.add_mul(weight, z);
+            }
+        }
+        self.tie = tie;
     }
 
     /// The capacity variable of origin `o` in its `i`th cluster in period
