@@ -190,8 +190,7 @@ pub const UNMET_PENALTY_FACTOR: f64 = 10.0;
 
 /// A unit of capacity placed costs the solver this share of the machine
 /// it fills, where [`Model::prefer_least_capacity`] asks: far below any
-/// order, and far above the solvers' tolerances (planted medium: about
-/// 1e-4 of a period's objective).
+/// order, and far above the solvers' relative tolerances (1e-7 to 1e-9).
 pub const TIE_SHARE: f64 = 1e-4;
 
 /// Costs enter the objective in thousands.
@@ -506,7 +505,7 @@ impl<'o> Model<'o> {
     /// capacity: each unit of capacity costs the solver [`TIE_SHARE`] of
     /// the machine it fills ([`Model::unit_machine_cost`]), in
     /// [`Model::tie`]. For that to buy a machine, the machine would have
-    /// to spare placing ten thousand machines' worth of capacity. Only for
+    /// to spare placing about ten thousand machines' worth of capacity. Only for
     /// programs whose optimum is a plan, never a bound: a bound found
     /// with it would hold for the cost plus the preference, not for the
     /// cost.
