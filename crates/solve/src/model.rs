@@ -505,10 +505,10 @@ impl<'o> Model<'o> {
     /// capacity: each unit of capacity costs the solver [`TIE_SHARE`] of
     /// the machine it fills ([`Model::unit_machine_cost`]), in
     /// [`Model::tie`]. For that to buy a machine, the machine would have
-    /// to spare placing about ten thousand machines' worth of capacity. Only for
-    /// programs whose optimum is a plan, never a bound: a bound found
-    /// with it would hold for the cost plus the preference, not for the
-    /// cost.
+    /// to spare placing about ten thousand machines' worth of capacity.
+    /// Only for programs whose optimum is a plan, never a bound: a bound
+    /// found with it would hold for the cost plus the preference, not for
+    /// the cost.
     pub fn prefer_least_capacity(&mut self) {
         let mut tie = Expression::default();
         for (o, clusters) in self.z.iter().enumerate() {
