@@ -464,6 +464,53 @@ fn a_period_solved_from_scratch_places_the_least_capacity() {
     assert_eq!(first, want);
 }
 
+/// Period by period, each period taking only what it needs, can leave a
+/// later period that it cannot serve: the cheapest machine type now draws
+/// the power a later period needs (`power-cap-needs-the-efficient-type-
+/// early`), or a later period needs more machines than one quarter's
+/// deliveries (`deliveries-per-quarter`). Whole machines are then found
+/// from the last period back, as on large models (forced here): each
+/// case's hand-worked optimum, the first proven by the periods' bound,
+/// the second within the gap of it (a machine a quarter early, which the
+/// periods' bound does not charge).
+#[test]
+fn whole_machines_from_the_last_period_back_where_period_by_period_falls_short() {
+    for (case, cost, gap, orders) in [
+        ("power-cap-needs-the-efficient-type-early", 13_890.0, 0.0, &["2027Q1 c1 cool 1", "2027Q2 c1 cool 8"][..]),
+        ("deliveries-per-quarter", 9_390.0, 0.003195, &["2027Q1 c1 std 4", "2027Q2 c1 std 5"][..]),
+    ] {
+        let case = workspace().join("tests/plan").join(case);
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("plan");
+        let args = ["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "pdlp", "--no-growth"];
+        let (code, stdout, stderr) = headroom_with(&args, &[("HEADROOM_TEST_PERIODS_FIRST", "1")]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        verify_ok(&dir, &case);
+        let plan = read_plan(&dir);
+        if plan["solver"]["backend"] != "highs" {
+            continue;
+        }
+        assert_eq!(plan["solver"]["method"], "from the last period back; bound by period", "{}", plan["solver"]);
+        assert_eq!(plan["cost"]["total"].as_f64().unwrap(), cost);
+        assert_eq!(plan["solver"]["mip_gap"].as_f64().unwrap(), gap);
+        let got: Vec<String> = plan["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {} {} {}",
+                    o["placed"].as_str().unwrap(),
+                    o["cluster"].as_str().unwrap(),
+                    o["machine_type"].as_str().unwrap(),
+                    o["count"]
+                )
+            })
+            .collect();
+        assert_eq!(got, orders);
+    }
+}
+
 /// A plan whose names headroom could not have written (edited by hand, or
 /// crafted) is refused before its names reach markdown, HTML, file names or
 /// CI annotations.

@@ -248,7 +248,9 @@ pub struct Basis {
 /// `z[web@eu|c1|]`), so that the next period's model finds them, hashed
 /// ([`name_key`]). Order columns keep theirs: the period in an order's
 /// name is when it is placed, which is the same order in every period's
-/// model.
+/// model. (Where a period's arrivals stand for every machine ordered by
+/// then, `Build::by_then`, they are named for that period, and it is
+/// taken out like any other.)
 #[cfg_attr(not(feature = "highs"), allow(dead_code))]
 struct Keys {
     columns: Vec<u64>,
@@ -270,7 +272,9 @@ fn basis_keys(model: &Model, prepared: &Prepared) -> Keys {
     let columns = prepared
         .vars
         .iter_variables_with_def()
-        .map(|(v, d)| if orders.contains(&v) { name_key(d.get_name()) } else { general(d.get_name()) })
+        .map(
+            |(v, d)| if orders.contains(&v) && d.get_name().starts_with("order[") { name_key(d.get_name()) } else { general(d.get_name()) },
+        )
         .collect();
     let rows = prepared.constraints.iter().map(|c| general(c.name().unwrap_or(""))).collect();
     Keys { columns, rows }

@@ -120,6 +120,10 @@ pub struct Build {
     /// Only this period: with every order fixed, periods share nothing,
     /// so growth headroom solves one small model per period.
     pub period: Option<usize>,
+    /// With `period`: the orders arriving then stand for every machine
+    /// ordered by then, within these bounds (whole machines from the
+    /// last period back, `search.rs`).
+    pub by_then: Option<std::sync::Arc<ByThen>>,
     /// Only this independent part of the organisation
     /// (`Organisation::parts`); ids stay those of the whole organisation.
     pub part: Option<std::sync::Arc<PartMask>>,
@@ -170,6 +174,20 @@ pub struct InFlight {
     pub count: u32,
     /// The period it was placed in, before the horizon.
     pub placed: String,
+}
+
+/// Bounds on the machines ordered by a one-period model's period, where
+/// its arrivals stand for every machine ordered by then ([`Build::by_then`]):
+/// the period's delivery limit gives way to the limits of every period
+/// up to it added up, so that some split of them over those periods
+/// keeps each one's.
+#[derive(Clone, Debug, Default)]
+pub struct ByThen {
+    /// At most this many of each cluster and type: the next period's.
+    pub at_most: BTreeMap<(ClusterId, MachineTypeId), f64>,
+    /// At least this many of each cluster, of every type: the next
+    /// period's, less what its delivery limit lets arrive then.
+    pub at_least: BTreeMap<ClusterId, f64>,
 }
 
 /// What a baseline plan did, as targets that cost a penalty to leave.
@@ -629,13 +647,17 @@ impl<'o> Model<'o> {
             let orderable: &[MachineTypeId] = if self.has_cluster(c) { &cluster.orderable } else { &[] };
             for &m in orderable {
                 for placed in 0..self.horizon.saturating_sub(lead) {
-                    let mut def = variable().min(0).name(format!(
-                        "order[{}|{}|{}]",
-                        cluster.name,
-                        org.machine_type(m).name,
-                        self.period_name(placed)
-                    ));
-                    if let Some(limit) = per_period {
+                    // Where arrivals stand for every machine ordered by
+                    // then, they are named for the period they arrive
+                    // in, which a basis kept by name takes out (so that
+                    // the next model finds them), and the limits of the
+                    // periods up to then added up bound them instead of
+                    // that period's (`add_fleet`).
+                    let by_then = self.build.by_then.is_some() && placed + lead == self.window.start;
+                    let (what, when) = if by_then { ("ordered_by", placed + lead) } else { ("order", placed) };
+                    let name = format!("{what}[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(when));
+                    let mut def = variable().min(0).name(name);
+                    if let (Some(limit), false) = (per_period, by_then) {
                         def = def.max(limit as f64);
                     }
                     if let Some(&n) = self.build.fixed_orders.get(&(c, m, placed)) {
@@ -690,12 +712,46 @@ impl<'o> Model<'o> {
                     arriving += in_flight as f64;
                     if in_flight > limit {
                         self.impossible.push(format!("orders in flight from the baseline deliver {in_flight} machines to `{}` in {period}, over its limit of {limit}", cluster.name));
+                    } else if let (true, Some(by_then)) = (t >= lead, self.build.by_then.clone()) {
+                        self.add_by_then(c, t, limit, &by_then);
                     } else if t >= lead {
                         let i = self.add(constraint!(arriving <= limit as f64), || format!("deliveries[{}|{}]", cluster.name, period));
                         self.limits.push(LimitRef { kind: LimitKind::Deliveries, cluster: c, period: t, constraint: i });
                     }
+                } else if let (Some(by_then), true) = (self.build.by_then.clone(), t >= self.lead(c)) {
+                    self.add_by_then(c, t, u32::MAX, &by_then);
                 }
             }
+        }
+    }
+
+    /// Where the orders arriving in period `t` stand for every machine of
+    /// cluster `c` ordered by then ([`Build::by_then`]): those machines
+    /// within the delivery limits of the periods up to then added up
+    /// (each less what arrives in flight then; `u32::MAX`: no limit), and
+    /// within `by_then`'s bounds.
+    fn add_by_then(&mut self, c: ClusterId, t: usize, limit: u32, by_then: &ByThen) {
+        let (name, lead) = (self.org.cluster(c).name.clone(), self.lead(c));
+        let by_t: Vec<(MachineTypeId, Variable)> =
+            self.cluster_orders(c).iter().filter(|o| o.placed + lead <= t).map(|o| (o.machine_type, o.var)).collect();
+        let ordered = |m: Option<MachineTypeId>| -> Expression {
+            by_t.iter().filter(|(of, _)| m.is_none_or(|m| *of == m)).map(|&(_, v)| Expression::from(v)).sum()
+        };
+        if limit < u32::MAX {
+            let room: f64 = (lead..=t).map(|u| limit.saturating_sub(self.in_flight_arriving(c, u)) as f64).sum();
+            let all = ordered(None);
+            let period = self.period_name(t);
+            let i = self.add(constraint!(all <= room), || format!("deliveries_by[{name}|{period}]"));
+            self.limits.push(LimitRef { kind: LimitKind::Deliveries, cluster: c, period: t, constraint: i });
+        }
+        if let Some(&n) = by_then.at_least.get(&c) {
+            let all = ordered(None);
+            self.add(constraint!(all >= n), || format!("ordered_at_least[{name}]"));
+        }
+        for (&(_, m), &n) in by_then.at_most.range((c, MachineTypeId(0))..).take_while(|((of, _), _)| *of == c) {
+            let these = ordered(Some(m));
+            let machine = &self.org.machine_type(m).name;
+            self.add(constraint!(these <= n), || format!("ordered_at_most[{name}|{machine}]"));
         }
     }
 
