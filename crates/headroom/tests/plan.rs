@@ -583,3 +583,31 @@ fn unmet_intents_are_reported_at_their_line_for_ci() {
     assert!(stdout.lines().any(|l| l.starts_with("::warning file=") && l.contains("intents/t.ron,line=")), "{stdout}");
     assert!(dir.join("plan.json").exists(), "a best-effort plan is written");
 }
+
+/// The plan's inputs digest names each file by its path from the root,
+/// so the same files give the same digest however the root is spelt:
+/// `verify` (and `merge`, which refuses a plan from other inputs) must
+/// not call a plan made with `--root /abs/org` one "from other inputs"
+/// when checked with `--root .` from inside the organisation, or with
+/// `--root /abs/org/.`.
+#[test]
+fn the_inputs_digest_does_not_depend_on_how_the_root_is_spelt() {
+    let case = workspace().join("tests/plan/deliveries-per-quarter");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (code, stdout, stderr) = headroom(&["plan", "--root", case.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let spelt = case.join(".");
+    let (code, stdout, stderr) = headroom(&["verify", dir.to_str().unwrap(), "--root", spelt.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stderr.contains("other inputs"), "{stderr}");
+    let inside = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["verify", dir.to_str().unwrap(), "--root", "."])
+        .current_dir(&case)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&inside.stderr);
+    assert_eq!(inside.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("other inputs"), "{stderr}");
+}

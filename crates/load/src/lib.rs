@@ -48,17 +48,28 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// The organisation; `None` if there was any error.
     pub org: Option<Organisation>,
+    /// The directory read, as given (`Options::root`).
+    pub root: PathBuf,
 }
 
 impl Loaded {
     /// SHA-256 over the name and bytes of every input file, in order: the
-    /// same inputs give the same digest on any machine.
+    /// same inputs give the same digest on any machine. A file under the
+    /// root is named by its path from the root, so that however the root
+    /// is spelt (`.`, `./org`, an absolute path) the digest is the same:
+    /// `verify` and `merge` compare it with the plan's.
     pub fn inputs_digest(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
         for i in 0..self.sources.len() {
             let Some(file) = self.sources.get(SourceId(i as u32)) else { continue };
-            hasher.update(file.display.as_bytes());
+            let name = match file.path.strip_prefix(&self.root) {
+                Ok(rel) if !self.root.as_os_str().is_empty() => {
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                }
+                _ => file.display.clone(),
+            };
+            hasher.update(name.as_bytes());
             hasher.update([0]);
             let bytes = std::fs::read(&file.path).unwrap_or_default();
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -163,7 +174,7 @@ pub fn load(options: &Options) -> Loaded {
     };
     let mut diagnostics = Diagnostics { list: diags };
     diagnostics.sort(&sources);
-    Loaded { sources, diagnostics, org }
+    Loaded { sources, diagnostics, org, root: root.clone() }
 }
 
 /// A demand history read like a forecast (`service`, `period`, optional
