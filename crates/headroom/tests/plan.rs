@@ -92,9 +92,11 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
         // to a zero gap), the same optimum. So too period by period first,
         // as on large models: a plan is taken there only if it equals the
         // periods' bound, so a bound above the optimum would show here as
-        // a dearer plan.
+        // a dearer plan. So too from the last period back (forced here
+        // in place of period by period), taken on the same terms.
         let periods_first = [("HEADROOM_TEST_PERIODS_FIRST", "1")];
-        for (method, env) in [("ipm", &[][..]), ("pdlp", &[][..]), ("pdlp", &periods_first[..])] {
+        let back = [("HEADROOM_TEST_PERIODS_FIRST", "1"), ("HEADROOM_TEST_LAST_PERIOD_BACK", "1")];
+        for (method, env) in [("ipm", &[][..]), ("pdlp", &[][..]), ("pdlp", &periods_first[..]), ("pdlp", &back[..])] {
             let off_vertex = out.path().join(format!("{method}-{}", env.len()));
             let mut args =
                 vec!["plan", "--root", case.to_str().unwrap(), "-o", off_vertex.to_str().unwrap(), "--lp", method, "--mip-gap", "0"];
@@ -111,6 +113,12 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                     total(&off_vertex),
                     total(&dir)
                 ));
+            }
+            if off_vertex.join("plan.json").exists() {
+                let (vcode, vout, verr) = headroom(&["verify", off_vertex.to_str().unwrap(), "--root", case.to_str().unwrap()]);
+                if vcode != 0 {
+                    failures.push_str(&format!("--- {name}: --lp {method} {env:?}: verify failed:\n{vout}{verr}"));
+                }
             }
         }
         let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
