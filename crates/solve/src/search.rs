@@ -977,10 +977,12 @@ fn one_period<'o>(
             fixed.insert(key, 0.0);
         }
     }
-    let mut m = Model::new(org, Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() });
+    let period_build = Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() };
+    let mut m = Model::new(org, period_build.clone());
     if !m.impossible.is_empty() {
         return None;
     }
+    let from_scratch = start.is_none();
     // From scratch, interior point with crossover on larger models: where
     // placements cost nothing, the optimum is a face as large as the
     // feasible placements, the interior point method ends at its centre
@@ -991,7 +993,7 @@ fn one_period<'o>(
     // last period's optimum is quick because placements cost nothing
     // there (with the preference, later periods took 2,436 iterations
     // and gave way to interior point).
-    if start.is_none() {
+    if from_scratch {
         m.prefer_least_capacity();
     }
     let fixed_cost = m.constant_bound();
@@ -999,12 +1001,10 @@ fn one_period<'o>(
     // (key, variable).
     let limits: Vec<(headroom_model::ClusterId, good_lp::Expression)> =
         m.limits.iter().map(|l| (l.cluster, m.constraints[l.constraint].expression().clone())).collect();
-    let arriving: Vec<_> = m
-        .orders
-        .iter()
-        .filter(|o| !decided.contains_key(&o.key()) && o.placed + m.lead(o.cluster) == t)
-        .map(|o| (o.key(), o.var))
-        .collect();
+    let arriving_in = |m: &Model| -> Vec<(OrderKey, good_lp::Variable)> {
+        m.orders.iter().filter(|o| !decided.contains_key(&o.key()) && o.placed + m.lead(o.cluster) == t).map(|o| (o.key(), o.var)).collect()
+    };
+    let mut arriving = arriving_in(&m);
     // Orders of this period held at their fraction rounded down,
     // where rounding up broke a limit of their cluster: the next
     // solve moves what they would have served elsewhere.
@@ -1060,7 +1060,37 @@ fn one_period<'o>(
         Some(held)
     };
     let settings = Settings { start, keep_basis: true, ..Settings::lp("whole machines by period") };
-    let (values, mut basis) = backend::solve_holding(&mut m, vertex, &settings, &mut hold).ok()??;
+    let settled = backend::solve_holding(&mut m, vertex, &settings, &mut hold);
+    let rounding_failed = match &settled {
+        Ok(None) => true,
+        Err(Failure::Infeasible) => !capped.is_empty(),
+        _ => false,
+    };
+    let (values, mut basis) = match settled {
+        Ok(Some(settled)) => settled,
+        // Rounding up kept breaking limits, or what it held down left the
+        // period short: where limits are tight (power, space and
+        // deliveries at exactly what some plan needs) whole machines
+        // that fit them are a knapsack that rounding does not find. The
+        // period's own program with whole arrivals, by branch and bound,
+        // then (planted small at tightness 1: period by period and from
+        // the last period back failed on rounding for seeds 1-8; with
+        // it, from the last period back planned 7 of them). Not where
+        // the period cannot be served at all, with nothing held: branch
+        // and bound would only find that again (planted medium at
+        // tightness 1: 60 s).
+        _ if rounding_failed => {
+            capped.clear();
+            m = Model::new(org, Build { integer: true, ..period_build });
+            if from_scratch {
+                m.prefer_least_capacity();
+            }
+            arriving = arriving_in(&m);
+            let settings = Settings { mip_gap: crate::DEFAULT_MIP_GAP, ..Settings::lp("whole machines by period, branch and bound") };
+            (backend::solve(&mut m, vertex, &settings).ok()?.values, None)
+        }
+        _ => return None,
+    };
     // Where the optimum is the period's constant part (nothing ordered,
     // and placements cost nothing), the basis is only some feasible
     // vertex.
