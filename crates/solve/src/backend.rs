@@ -853,15 +853,113 @@ mod with_highs {
         let per_row = if basis.feasible_only { FEASIBLE_ONLY_ITERATIONS_PER_ROW } else { WARM_ITERATIONS_PER_ROW };
         let limit = test_limit.unwrap_or(iterations(&model, per_row));
         option(&mut model, "simplex_iteration_limit", limit)?;
-        let solved = try_solve(model)?;
-        if solved.status() != HighsModelStatus::ReachedIterationLimit {
+        let (solved, trouble) = guarded_solve(model)?;
+        if solved.status() != HighsModelStatus::ReachedIterationLimit && !trouble {
             return Ok((solved, format!("{which} simplex, warm from a basis")));
         }
         let stopped = solved.simplex_iteration_count();
+        let why = if trouble { " in numerical trouble" } else { "" };
         let mut model: highs::Model = solved.into();
         option(&mut model, "simplex_iteration_limit", i32::MAX)?;
         lp_options(&mut model, super::LpMethod::IpmCrossover)?;
-        Ok((try_solve(model)?, format!("{which} simplex from a basis, stopped after {stopped} iterations; then {cold}")))
+        Ok((try_solve(model)?, format!("{which} simplex from a basis, stopped{why} after {stopped} iterations; then {cold}")))
+    }
+
+    /// What a simplex solve from a basis did, counted as HiGHS went
+    /// ([`guarded_solve`]).
+    #[derive(Debug, Default)]
+    struct Progress {
+        /// Simplex iterations so far.
+        iterations: i32,
+        /// The iteration count at the last rebuild.
+        at_rebuild: i32,
+        /// Rebuilds of the factorisation of the basis that came fewer
+        /// than [`HURRIED`] iterations after the last one.
+        hurried: u32,
+        /// Whether the solve was ended for numerical trouble.
+        stopped: bool,
+    }
+
+    /// A rebuild is hurried if it comes fewer than this many iterations
+    /// after the last one. Every solve has a few (HiGHS checks at each
+    /// start of a phase too).
+    const HURRIED: i32 = 5;
+
+    /// A simplex solve from a basis is in numerical trouble once it has
+    /// rebuilt in a hurry this many times. Planted medium at tightness 1,
+    /// seed 3: period by period's last period, by dual simplex from the
+    /// period before's basis, rebuilt at almost every iteration (210
+    /// rebuilds over its last 40 iterations, 0.1–0.2 s each, primal
+    /// infeasibilities up to 1e13) and was still going after 15 minutes,
+    /// far inside its iteration limit. Stopped here instead (after 22–41
+    /// s), it falls back to interior point, and the organisation is
+    /// planned. Healthy starts of the same organisations rebuild in a hurry
+    /// 3–19 times; one that recovered, 155.
+    const TROUBLE_HURRIED: u32 = 200;
+
+    impl Progress {
+        /// HiGHS checks once after each iteration and once after each
+        /// rebuild: a check at the same iteration count as the last is a
+        /// rebuild. Whether the solve is in numerical trouble, and stops.
+        fn check(&mut self, iterations: i32) -> bool {
+            if iterations == self.iterations {
+                if iterations - self.at_rebuild < HURRIED {
+                    self.hurried += 1;
+                }
+                self.at_rebuild = iterations;
+            }
+            self.iterations = iterations;
+            self.stopped |= self.hurried >= TROUBLE_HURRIED;
+            self.stopped
+        }
+    }
+
+    /// HiGHS's simplex interrupt check, on the [`Progress`] `user` points
+    /// to.
+    unsafe extern "C" fn on_simplex_check(
+        kind: std::os::raw::c_int,
+        _message: *const std::os::raw::c_char,
+        out: *const highs_sys::HighsCallbackDataOut,
+        input: *mut highs_sys::HighsCallbackDataIn,
+        user: *mut std::os::raw::c_void,
+    ) {
+        if kind != highs_sys::kHighsCallbackSimplexInterrupt as std::os::raw::c_int || out.is_null() || input.is_null() || user.is_null() {
+            return;
+        }
+        // SAFETY: HiGHS passes its own live output and input records, and
+        // `user` is the `Progress` that `guarded_solve` keeps alive, and
+        // does not touch, while HiGHS solves.
+        let (out, input, progress) = unsafe { (&*out, &mut *input, &mut *user.cast::<Progress>()) };
+        if progress.check(out.simplex_iteration_count) {
+            input.user_interrupt = 1;
+        }
+    }
+
+    /// Solves `model` by simplex from a basis with [`on_simplex_check`]
+    /// watching: the solved model, and whether the check ended it for
+    /// numerical trouble. Rebuilds are counted, not seconds, so that the
+    /// same model always ends at the same point.
+    fn guarded_solve(mut model: highs::Model) -> Result<(highs::SolvedModel, bool), Failure> {
+        let mut progress = Box::new(Progress::default());
+        let user: *mut Progress = &mut *progress;
+        // SAFETY: the pointer is the live HiGHS instance `model` owns;
+        // `progress` outlives the solve (the check is stopped below, or
+        // the instance is gone on an error, before it is dropped), and
+        // nothing else touches it meanwhile.
+        let set = unsafe {
+            highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(on_simplex_check), user.cast()) != highs_sys::STATUS_ERROR
+                && highs_sys::Highs_startCallback(model.as_mut_ptr(), highs_sys::kHighsCallbackSimplexInterrupt) != highs_sys::STATUS_ERROR
+        };
+        let solved = try_solve(model)?;
+        if set {
+            // SAFETY: `solved` owns the instance and nothing else uses it
+            // now; once stopped, HiGHS never reads `progress` again.
+            unsafe {
+                highs_sys::Highs_stopCallback(solved.as_ptr().cast_mut(), highs_sys::kHighsCallbackSimplexInterrupt);
+            }
+        }
+        let trouble = progress.stopped && solved.status() == HighsModelStatus::ReachedInterrupt;
+        Ok((solved, trouble))
     }
 
     /// Sets `basis` on `model` (columns and rows by [`super::Keys`]), and
@@ -1263,6 +1361,51 @@ mod with_highs {
 
     fn option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), Failure> {
         model.try_set_option(name, value).map_err(|e| Failure::Other(format!("HiGHS refused option {name}: {e:?}")))
+    }
+
+    #[cfg(test)]
+    mod guard {
+        use super::*;
+
+        /// The interrupt checks of a solve: `iterations` after each
+        /// iteration, the same count again after each rebuild.
+        fn run(checks: impl IntoIterator<Item = i32>) -> (Progress, Option<usize>) {
+            let mut progress = Progress::default();
+            let stop = checks.into_iter().position(|i| progress.check(i));
+            (progress, stop)
+        }
+
+        #[test]
+        fn a_healthy_solve_goes_on() {
+            // A few checks at the start, then a rebuild every 100
+            // iterations, 10,000 iterations in all.
+            let checks = [0, 0, 0].into_iter().chain((1..=10_000).flat_map(|i| if i % 100 == 0 { vec![i, i] } else { vec![i] }));
+            let (progress, stop) = run(checks);
+            assert_eq!(stop, None);
+            assert_eq!(progress.iterations, 10_000);
+            assert!(progress.hurried < 5, "{progress:?}");
+        }
+
+        #[test]
+        fn a_solve_that_rebuilds_at_every_iteration_stops() {
+            // Healthy for 1,000 iterations, then a rebuild after each one
+            // and several without one.
+            let healthy = (1..=1_000).flat_map(|i| if i % 100 == 0 { vec![i, i] } else { vec![i] });
+            let trouble = (1_001..).flat_map(|i| vec![i, i, i, i]);
+            let (progress, stop) = run(healthy.chain(trouble).take(100_000));
+            let stop = stop.expect("stopped");
+            assert!(progress.stopped && progress.hurried == TROUBLE_HURRIED, "{progress:?}");
+            // Each troubled iteration rebuilds three times.
+            assert!(progress.iterations < 1_000 + TROUBLE_HURRIED as i32, "{progress:?}");
+            assert!(stop > 1_000);
+        }
+
+        #[test]
+        fn rebuilds_far_apart_are_not_hurried() {
+            let checks = (1..=2_000).flat_map(|i| if i % HURRIED == 0 { vec![i, i] } else { vec![i] });
+            let (progress, stop) = run(checks);
+            assert_eq!((progress.hurried, stop), (0, None), "{progress:?}");
+        }
     }
 }
 
