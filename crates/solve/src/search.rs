@@ -1096,6 +1096,7 @@ fn one_period<'o>(
     // vertex.
     if let Some(basis) = basis.as_mut() {
         basis.feasible_only = m.objective().eval_with(&values) / COST_SCALE <= fixed_cost + 1e-9 * fixed_cost.abs().max(1.0);
+        basis.by_then = build.by_then.is_some();
     }
     let (values, rounded) = round_up_arrivals(&values, &arriving, &capped);
     let mut decided: Vec<(OrderKey, f64)> = rounded.iter().map(|r| (r.key, r.whole)).collect();
