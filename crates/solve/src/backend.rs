@@ -821,10 +821,10 @@ mod with_highs {
     /// decides every machine ordered by its period
     /// ([`super::Basis::by_then`]). Planted medium at tightness 1, from
     /// the last period back: at a tenth, five of its seven starts ran out
-    /// and fell back to interior point with crossover (15–21 s each, one
-    /// 124 s); with 7,500 iterations (about 0.3 a row) every start
-    /// finished, in 5–9 s, and `plan --no-growth` took 124 s against 178
-    /// s, for a plan 0.005 % cheaper.
+    /// and fell back to interior point with crossover (15–21 s each, once
+    /// 124 s); at a third every start finishes warm, in 3–10 s, and
+    /// `plan --no-growth` took 156 s against 178 s (gap 0.024 % against
+    /// 0.030 %), seed 3 183 s against 213 s.
     const BY_THEN_ITERATIONS_PER_ROW: f64 = 1.0 / 3.0;
 
     /// A basis growth headroom starts from gets at most this many dual
@@ -908,13 +908,13 @@ mod with_highs {
     /// A simplex solve from a basis is in numerical trouble once it has
     /// rebuilt in a hurry this many times. Planted medium at tightness 1,
     /// seed 3: period by period's last period, by dual simplex from the
-    /// period before's basis, rebuilt at almost every iteration (210
-    /// rebuilds over its last 40 iterations, 0.1–0.2 s each, primal
-    /// infeasibilities up to 1e13) and was still going after 15 minutes,
-    /// far inside its iteration limit. Stopped here instead (after 22–41
-    /// s), it falls back to interior point, and the organisation is
-    /// planned. Healthy starts of the same organisations rebuild in a hurry
-    /// 3–19 times; one that recovered, 155.
+    /// period before's basis, rebuilt at almost every iteration (632
+    /// rebuilds by iteration 2,045, most with no iteration between, 0.1–
+    /// 0.2 s each; primal infeasibilities up to 1e13), short of its
+    /// iteration limit (2,515) after 15 minutes. Stopped here, it falls
+    /// back to interior point (38 s in all), and the organisation is
+    /// planned. Healthy starts of the same organisations rebuild in a
+    /// hurry 3–19 times; one that recovered, 155.
     const TROUBLE_HURRIED: u32 = 200;
 
     impl Progress {
