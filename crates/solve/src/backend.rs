@@ -896,8 +896,6 @@ mod with_highs {
         /// Rebuilds of the factorisation of the basis that came fewer
         /// than [`HURRIED`] iterations after the last one.
         hurried: u32,
-        /// Whether the solve was ended for numerical trouble.
-        stopped: bool,
     }
 
     /// A rebuild is hurried if it comes fewer than this many iterations
@@ -929,8 +927,12 @@ mod with_highs {
                 self.at_rebuild = iterations;
             }
             self.iterations = iterations;
-            self.stopped |= self.hurried >= TROUBLE_HURRIED;
-            self.stopped
+            self.in_trouble()
+        }
+
+        /// Whether it has rebuilt in a hurry [`TROUBLE_HURRIED`] times.
+        fn in_trouble(&self) -> bool {
+            self.hurried >= TROUBLE_HURRIED
         }
     }
 
@@ -978,7 +980,7 @@ mod with_highs {
                 highs_sys::Highs_stopCallback(solved.as_ptr().cast_mut(), highs_sys::kHighsCallbackSimplexInterrupt);
             }
         }
-        let trouble = progress.stopped && solved.status() == HighsModelStatus::ReachedInterrupt;
+        let trouble = progress.in_trouble() && solved.status() == HighsModelStatus::ReachedInterrupt;
         Ok((solved, trouble))
     }
 
@@ -1415,7 +1417,7 @@ mod with_highs {
             let trouble = (1_001..).flat_map(|i| vec![i, i, i, i]);
             let (progress, stop) = run(healthy.chain(trouble).take(100_000));
             let stop = stop.expect("stopped");
-            assert!(progress.stopped && progress.hurried == TROUBLE_HURRIED, "{progress:?}");
+            assert!(progress.in_trouble() && progress.hurried == TROUBLE_HURRIED, "{progress:?}");
             // Each troubled iteration rebuilds three times.
             assert!(progress.iterations < 1_000 + TROUBLE_HURRIED as i32, "{progress:?}");
             assert!(stop > 1_000);
