@@ -532,7 +532,7 @@ fn search<'o>(
     };
     // From an interior point, whole machines by rounding up: often within
     // the gap already, and otherwise where branch and bound starts.
-    let candidate = match (!solved.vertex).then(|| rounded_up(org, build, &model, &solved, bound, options.mip_gap, using)).flatten() {
+    let mut candidate = match (!solved.vertex).then(|| rounded_up(org, build, &model, &solved, bound, options.mip_gap, using)).flatten() {
         Some(rounded) if rounded.gap <= options.mip_gap => return Ok(better(rounded, candidate)),
         Some(rounded) => Some(match candidate {
             Some(c) => better(c, Some(rounded)),
@@ -598,7 +598,21 @@ fn search<'o>(
                 dive_ok = false;
                 break;
             }
-            Err(e) => return Err(e),
+            Err(Failure::TimeLimit) => return candidate.ok_or(Failure::TimeLimit),
+            // The solver failed on the dive's program (microlp's
+            // factorisation: "Singular matrix" on planted small
+            // organisations, where the relaxation had solved). The dive
+            // gives up, not the plan: the last program the dive solved
+            // (the relaxation, or it with earlier periods' orders whole)
+            // rounded up is a plan, and branch and bound still searches.
+            Err(_) => {
+                dive_ok = false;
+                if candidate.is_none() {
+                    let (model, solved) = &current;
+                    candidate = rounded_up(org, build, model, solved, bound, options.mip_gap, using);
+                }
+                break;
+            }
         }
     }
     let mut best: Option<Found> = candidate;
