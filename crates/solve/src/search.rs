@@ -532,7 +532,7 @@ fn search<'o>(
     };
     // From an interior point, whole machines by rounding up: often within
     // the gap already, and otherwise where branch and bound starts.
-    let mut candidate = match (!solved.vertex).then(|| rounded_up(org, build, &model, &solved, bound, options.mip_gap, using)).flatten() {
+    let candidate = match (!solved.vertex).then(|| rounded_up(org, build, &model, &solved, bound, options.mip_gap, using)).flatten() {
         Some(rounded) if rounded.gap <= options.mip_gap => return Ok(better(rounded, candidate)),
         Some(rounded) => Some(match candidate {
             Some(c) => better(c, Some(rounded)),
@@ -599,29 +599,32 @@ fn search<'o>(
                 break;
             }
             Err(Failure::TimeLimit) => return candidate.ok_or(Failure::TimeLimit),
-            // The solver failed on the dive's program (microlp's
-            // factorisation: "Singular matrix" on planted small
-            // organisations, where the relaxation had solved). The dive
-            // gives up, not the plan: the last program the dive solved
-            // (the relaxation, or it with earlier periods' orders whole)
-            // rounded up is a plan, and branch and bound still searches.
+            // The solver failed on the dive's program (microlp 0.6's
+            // factorisation, on planted small organisations, where the
+            // relaxation had solved): the dive gives up, not the plan.
             Err(_) => {
                 dive_ok = false;
-                if candidate.is_none() {
-                    let (model, solved) = &current;
-                    candidate = rounded_up(org, build, model, solved, bound, options.mip_gap, using);
-                }
                 break;
             }
         }
     }
     let mut best: Option<Found> = candidate;
-    let mut last = Some(current);
-    if let Some((model, solved)) = last.take_if(|(model, solved)| dive_ok && integral(model, solved)) {
+    if dive_ok && integral(&current.0, &current.1) {
+        let (model, solved) = current;
         let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
         let decisions = Decisions::read(&model, &solved.values);
         let dive = Found::new(model, decisions, objective, bound).by("dive");
         best = Some(better(dive, best));
+    } else if best.is_none() {
+        // The dive gave up with nothing found: the last program it
+        // solved (the relaxation, or it with earlier periods' orders
+        // whole), its orders rounded up, where their placements hold or
+        // can be solved again. On planted small with microlp, 0.20 %
+        // from the bound with 8 placement programs (3 s), where branch
+        // and bound had found nothing in the default minute or, at best,
+        // a plan 1.24 % from it; branch and bound starts from it.
+        let (model, solved) = &current;
+        best = rounded_up(org, build, model, solved, bound, options.mip_gap, using);
     }
     if let Some(good_enough) = best.take_if(|b| b.gap <= options.mip_gap) {
         return Ok(good_enough);
@@ -630,15 +633,6 @@ fn search<'o>(
     match branch_and_bound(org, build, options, using, bound, best.as_ref()) {
         Ok(found) if best.as_ref().is_none_or(|b| found.objective < b.objective - 1e-6) => Ok(found),
         Ok(found) => best.map(|b| b.proven(found.bound)).ok_or(Failure::Infeasible),
-        // Branch and bound found nothing, with nothing found before it
-        // (microlp: out of time on planted small within the default
-        // minute; its factorisation failed at tightness 1 after 400 s):
-        // the last program the dive solved, its orders rounded up, as
-        // where the dive's own program fails. Past the time limit only
-        // where that needs no solve (the relaxation's placements hold).
-        Err(e) if best.is_none() && e != Failure::Infeasible => {
-            last.and_then(|(model, solved)| rounded_up(org, build, &model, &solved, bound, options.mip_gap, using)).ok_or(e)
-        }
         Err(e) => best.ok_or(e),
     }
 }
