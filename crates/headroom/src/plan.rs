@@ -196,7 +196,8 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
         baseline,
         growth: !args.no_growth,
         lp: headroom_solve::LpMethod::from_name(&args.lp).unwrap_or_default(),
-        deadline: Some(started + std::time::Duration::from_secs_f64(args.time_limit)),
+        // A limit too far to reach (`--time-limit 1e300`) is none.
+        deadline: std::time::Duration::try_from_secs_f64(args.time_limit).ok().and_then(|limit| started.checked_add(limit)),
     };
     if backend == Backend::Microlp {
         let variables = headroom_solve::model_variables(org, &options);

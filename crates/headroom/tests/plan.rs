@@ -564,6 +564,20 @@ fn a_time_limit_passed_before_any_plan_exits_6_and_writes_nothing() {
     }
 }
 
+/// A time limit too far off to be a point in time (`1e300` seconds is
+/// past what the clock can hold) is no limit: the run plans, where it
+/// panicked before.
+#[test]
+fn a_time_limit_too_far_to_reach_is_none() {
+    let root = workspace().join("tests/plan/whole-machines-above-the-lp-bound");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let (code, stdout, stderr) =
+        headroom(&["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--no-growth", "--time-limit", "1e300"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(dir.join("plan.json").exists());
+}
+
 /// An intent that cannot be met is reported where it is written, for CI:
 /// JSON with the file, line and column and each fix; GitHub annotations on
 /// the intent's line (an error when strict, a warning in best effort).

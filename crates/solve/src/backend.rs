@@ -628,7 +628,8 @@ mod with_microlp {
         }
         let mut options = SolveOptions::default();
         options.mip_gap = settings.mip_gap;
-        options.time_limit = settings.time_limit_seconds.map(Duration::from_secs_f64);
+        // A limit too long for a `Duration` is none.
+        options.time_limit = settings.time_limit_seconds.and_then(|limit| Duration::try_from_secs_f64(limit).ok());
         if let Some(warm) = warm {
             let mut hint = Vec::with_capacity(warm.len());
             for (var, x) in warm {
