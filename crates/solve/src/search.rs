@@ -592,16 +592,12 @@ fn search<'o>(
         }
         match lp(org, &Build { fixed_orders: fixed.clone(), ..build.clone() }, using, "dive") {
             Ok((m, s, _)) => current = (m, s),
-            Err(Failure::Infeasible) => {
-                // Rounding up broke a cap: the dive gives up, branch and
-                // bound below still searches.
-                dive_ok = false;
-                break;
-            }
             Err(Failure::TimeLimit) => return candidate.ok_or(Failure::TimeLimit),
-            // The solver failed on the dive's program (microlp 0.6's
-            // factorisation, on planted small organisations, where the
-            // relaxation had solved): the dive gives up, not the plan.
+            // Rounding up broke a cap, or the solver failed on the dive's
+            // program (microlp 0.6's factorisation on planted small
+            // organisations, where the relaxation had solved): the dive
+            // gives up, not the plan; rounding up and branch and bound
+            // below still search.
             Err(_) => {
                 dive_ok = false;
                 break;
