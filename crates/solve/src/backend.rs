@@ -190,6 +190,11 @@ pub struct Settings {
     /// Stop once the solution is within this relative gap of the bound.
     pub mip_gap: f64,
     pub time_limit_seconds: Option<f64>,
+    /// Branch and bound stops after this many nodes, with the best
+    /// solution found if any (else `Failure::Other`): a limit that, unlike
+    /// time, does not depend on the machine (microlp; HiGHS ignores it).
+    #[cfg_attr(feature = "highs", allow(dead_code))]
+    pub node_limit: Option<u64>,
     /// Whether to ask for dual values (an LP only; backends without them
     /// ignore it).
     #[cfg_attr(not(feature = "highs"), allow(dead_code))]
@@ -205,7 +210,7 @@ pub struct Settings {
 impl Settings {
     /// A linear program solved to optimality.
     pub fn lp(purpose: &'static str) -> Settings {
-        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, duals: false, start: None, keep_basis: false }
+        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, node_limit: None, duals: false, start: None, keep_basis: false }
     }
 }
 
@@ -337,6 +342,20 @@ fn record_of(prepared: &Prepared, purpose: &'static str, build_seconds: f64) -> 
     }
 }
 
+/// `settings` with no more time than the run has left at `now`
+/// (`Using::deadline`); `TimeLimit` where none is left.
+fn within_deadline(settings: &Settings, using: Using, now: Instant) -> Result<Settings, Failure> {
+    let mut settings = settings.clone();
+    if let Some(deadline) = using.deadline {
+        let left = deadline.saturating_duration_since(now).as_secs_f64();
+        if left <= 0.0 {
+            return Err(Failure::TimeLimit);
+        }
+        settings.time_limit_seconds = Some(settings.time_limit_seconds.map_or(left, |limit| limit.min(left)));
+    }
+    Ok(settings)
+}
+
 /// Solves the model. Its variables and constraints are handed to the
 /// backend; the rest of the model stays to read the solution against.
 pub fn solve(model: &mut Model, using: Using, settings: &Settings) -> Result<Solved, Failure> {
@@ -350,15 +369,7 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
     if model.out_of_time {
         return Err(Failure::TimeLimit);
     }
-    let mut settings = settings.clone();
-    if let Some(deadline) = using.deadline {
-        let left = deadline.saturating_duration_since(start).as_secs_f64();
-        if left <= 0.0 {
-            return Err(Failure::TimeLimit);
-        }
-        settings.time_limit_seconds = Some(settings.time_limit_seconds.map_or(left, |limit| limit.min(left)));
-    }
-    let settings = &settings;
+    let settings = &within_deadline(settings, using, start)?;
     let prepared = prepare(model);
     let mut record = record_of(&prepared, settings.purpose, model.build_seconds);
     let lp = match using.lp {
@@ -439,10 +450,10 @@ pub type Swept = (Option<f64>, Option<Basis>);
 /// while `hold` asks, holds variables at values and solves again. The
 /// model stays with the solver and each next solve is dual simplex from
 /// the last basis: only bounds changed, so the last optimum stays dual
-/// feasible. HiGHS only (the searches that use it start from HiGHS's
-/// relaxations); other backends are refused. `Ok(None)`: `hold` gave up.
-/// Where HiGHS ends a solve with an error, the model is solved once more
-/// from scratch, with what `hold` held so far.
+/// feasible (microlp: fixing each held variable in the solution it
+/// keeps). `Ok(None)`: `hold` gave up. Where HiGHS ends a solve with an
+/// error, the model is solved once more from scratch, with what `hold`
+/// held so far.
 pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold: &mut Hold) -> Result<Option<Settled>, Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
@@ -470,8 +481,14 @@ pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold:
         let record = record_of(&prepared, settings.purpose, again.build_seconds);
         return with_highs::solve_holding(prepared, &again.all, using, settings, &keys, Instant::now(), record, hold, &mut held, true);
     }
-    let _ = (model, settings, hold);
-    Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
+    let start = Instant::now();
+    if model.out_of_time {
+        return Err(Failure::TimeLimit);
+    }
+    let settings = within_deadline(settings, using, start)?;
+    let prepared = prepare(model);
+    let record = record_of(&prepared, settings.purpose, model.build_seconds);
+    with_microlp::solve_holding(prepared, &model.all, using, &settings, start, record, hold)
 }
 
 /// Whether the backend keeps a model between solves, so that [`sweep`]
@@ -562,7 +579,10 @@ mod with_microlp {
     use std::time::{Duration, Instant};
 
     use good_lp::{IntoAffineExpression, Variable};
-    use microlp::{ComparisonOp, Error, OptimizationDirection, Problem, SolutionStatus, SolveOptions, SolveOutcome, VarDomain};
+    use microlp::{
+        ComparisonOp, Error, OptimizationDirection, Problem, Solution, SolutionStatus, SolveOptions, SolveOutcome, TerminationReason,
+        VarDomain,
+    };
 
     use super::{Failure, Prepared, Settings, Solved};
     use crate::stats::SolveRecord;
@@ -582,14 +602,14 @@ mod with_microlp {
         x.clamp(i32::MIN as f64, i32::MAX as f64) as i32
     }
 
-    pub(super) fn solve(
-        prepared: Prepared,
-        all: &[Variable],
-        settings: &Settings,
-        warm: Option<Vec<(Variable, f64)>>,
-        start: Instant,
-        record: &mut SolveRecord,
-    ) -> Result<Solved, Failure> {
+    /// The prepared problem as microlp takes it, and each variable's
+    /// column there.
+    struct Built {
+        problem: Problem,
+        column: HashMap<Variable, microlp::Variable>,
+    }
+
+    fn build(prepared: Prepared) -> Result<Built, Failure> {
         let Prepared { vars, objective, constraints } = prepared;
         let costs: HashMap<Variable, f64> = objective.linear_coefficients().collect();
         let mut problem = Problem::new(OptimizationDirection::Minimize);
@@ -608,7 +628,6 @@ mod with_microlp {
             };
             column.insert(var, v);
         }
-        let missing = || Failure::Other("internal: a constraint names a variable the problem does not have".into());
         for c in &constraints {
             let e = c.expression();
             let mut terms = Vec::new();
@@ -626,10 +645,59 @@ mod with_microlp {
             let op = if c.is_equality() { ComparisonOp::Eq } else { ComparisonOp::Le };
             problem.add_constraint(terms, op, -e.constant());
         }
+        Ok(Built { problem, column })
+    }
+
+    fn missing() -> Failure {
+        Failure::Other("internal: a constraint names a variable the problem does not have".into())
+    }
+
+    fn options(settings: &Settings) -> SolveOptions {
         let mut options = SolveOptions::default();
         options.mip_gap = settings.mip_gap;
         // A limit too long for a `Duration` is none.
         options.time_limit = settings.time_limit_seconds.and_then(|limit| Duration::try_from_secs_f64(limit).ok());
+        options.node_limit = settings.node_limit;
+        options
+    }
+
+    /// The solution an outcome holds, or why there is none.
+    fn solution_of(outcome: Result<SolveOutcome, Error>) -> Result<Solution, Failure> {
+        match outcome {
+            Ok(SolveOutcome::Solution(solution)) => Ok(solution),
+            Ok(SolveOutcome::Interrupted(stopped)) => match stopped.termination_reason() {
+                TerminationReason::NodeLimit => Err(Failure::Other("microlp: branch and bound found nothing within its nodes".into())),
+                _ => Err(Failure::TimeLimit),
+            },
+            Err(Error::Infeasible) => Err(Failure::Infeasible),
+            Err(e) => Err(Failure::Other(format!("microlp: {e}"))),
+        }
+    }
+
+    /// Every variable's value. Integer values are reported within
+    /// microlp's integrality tolerance of their integer: read exactly.
+    fn values_of(solution: &Solution, all: &[Variable], column: &HashMap<Variable, microlp::Variable>) -> HashMap<Variable, f64> {
+        let value = |var: &Variable| {
+            let v = column[var];
+            let x = solution.var_value(v);
+            match solution.var_domain(v) {
+                VarDomain::Integer | VarDomain::Boolean => x.round() + 0.0,
+                VarDomain::Real => x,
+            }
+        };
+        all.iter().map(|v| (*v, value(v))).collect()
+    }
+
+    pub(super) fn solve(
+        prepared: Prepared,
+        all: &[Variable],
+        settings: &Settings,
+        warm: Option<Vec<(Variable, f64)>>,
+        start: Instant,
+        record: &mut SolveRecord,
+    ) -> Result<Solved, Failure> {
+        let Built { problem, column } = build(prepared)?;
+        let mut options = options(settings);
         if let Some(warm) = warm {
             let mut hint = Vec::with_capacity(warm.len());
             for (var, x) in warm {
@@ -640,23 +708,8 @@ mod with_microlp {
         let solving = record.handoff(start);
         let outcome = problem.solve_with(options);
         let reading = record.solved(solving);
-        let solution = match outcome {
-            Ok(SolveOutcome::Solution(solution)) => solution,
-            Ok(SolveOutcome::Interrupted(_)) => return Err(Failure::TimeLimit),
-            Err(Error::Infeasible) => return Err(Failure::Infeasible),
-            Err(e) => return Err(Failure::Other(format!("microlp: {e}"))),
-        };
-        // Integer values are reported within microlp's integrality
-        // tolerance of their integer: read exactly.
-        let value = |var: &Variable| {
-            let v = column[var];
-            let x = solution.var_value(v);
-            match solution.var_domain(v) {
-                VarDomain::Integer | VarDomain::Boolean => x.round() + 0.0,
-                VarDomain::Real => x,
-            }
-        };
-        let values = all.iter().map(|v| (*v, value(v))).collect();
+        let solution = solution_of(outcome)?;
+        let values = values_of(&solution, all, &column);
         let optimal = matches!(solution.status(), SolutionStatus::Optimal);
         let stats = solution.stats();
         record.read(reading);
@@ -670,6 +723,82 @@ mod with_microlp {
             vertex: true,
             basis: None,
         })
+    }
+
+    /// `solution` with each of `held` fixed at its value, one after the
+    /// other, each solved again from the last. Each fix gets the whole
+    /// limit the first solve had: the run's deadline is checked between.
+    fn fix_all(
+        mut solution: Solution,
+        held: impl Iterator<Item = (microlp::Variable, f64)>,
+        using: super::Using,
+    ) -> Result<Solution, Failure> {
+        for (v, x) in held {
+            if using.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Failure::TimeLimit);
+            }
+            solution = solution_of(solution.fix_var(v, x))?;
+        }
+        Ok(solution)
+    }
+
+    /// [`super::solve_holding`] on microlp: the linear program is solved
+    /// once, and each variable `hold` holds is fixed in the solution
+    /// microlp keeps (`Solution::fix_var`), which solves again by dual
+    /// simplex from where it was: only bounds changed, so the last
+    /// optimum stays dual feasible. No basis is kept (microlp gives
+    /// none).
+    pub(super) fn solve_holding(
+        prepared: Prepared,
+        all: &[Variable],
+        using: super::Using,
+        settings: &Settings,
+        start: Instant,
+        template: SolveRecord,
+        hold: &mut super::Hold,
+    ) -> Result<Option<super::Settled>, Failure> {
+        let Built { problem, column } = build(prepared)?;
+        let mut since = start;
+        let mut solution: Option<Solution> = None;
+        let mut held: Vec<(microlp::Variable, f64)> = Vec::new();
+        for round in 0.. {
+            let mut record = SolveRecord {
+                build_seconds: if round == 0 { template.build_seconds } else { 0.0 },
+                method: if round == 0 { "simplex" } else { "dual simplex, warm after holding orders" }.to_owned(),
+                ..template.clone()
+            };
+            let solving = record.handoff(since);
+            let solved = match solution.take() {
+                None => solution_of(problem.solve_with(options(settings))),
+                Some(last) => fix_all(last, held.drain(..), using),
+            };
+            let reading = record.solved(solving);
+            let solved = match solved {
+                Ok(solved) => solved,
+                Err(e) => {
+                    if let Failure::Other(message) = &e {
+                        record.method = format!("failed: {message}");
+                    }
+                    using.rec.solve(record);
+                    return Err(e);
+                }
+            };
+            let values = values_of(&solved, all, &column);
+            record.read(reading);
+            using.rec.solve(record);
+            match hold(&values) {
+                None => return Ok(None),
+                Some(now) if now.is_empty() => return Ok(Some((values, None))),
+                Some(now) => {
+                    for (var, value) in now {
+                        held.push((*column.get(&var).ok_or_else(missing)?, value));
+                    }
+                }
+            }
+            solution = Some(solved);
+            since = Instant::now();
+        }
+        unreachable!("the rounds above end by returning")
     }
 }
 
@@ -1672,5 +1801,45 @@ mod microlp_tests {
         let prepared = Prepared { vars, objective: x.into(), constraints };
         let solved = solve(prepared, &[x, y], &Settings::lp("test")).expect("solves");
         assert!((solved.values[&x] - 1.0).abs() < 1e-9, "{:?}", solved.values);
+    }
+
+    /// Holding variables, as whole machines period by period holds
+    /// orders: min x + 2y s.t. x + y ≥ 2, x ≤ 1.5 is 2.5 at (1.5, 0.5);
+    /// with x held at 1, (1, 1); y held at 0.25 leaves x + y ≤ 1.75
+    /// < 2, infeasible. And a hold that gives up is `None`.
+    #[test]
+    fn held_variables_are_solved_again_from_the_last_solution() {
+        let program = || {
+            let mut vars = ProblemVariables::new();
+            let x = vars.add(variable().min(0));
+            let y = vars.add(variable().min(0));
+            let constraints = vec![constraint!(x + y >= 2), constraint!(x <= 1.5)];
+            (Prepared { vars, objective: x + 2 * y, constraints }, x, y)
+        };
+        let rec = crate::stats::Recorder::new();
+        let using = Using { backend: Backend::Microlp, lp: LpMethod::Auto, deadline: None, rec: &rec, keep_bases: false };
+        let holding = |prepared: Prepared, all: &[Variable], hold: &mut Hold| {
+            let record = record_of(&prepared, "test", 0.0);
+            with_microlp::solve_holding(prepared, all, using, &Settings::lp("test"), Instant::now(), record, hold)
+        };
+        let (prepared, x, y) = program();
+        let mut seen = Vec::new();
+        let mut hold = |values: &HashMap<Variable, f64>| {
+            seen.push((values[&x], values[&y]));
+            Some(if seen.len() == 1 { vec![(x, 1.0)] } else { Vec::new() })
+        };
+        let (values, basis) = holding(prepared, &[x, y], &mut hold).expect("solves").expect("settles");
+        assert!((values[&x] - 1.0).abs() < 1e-9 && (values[&y] - 1.0).abs() < 1e-9, "{values:?}");
+        assert!(basis.is_none());
+        assert_eq!(seen.len(), 2);
+        assert!((seen[0].0 - 1.5).abs() < 1e-9 && (seen[0].1 - 0.5).abs() < 1e-9, "{seen:?}");
+        let (prepared, x, y) = program();
+        let mut hold = |_: &HashMap<Variable, f64>| Some(vec![(y, 0.25)]);
+        assert_eq!(holding(prepared, &[x, y], &mut hold).err(), Some(Failure::Infeasible));
+        let (prepared, x, y) = program();
+        let mut hold = |_: &HashMap<Variable, f64>| None;
+        assert!(holding(prepared, &[x, y], &mut hold).expect("solves").is_none());
+        // One record a solve: two, then two, then one.
+        assert_eq!(rec.solves().len(), 5);
     }
 }

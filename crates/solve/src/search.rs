@@ -110,6 +110,15 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         // and the run passed 40 minutes, where without them it took 27.5.
         large = (using.lp == crate::backend::LpMethod::Auto && size <= PERIODS_MAX_VARIABLES)
             || std::env::var_os("HEADROOM_TEST_PERIODS_FIRST").is_some();
+    } else if !using.backend.has_duals() {
+        // microlp: its simplex takes the whole model's relaxation in
+        // 15-50 s on the planted small organisations (6,700-7,100
+        // capacity and order variables), and a period's program in
+        // 0.1-0.3 s: whole machines and the bound period by period
+        // first, from that size on (`--lp` asks HiGHS for a method, which
+        // microlp does not have).
+        let size = Model::skeleton(org, Build { integer: false, ..build.clone() }).capacity_and_orders();
+        large = size > MICROLP_PERIODS_VARIABLES || std::env::var_os("HEADROOM_TEST_PERIODS_FIRST").is_some();
     }
     let duals = using.backend.has_duals() && build.stability.is_none();
     let relax = || lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") });
@@ -377,6 +386,15 @@ fn bound_period(org: &Organisation, build: &Build, t: usize, start: Option<std::
 /// relaxation on models of at most this many capacity and order variables
 /// (planted medium: 289,050).
 const PERIODS_MAX_VARIABLES: usize = 1_000_000;
+
+/// With microlp, whole machines and a bound are found period by period
+/// before the relaxation on models of more than this many capacity and
+/// order variables. The example organisation has 1,410 and its optimum
+/// by the relaxation and branch and bound in about a second; the planted
+/// small ones 6,700-7,100, planned period by period in 1-2 s within
+/// 0.05-0.19 % of the bound, where the relaxation and the dive took
+/// 30-100 s (or passed the default time limit).
+const MICROLP_PERIODS_VARIABLES: usize = 4_000;
 
 /// As [`whole_machines`], one independent part of the organisation at a
 /// time, in parallel: the parts share no variable and no constraint, so
@@ -1099,7 +1117,11 @@ fn one_period<'o>(
                 m.prefer_least_capacity();
             }
             arriving = arriving_in(&m);
-            let settings = Settings { mip_gap: crate::DEFAULT_MIP_GAP, ..Settings::lp("whole machines by period, branch and bound") };
+            let settings = Settings {
+                mip_gap: crate::DEFAULT_MIP_GAP,
+                node_limit: Some(PERIOD_NODES),
+                ..Settings::lp("whole machines by period, branch and bound")
+            };
             (backend::solve(&mut m, vertex, &settings).ok()?.values, None)
         }
         _ => return None,
@@ -1116,6 +1138,12 @@ fn one_period<'o>(
     decided.extend(capped.iter().map(|(&k, &n)| (k, n)));
     Some(Period { model: m, values, basis: basis.map(std::sync::Arc::new), fixed_cost, decided })
 }
+
+/// Branch and bound of one period ([`one_period`]) stops after this many
+/// nodes (microlp; HiGHS's finishes in seconds). Where it has found
+/// nothing by then, the period gives up and the search goes on another
+/// way.
+const PERIOD_NODES: u64 = 10_000;
 
 /// The relaxation's cumulative orders of each cluster and type, by the
 /// period they are placed in, rounded down: where [`period_by_period`]
