@@ -193,7 +193,6 @@ pub struct Settings {
     /// Branch and bound stops after this many nodes, with the best
     /// solution found if any (else `Failure::Other`): a limit that, unlike
     /// time, does not depend on the machine (microlp; HiGHS ignores it).
-    #[cfg_attr(feature = "highs", allow(dead_code))]
     pub node_limit: Option<u64>,
     /// Whether to ask for dual values (an LP only; backends without them
     /// ignore it).
