@@ -490,6 +490,37 @@ pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold:
     with_microlp::solve_holding(prepared, &model.all, using, &settings, start, record, hold)
 }
 
+/// Whole values of `integer` (variables of the linear program `model`)
+/// found by a depth-first dive, on microlp: the variable whose value is
+/// nearest its next whole number above is fixed there, and the program
+/// solved again from where it was (`Solution::fix_var`, dual simplex);
+/// where that has no solution, the same variable at the whole number
+/// below; where neither has, the last fix before it takes its other
+/// value. Fixed, not bounded: a variable is held at a whole number next
+/// to its value, never moved far, so that each fix settles the variable
+/// for good and the dive goes down the fewest levels. At most `solves`
+/// programs are solved. `Ok(None)` where none was found within them (on
+/// HiGHS always: its branch and bound is the way there).
+pub fn dive(
+    model: &mut Model,
+    using: Using,
+    settings: &Settings,
+    integer: &[Variable],
+    solves: usize,
+) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+    if using.backend != Backend::Microlp {
+        return Ok(None);
+    }
+    let start = Instant::now();
+    if model.out_of_time {
+        return Err(Failure::TimeLimit);
+    }
+    let settings = within_deadline(settings, using, start)?;
+    let prepared = prepare(model);
+    let record = record_of(&prepared, settings.purpose, model.build_seconds);
+    with_microlp::dive(prepared, &model.all, using, &settings, start, record, integer, solves)
+}
+
 /// Whether the backend keeps a model between solves, so that [`sweep`]
 /// can warm-start each from the last.
 pub fn warm_starts(backend: Backend) -> bool {
@@ -739,6 +770,99 @@ mod with_microlp {
             solution = solution_of(solution.fix_var(v, x))?;
         }
         Ok(solution)
+    }
+
+    /// [`super::dive`] on microlp.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn dive(
+        prepared: Prepared,
+        all: &[Variable],
+        using: super::Using,
+        settings: &Settings,
+        start: Instant,
+        mut record: SolveRecord,
+        integer: &[Variable],
+        solves: usize,
+    ) -> Result<Option<HashMap<Variable, f64>>, Failure> {
+        /// A fix the dive made: the solution before it, the variable, and
+        /// the value it has yet to try there.
+        struct Fix {
+            before: Solution,
+            var: microlp::Variable,
+            other: Option<f64>,
+        }
+        let Built { problem, column } = build(prepared)?;
+        let integer: Vec<microlp::Variable> =
+            integer.iter().map(|v| column.get(v).copied().ok_or_else(missing)).collect::<Result<_, _>>()?;
+        let solving = record.handoff(start);
+        let root = solution_of(problem.solve_with(options(settings)));
+        let (mut solved, mut fixes) = (1, 0);
+        // The fractional variable nearest its next whole number above
+        // (the first in `integer` of equals): its value.
+        let next = |solution: &Solution| -> Option<(microlp::Variable, f64)> {
+            let fraction = |x: f64| x - (x + 1e-6).floor();
+            integer.iter().map(|&v| (v, solution.var_value(v))).filter(|&(_, x)| fraction(x) > 1e-6).fold(
+                None,
+                |best: Option<(microlp::Variable, f64)>, (v, x)| match best {
+                    Some((_, y)) if fraction(y) >= fraction(x) => best,
+                    _ => Some((v, x)),
+                },
+            )
+        };
+        let mut stack: Vec<Fix> = Vec::new();
+        let found = (|| -> Result<Option<Solution>, Failure> {
+            let mut current = root?;
+            'dive: loop {
+                let Some((var, x)) = next(&current) else {
+                    return Ok(Some(current));
+                };
+                let mut value = (x - 1e-6).ceil();
+                stack.push(Fix { before: current, var, other: Some((x + 1e-6).floor()) });
+                loop {
+                    if solved >= solves {
+                        return Ok(None);
+                    }
+                    if using.deadline.is_some_and(|d| Instant::now() >= d) {
+                        return Err(Failure::TimeLimit);
+                    }
+                    let Some(top) = stack.last() else {
+                        return Ok(None);
+                    };
+                    solved += 1;
+                    fixes = fixes.max(stack.len());
+                    match solution_of(top.before.clone().fix_var(top.var, value)) {
+                        Ok(after) => {
+                            current = after;
+                            continue 'dive;
+                        }
+                        Err(Failure::TimeLimit) => return Err(Failure::TimeLimit),
+                        // No solution (or none microlp could find) this
+                        // way: the other way, here or further up.
+                        Err(_) => {}
+                    }
+                    value = loop {
+                        let Some(top) = stack.last_mut() else {
+                            return Ok(None);
+                        };
+                        if let Some(other) = top.other.take() {
+                            break other;
+                        }
+                        stack.pop();
+                    };
+                }
+            }
+        })();
+        let reading = record.solved(solving);
+        record.method = match &found {
+            Ok(Some(_)) => format!("dive: {solved} programs, {fixes} levels deep"),
+            Ok(None) => format!("dive: nothing found in {solved} programs"),
+            Err(Failure::Other(message)) => format!("dive failed: {message}"),
+            Err(_) => "dive: no solution".to_owned(),
+        };
+        let values = found.map(|found| found.map(|solution| values_of(&solution, all, &column)));
+        record.read(reading);
+        using.rec.solve(record);
+        values
     }
 
     /// [`super::solve_holding`] on microlp: the linear program is solved
@@ -1840,5 +1964,45 @@ mod microlp_tests {
         assert!(holding(prepared, &[x, y], &mut hold).expect("solves").is_none());
         // One record a solve: two, then two, then one.
         assert_eq!(rec.solves().len(), 5);
+    }
+
+    /// The dive, by hand. min 2a + 3b s.t. 4a + 2b ≥ 5, a ≤ 1.2: the
+    /// linear optimum is (1.2, 0.1). a is nearer its next whole number
+    /// above, but a = 2 is past its bound; a = 1 leaves 2b ≥ 1, b = 0.5,
+    /// and b = 1 is whole: (1, 1), cost 5, the integer optimum (a = 0
+    /// needs b = 3, cost 9), in 4 programs. Allowed 2 programs, nothing.
+    /// min a + 2b s.t. a + b = 1.5, a ≤ 1.2 has no whole solution: the
+    /// dive tries b = 1 (then a = 1 and a = 0) and b = 0, and ends with
+    /// nothing.
+    #[test]
+    fn a_dive_fixes_the_next_whole_number_up_then_down_and_backtracks() {
+        let rec = crate::stats::Recorder::new();
+        let using = Using { backend: Backend::Microlp, lp: LpMethod::Auto, deadline: None, rec: &rec, keep_bases: false };
+        let dive = |prepared: Prepared, all: &[Variable], solves: usize| {
+            let record = record_of(&prepared, "test", 0.0);
+            with_microlp::dive(prepared, all, using, &Settings::lp("test"), Instant::now(), record, all, solves)
+        };
+        let cover = || {
+            let mut vars = ProblemVariables::new();
+            let a = vars.add(variable().min(0));
+            let b = vars.add(variable().min(0));
+            let constraints = vec![constraint!(4 * a + 2 * b >= 5), constraint!(a <= 1.2)];
+            (Prepared { vars, objective: 2 * a + 3 * b, constraints }, a, b)
+        };
+        let (prepared, a, b) = cover();
+        let values = dive(prepared, &[a, b], 1_000).expect("solves").expect("finds whole values");
+        assert_eq!((values[&a].round(), values[&b].round()), (1.0, 1.0), "{values:?}");
+        assert!((values[&a] - 1.0).abs() < 1e-9 && (values[&b] - 1.0).abs() < 1e-9, "{values:?}");
+        assert_eq!(rec.solves().last().unwrap().method, "dive: 4 programs, 2 levels deep");
+        let (prepared, a, b) = cover();
+        assert_eq!(dive(prepared, &[a, b], 2).expect("solves"), None);
+        assert_eq!(rec.solves().last().unwrap().method, "dive: nothing found in 2 programs");
+        let mut vars = ProblemVariables::new();
+        let a = vars.add(variable().min(0));
+        let b = vars.add(variable().min(0));
+        let constraints = vec![constraint!(a + b == 1.5), constraint!(a <= 1.2)];
+        let prepared = Prepared { vars, objective: a + 2 * b, constraints };
+        assert_eq!(dive(prepared, &[a, b], 1_000).expect("solves"), None);
+        assert_eq!(rec.solves().last().unwrap().method, "dive: nothing found in 5 programs");
     }
 }
