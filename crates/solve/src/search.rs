@@ -1112,8 +1112,9 @@ fn one_period<'o>(
         // tightness 1: 60 s). On microlp a dive comes first
         // ([`dive_period`]): its branch and bound dives the cheaper way
         // first, down, where a period short of machines has no solution,
-        // and found none within its nodes on five of six such planted
-        // small organisations; the dive planned three of them.
+        // and found none within its nodes on ten of eleven such planted
+        // small organisations (tightness 1, seeds 1-12); the dive found
+        // whole machines on four of them.
         _ if rounding_failed => {
             capped.clear();
             match dive_period(org, &period_build, from_scratch, &arriving_in, vertex) {
@@ -1180,7 +1181,7 @@ fn dive_period<'o>(
 /// Planted small at tightness 1 (24 arrivals in its last period): the
 /// dive found whole machines after 164-519 programs on seeds 4-6, ran
 /// out of fixes to try after 175 and 1,913 on seeds 2 and 1, and had
-/// found nothing after 1,000 (3 s) on seed 3, where branch and bound
+/// found nothing after 1,000 (2-3 s) on seed 3, where branch and bound
 /// then finds them.
 const DIVE_SOLVES: usize = 1_000;
 
