@@ -480,13 +480,7 @@ pub fn solve_holding(model: &mut Model, using: Using, settings: &Settings, hold:
         let record = record_of(&prepared, settings.purpose, again.build_seconds);
         return with_highs::solve_holding(prepared, &again.all, using, settings, &keys, Instant::now(), record, hold, &mut held, true);
     }
-    let start = Instant::now();
-    if model.out_of_time {
-        return Err(Failure::TimeLimit);
-    }
-    let settings = within_deadline(settings, using, start)?;
-    let prepared = prepare(model);
-    let record = record_of(&prepared, settings.purpose, model.build_seconds);
+    let (prepared, settings, record, start) = to_microlp(model, using, settings)?;
     with_microlp::solve_holding(prepared, &model.all, using, &settings, start, record, hold)
 }
 
@@ -511,6 +505,15 @@ pub fn dive(
     if using.backend != Backend::Microlp {
         return Ok(None);
     }
+    let (prepared, settings, record, start) = to_microlp(model, using, settings)?;
+    with_microlp::dive(prepared, &model.all, using, &settings, start, record, integer, solves)
+}
+
+/// `model` made ready for one of microlp's drivers that take the model
+/// whole ([`solve_holding`], [`dive`]): prepared, `settings` within the
+/// time the run has left, and its record, from now. `TimeLimit` where no
+/// time is left.
+fn to_microlp(model: &mut Model, using: Using, settings: &Settings) -> Result<(Prepared, Settings, SolveRecord, Instant), Failure> {
     let start = Instant::now();
     if model.out_of_time {
         return Err(Failure::TimeLimit);
@@ -518,7 +521,7 @@ pub fn dive(
     let settings = within_deadline(settings, using, start)?;
     let prepared = prepare(model);
     let record = record_of(&prepared, settings.purpose, model.build_seconds);
-    with_microlp::dive(prepared, &model.all, using, &settings, start, record, integer, solves)
+    Ok((prepared, settings, record, start))
 }
 
 /// Whether the backend keeps a model between solves, so that [`sweep`]

@@ -1009,10 +1009,6 @@ fn one_period<'o>(
         }
     }
     let period_build = Build { integer: false, fixed_orders: fixed, min_orders: min, period: Some(t), ..build.clone() };
-    let mut m = Model::new(org, period_build.clone());
-    if !m.impossible.is_empty() {
-        return None;
-    }
     let from_scratch = start.is_none();
     // From scratch, interior point with crossover on larger models: where
     // placements cost nothing, the optimum is a face as large as the
@@ -1024,8 +1020,16 @@ fn one_period<'o>(
     // last period's optimum is quick because placements cost nothing
     // there (with the preference, later periods took 2,436 iterations
     // and gave way to interior point).
-    if from_scratch {
-        m.prefer_least_capacity();
+    let period_model = |integer: bool| {
+        let mut m = Model::new(org, Build { integer, ..period_build.clone() });
+        if from_scratch {
+            m.prefer_least_capacity();
+        }
+        m
+    };
+    let mut m = period_model(false);
+    if !m.impossible.is_empty() {
+        return None;
     }
     let fixed_cost = m.constant_bound();
     // The limits, by cluster, and the orders arriving in this period
@@ -1117,17 +1121,14 @@ fn one_period<'o>(
         // whole machines on four of them.
         _ if rounding_failed => {
             capped.clear();
-            match dive_period(org, &period_build, from_scratch, &arriving_in, vertex) {
+            match dive_period(period_model(false), &arriving_in, vertex) {
                 Some((dived, values)) => {
                     m = dived;
                     arriving = arriving_in(&m);
                     (values, None)
                 }
                 None => {
-                    m = Model::new(org, Build { integer: true, ..period_build });
-                    if from_scratch {
-                        m.prefer_least_capacity();
-                    }
+                    m = period_model(true);
                     arriving = arriving_in(&m);
                     let settings = Settings {
                         mip_gap: crate::DEFAULT_MIP_GAP,
@@ -1154,22 +1155,16 @@ fn one_period<'o>(
 }
 
 /// Whole arrivals of one period ([`one_period`]) by a dive
-/// ([`backend::dive`], microlp only): the period's linear program, each
+/// ([`backend::dive`], microlp only): the period's linear program `m`, each
 /// arrival fixed at a whole number next to its value in turn, up first,
 /// backtracking where neither way has a solution. Its model and values;
 /// `None` where the dive found none (within [`DIVE_SOLVES`] programs, or
 /// on HiGHS, whose branch and bound finds these in seconds).
 fn dive_period<'o>(
-    org: &'o Organisation,
-    period_build: &Build,
-    from_scratch: bool,
+    mut m: Model<'o>,
     arriving_in: &dyn Fn(&Model) -> Vec<(OrderKey, good_lp::Variable)>,
     vertex: Using,
 ) -> Option<(Model<'o>, HashMap<good_lp::Variable, f64>)> {
-    let mut m = Model::new(org, period_build.clone());
-    if from_scratch {
-        m.prefer_least_capacity();
-    }
     let integer: Vec<good_lp::Variable> = arriving_in(&m).into_iter().map(|(_, v)| v).collect();
     let settings = Settings::lp("whole machines by period, dive");
     let values = backend::dive(&mut m, vertex, &settings, &integer, DIVE_SOLVES).ok()??;
