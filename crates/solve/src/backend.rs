@@ -1404,15 +1404,15 @@ mod with_highs {
     /// planted medium relaxation takes 22,000.
     const HIPDLP_ITERATIONS: i32 = 100_000;
 
-    /// The model solved again by cuPDLP-C, within `time_limit` seconds.
-    fn cupdlp(mut model: highs::Model, time_limit: Option<f64>) -> Result<highs::SolvedModel, Failure> {
+    /// The model solved again by cuPDLP-C, within `seconds`.
+    fn cupdlp(mut model: highs::Model, seconds: Option<f64>) -> Result<highs::SolvedModel, Failure> {
         option(&mut model, "solver", "pdlp")?;
         option(&mut model, "pdlp_iteration_limit", i32::MAX)?;
-        if let Some(limit) = time_limit {
+        if let Some(limit) = seconds {
             if limit <= 0.0 {
                 return Err(Failure::TimeLimit);
             }
-            option(&mut model, "time_limit", limit)?;
+            time_limit(&mut model, limit)?;
         }
         try_solve(model)
     }
@@ -1706,9 +1706,28 @@ mod with_highs {
             if left <= 0.0 {
                 return Err(Failure::TimeLimit);
             }
-            option(model, "time_limit", left)?;
+            time_limit(model, left)?;
         }
         Ok(())
+    }
+
+    /// Gives the next solve of `model` `seconds`, counted from now.
+    /// HiGHS holds its time limit against the time of every solve of
+    /// the instance added up: its clocks are not reset when a solve
+    /// starts (`Highs_zeroAllClocks` in its C API says so). A model
+    /// solved again and again — a sweep of growth headroom, a period's
+    /// holds — stopped with "time limit reached" long before the
+    /// deadline once its solves so far took longer than what was left
+    /// (easy medium's growth headroom was dropped at 45 s of a 60 s
+    /// limit), so the clocks are zeroed first.
+    fn time_limit(model: &mut highs::Model, seconds: f64) -> Result<(), Failure> {
+        // SAFETY: the pointer is the live HiGHS instance `model` owns;
+        // zeroing its clocks touches nothing else.
+        let status = unsafe { highs_sys::Highs_zeroAllClocks(model.as_mut_ptr()) };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(Failure::Other("HiGHS could not reset its clocks".into()));
+        }
+        option(model, "time_limit", seconds)
     }
 
     /// Sets column `c`'s bounds to `lower..=upper`, keeping HiGHS's basis.
@@ -1729,6 +1748,69 @@ mod with_highs {
 
     fn option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), Failure> {
         model.try_set_option(name, value).map_err(|e| Failure::Other(format!("HiGHS refused option {name}: {e:?}")))
+    }
+
+    #[cfg(test)]
+    mod clocks {
+        use super::*;
+        use good_lp::{constraint, variable, Expression, ProblemVariables};
+
+        /// min Σ c·x over an n × n grid of columns: each row's sum at
+        /// least 1, each column's at most 1.5.
+        fn grid(n: usize) -> Result<highs::Model, Failure> {
+            let mut vars = ProblemVariables::new();
+            let x: Vec<Vec<Variable>> = (0..n).map(|_| (0..n).map(|_| vars.add(variable().min(0))).collect()).collect();
+            let cost = |i: usize, j: usize| 1.0 + ((i * 7_919 + j * 104_729) % 1_000) as f64 / 1_000.0;
+            let objective: Expression = (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).map(|(i, j)| cost(i, j) * x[i][j]).sum();
+            let mut constraints = Vec::new();
+            for i in 0..n {
+                let row: Expression = x[i].iter().sum();
+                constraints.push(constraint!(row >= 1));
+                let column: Expression = x.iter().map(|r| r[i]).sum();
+                constraints.push(constraint!(column <= 1.5));
+            }
+            hand_off(vars.minimise(objective), constraints)
+        }
+
+        /// The seconds HiGHS has counted on `model`'s clocks.
+        fn run_time(model: &highs::SolvedModel) -> f64 {
+            // SAFETY: the pointer is the live HiGHS instance `model` owns;
+            // reading its clock changes nothing.
+            unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) }
+        }
+
+        /// A model solved for a while, then solved again after one
+        /// column is closed (a few iterations), with half that while to
+        /// go: HiGHS alone stops at once, counting the first solve; with
+        /// [`time_limit`] the second solve has its half to itself.
+        #[test]
+        fn a_time_limit_counts_from_the_solve_it_is_set_for() {
+            // Large enough that the first solve takes a tenth of a second.
+            let first = |n: usize| {
+                let solved = try_solve(grid(n).expect("hands off")).expect("solves");
+                assert_eq!(solved.status(), HighsModelStatus::Optimal);
+                let seconds = run_time(&solved);
+                (solved, seconds)
+            };
+            let mut n = 100;
+            while first(n).1 < 0.1 && n < 1_600 {
+                n *= 2;
+            }
+            let again = |zeroed: bool| {
+                let (solved, seconds) = first(n);
+                let mut model: highs::Model = solved.into();
+                set_bounds(&mut model, 0, 0.0, 0.0).expect("bounds");
+                if zeroed {
+                    time_limit(&mut model, seconds / 2.0).expect("limit");
+                } else {
+                    option(&mut model, "time_limit", seconds / 2.0).expect("limit");
+                }
+                (try_solve(model).expect("solves").status(), seconds)
+            };
+            let (status, seconds) = again(false);
+            assert_eq!(status, HighsModelStatus::ReachedTimeLimit, "HiGHS's own clocks, after {seconds} s at n = {n}");
+            assert_eq!(again(true).0, HighsModelStatus::Optimal);
+        }
     }
 
     #[cfg(test)]

@@ -173,6 +173,9 @@ pub fn solve(
             // Only without artificials can the restricted model be
             // infeasible; the whole model decides then.
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(None),
+            // The limit was set once, before the first round: HiGHS holds
+            // it against every round's time added up, the whole budget.
+            HighsModelStatus::ReachedTimeLimit => return Err(Failure::TimeLimit),
             other => return Err(Failure::Other(format!("HiGHS ended with status {other:?} while generating columns"))),
         }
         let solution = solved.get_solution();
