@@ -450,5 +450,15 @@ fn growth_headroom_chained_through_the_periods_equals_each_program_solved_apart(
     same_growth(&chained, &apart, 6);
     if read_plan(&tmp.path().join("apart"))["solver"]["backend"] == "highs" {
         assert!(methods.contains("its program's basis of the last period"), "{methods}");
+        // The two chains (one region each) share each period's model:
+        // six built, not twelve.
+        let stats: Value = serde_json::from_str(&fs::read_to_string(tmp.path().join("chained.json")).unwrap()).unwrap();
+        let built = stats["solves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["purpose"] == "growth" && s["build_seconds"].as_f64().unwrap_or(0.0) > 0.0)
+            .count();
+        assert!((1..=6).contains(&built), "growth headroom built {built} models for 6 periods");
     }
 }

@@ -543,19 +543,23 @@ pub fn warm_starts(backend: Backend) -> bool {
 /// solved by a vertex method (from `from` where given: see
 /// `with_highs::sweep`), each next one by primal simplex from the last
 /// one's basis, since consecutive models differ only in two columns'
-/// bounds. `Err(TimeLimit)` if the time limit passed before all were
-/// solved; only for a backend that [`warm_starts`].
+/// bounds. `close` are held at 0 throughout besides `columns` (another
+/// sweep's, of the same model). With `keep`, the backend keeps the model
+/// after, every column of `columns` and `close` at 0, for
+/// [`sweep_kept`]. `Err(TimeLimit)` if the time limit passed before all
+/// were solved; only for a backend that [`warm_starts`].
 #[cfg_attr(not(feature = "highs"), allow(unused_variables))]
 #[allow(clippy::too_many_arguments)]
 pub fn sweep(
     model: &mut Model,
     using: Using,
     purpose: &'static str,
-    columns: &[Variable],
+    (columns, close): (&[Variable], &[Variable]),
     upper: f64,
     from: Option<&Basis>,
     starts: &[Option<&Basis>],
-) -> Result<Vec<Swept>, Failure> {
+    keep: bool,
+) -> Result<(Vec<Swept>, Option<Kept>), Failure> {
     #[cfg(feature = "highs")]
     if using.backend == Backend::Highs {
         let start = Instant::now();
@@ -563,14 +567,71 @@ pub fn sweep(
             return Err(Failure::TimeLimit);
         }
         let index: HashMap<Variable, usize> = model.all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
-        let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
+        let of = |vars: &[Variable]| -> Vec<usize> { vars.iter().filter_map(|v| index.get(v).copied()).collect() };
+        let (columns, close) = (of(columns), of(close));
         let prepared = prepare(model);
         let keys = basis_keys(model, &prepared);
         let record = record_of(&prepared, purpose, model.build_seconds);
         let Prepared { vars, objective, constraints } = prepared;
-        let problem = vars.minimise(objective);
-        return with_highs::sweep(problem, constraints, &columns, upper, (&keys, from, starts), using, start, record);
+        let mut highs = with_highs::hand_off(vars.minimise(objective), constraints)?;
+        for &c in &close {
+            with_highs::close(&mut highs, c)?;
+        }
+        let (swept, highs, solved) = with_highs::sweep(highs, &columns, upper, (&keys, from, starts), using, start, record.clone(), false)?;
+        let kept = keep.then(|| Kept { highs, keys, index, record: SolveRecord { build_seconds: 0.0, ..record }, solved });
+        return Ok((swept, kept));
     }
+    Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
+}
+
+/// A model the backend kept after a [`sweep`] (see there).
+pub struct Kept {
+    #[cfg(feature = "highs")]
+    highs: highs::Model,
+    #[cfg(feature = "highs")]
+    keys: Keys,
+    #[cfg(feature = "highs")]
+    index: HashMap<Variable, usize>,
+    #[cfg(feature = "highs")]
+    record: SolveRecord,
+    /// Whether it was solved (else the first of the next sweep's columns
+    /// is solved as a sweep's first is).
+    #[cfg(feature = "highs")]
+    solved: bool,
+}
+
+// SAFETY: a `Kept` owns its HiGHS instance outright, and whoever holds it
+// is the only one to use it: it moves from the thread of one sweep to the
+// thread of the next, never used from two at once. HiGHS ties nothing of
+// an instance to the thread that made it: its only thread-local state is
+// its task executor's, one per thread, not per instance
+// (`HighsTaskExecutor.cpp`), which whichever thread solves joins; and
+// every instance here solves on one thread (`threads` 1, `parallel` off).
+#[cfg(feature = "highs")]
+unsafe impl Send for Kept {}
+
+/// [`sweep`] of more of a kept model's columns, where the last sweep left
+/// it: no second hand-off of the same program.
+#[cfg_attr(not(feature = "highs"), allow(unused_variables))]
+pub fn sweep_kept(
+    kept: Kept,
+    using: Using,
+    columns: &[Variable],
+    upper: f64,
+    from: Option<&Basis>,
+    starts: &[Option<&Basis>],
+) -> Result<Vec<Swept>, Failure> {
+    #[cfg(feature = "highs")]
+    {
+        let start = Instant::now();
+        if using.deadline.is_some_and(|d| start >= d) {
+            return Err(Failure::TimeLimit);
+        }
+        let Kept { highs, keys, index, record, solved } = kept;
+        let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
+        with_highs::sweep(highs, &columns, upper, (&keys, from, starts), using, start, record, solved).map(|(swept, _, _)| swept)
+    }
+    #[cfg(not(feature = "highs"))]
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
 }
 
@@ -1379,7 +1440,10 @@ mod with_highs {
 
     /// The problem handed to HiGHS, with the options every solve here
     /// shares.
-    fn hand_off(problem: good_lp::variable::UnsolvedProblem, constraints: Vec<good_lp::Constraint>) -> Result<highs::Model, Failure> {
+    pub(super) fn hand_off(
+        problem: good_lp::variable::UnsolvedProblem,
+        constraints: Vec<good_lp::Constraint>,
+    ) -> Result<highs::Model, Failure> {
         let mut p = problem.using(good_lp::highs);
         for c in constraints {
             p.add_constraint(c);
@@ -1417,22 +1481,24 @@ mod with_highs {
         try_solve(model)
     }
 
-    /// [`super::sweep`] on HiGHS: one hand-off, then per column its bounds
-    /// opened, a solve, its value read, its bounds closed again.
+    /// [`super::sweep`] on HiGHS, on a model handed off once: per column
+    /// its bounds opened, a solve, its value read, its bounds closed
+    /// again. `solved`: the model was solved before (by another sweep),
+    /// and the first column goes on from where that left it. The model
+    /// after, and whether it was solved.
     #[allow(clippy::too_many_arguments)]
     pub fn sweep(
-        problem: good_lp::variable::UnsolvedProblem,
-        constraints: Vec<good_lp::Constraint>,
+        mut model: highs::Model,
         columns: &[usize],
         upper: f64,
         (keys, from, starts): (&super::Keys, Option<&super::Basis>, &[Option<&super::Basis>]),
         using: super::Using,
         start: Instant,
         template: SolveRecord,
-    ) -> Result<Vec<super::Swept>, Failure> {
-        let mut model = hand_off(problem, constraints)?;
+        solved: bool,
+    ) -> Result<(Vec<super::Swept>, highs::Model, bool), Failure> {
         for &c in columns {
-            set_bounds(&mut model, c, 0.0, 0.0)?;
+            close(&mut model, c)?;
         }
         // Primal simplex perturbs the bounds it works against, to get past
         // degenerate vertices, and takes the perturbation out after. A
@@ -1456,8 +1522,8 @@ mod with_highs {
         // headroom's CPU: always settling 86 s, never 57 s; easy medium
         // (placements on its fleet): 152 s against 174 s.
         // Not where the first column has a start of its own.
-        let (mut settled, mut build_seconds) = (false, template.build_seconds);
-        if let (Some(basis), None) = (from, starts.first().copied().flatten()) {
+        let (mut settled, mut build_seconds) = (solved, template.build_seconds);
+        if let (Some(basis), None, false) = (from, starts.first().copied().flatten(), solved) {
             time_left(&mut model, using)?;
             if start_from(&mut model, keys, basis)? {
                 option(&mut model, "simplex_strategy", DUAL_SIMPLEX)?;
@@ -1544,7 +1610,12 @@ mod with_highs {
             build_seconds = 0.0;
             since = Instant::now();
         }
-        Ok(out)
+        Ok((out, model, going))
+    }
+
+    /// Holds column `c` at 0.
+    pub(super) fn close(model: &mut highs::Model, c: usize) -> Result<(), Failure> {
+        set_bounds(model, c, 0.0, 0.0)
     }
 
     /// [`super::solve_holding`] on HiGHS: one hand-off; the first solve to
