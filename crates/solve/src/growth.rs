@@ -262,16 +262,14 @@ impl<'c> Chain<'c> {
         }
         let mut model = period_model(cx.org, cx.build, cx.jobs, cx.orders, t, &every);
         let column: Vec<(usize, good_lp::Variable)> = every.iter().copied().zip(model.growth.iter().copied()).collect();
-        let of = |j: &usize| column.iter().find(|(k, _)| k == j).map(|&(_, v)| v);
-        let mine: Vec<good_lp::Variable> = here.iter().filter_map(of).collect();
         let all = model.growth.clone();
-        let swept = backend::sweep(&mut model, cx.using, "growth", (&mine, &all), GROWTH_CAP, cx.from(t), &starts, true);
-        let (swept, handed) = match swept {
-            Ok((swept, kept)) => (Ok(swept), Ok(kept.map(|kept| (kept, column)))),
-            Err(backend::Failure::TimeLimit) => (Err(()), Err(())),
-            Err(_) => (Ok(here.iter().map(|_| (None, None)).collect()), Ok(None)),
+        let mine = columns_of(&column, &here);
+        let (swept, kept) = match backend::sweep(&mut model, cx.using, "growth", (&mine, &all), GROWTH_CAP, cx.from(t), &starts, true) {
+            Ok((swept, kept)) => (Ok(swept), kept),
+            Err(e) => (Err(e), None),
         };
-        self.record(&here, swept);
+        let handed = if matches!(swept, Err(backend::Failure::TimeLimit)) { Err(()) } else { Ok(kept.map(|kept| (kept, column))) };
+        self.record(&here, values(swept, &here));
         handed
     }
 
@@ -285,17 +283,27 @@ impl<'c> Chain<'c> {
         let (here, starts) = self.here(cx, t);
         let swept = match handed {
             Ok(Some((kept, column))) if !here.is_empty() => {
-                let of = |j: &usize| column.iter().find(|(k, _)| k == j).map(|&(_, v)| v);
-                let mine: Vec<good_lp::Variable> = here.iter().filter_map(of).collect();
-                match backend::sweep_kept(kept, cx.using, &mine, GROWTH_CAP, cx.from(t), &starts) {
-                    Ok(swept) => Ok(swept),
-                    Err(backend::Failure::TimeLimit) => Err(()),
-                    Err(_) => Ok(here.iter().map(|_| (None, None)).collect()),
-                }
+                let mine = columns_of(&column, &here);
+                values(backend::sweep_kept(kept, cx.using, &mine, GROWTH_CAP, cx.from(t), &starts), &here)
             }
             _ => solve_period(cx.org, cx.build, cx.jobs, cx.orders, t, &here, cx.from(t), &starts, cx.using),
         };
         self.record(&here, swept);
+    }
+}
+
+/// The growth columns of the jobs `here`, from each job's column.
+fn columns_of(column: &[(usize, good_lp::Variable)], here: &[usize]) -> Vec<good_lp::Variable> {
+    here.iter().filter_map(|j| column.iter().find(|(k, _)| k == j).map(|&(_, v)| v)).collect()
+}
+
+/// A sweep of the jobs `here` as a period's values: `Err` where the time
+/// limit passed; no value for any of them where the backend failed.
+fn values(swept: Result<Vec<backend::Swept>, backend::Failure>, here: &[usize]) -> Result<Vec<backend::Swept>, ()> {
+    match swept {
+        Ok(swept) => Ok(swept),
+        Err(backend::Failure::TimeLimit) => Err(()),
+        Err(_) => Ok(here.iter().map(|_| (None, None)).collect()),
     }
 }
 
@@ -379,11 +387,8 @@ fn solve_period(
         // maximised in turn (see the module's comment).
         let mut model = period_model(org, build, jobs, orders, t, here);
         let columns = model.growth.clone();
-        return match backend::sweep(&mut model, using, "growth", (&columns, &[]), GROWTH_CAP, from, starts, false) {
-            Ok((solved, _)) => Ok(solved),
-            Err(backend::Failure::TimeLimit) => Err(()),
-            Err(_) => Ok(here.iter().map(|_| (None, None)).collect()),
-        };
+        let swept = backend::sweep(&mut model, using, "growth", (&columns, &[]), GROWTH_CAP, from, starts, false);
+        return values(swept.map(|(swept, _)| swept), here);
     }
     // One model per job.
     let mut values = Vec::with_capacity(here.len());
