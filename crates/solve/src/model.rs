@@ -239,6 +239,13 @@ pub struct Model<'o> {
     pub reference: Vec<f64>,
     /// Origins of each service.
     pub by_service: Vec<Vec<usize>>,
+    /// Each cluster's eligible origins: (service, origin, the cluster's
+    /// index among the origin's), by service, then origin.
+    at_cluster: Vec<Vec<(ServiceId, usize, usize)>>,
+    /// Each origin's name ([`Model::origin_name`]), and each period's:
+    /// made once, not for every variable and row that names them.
+    origin_names: Vec<String>,
+    period_names: Vec<String>,
     /// Origins by service and eligible clusters, while they are made.
     origin_index: std::collections::HashMap<(ServiceId, Vec<ClusterId>), usize>,
     /// Demands found so far.
@@ -338,6 +345,9 @@ impl<'o> Model<'o> {
             reference,
             origins: Vec::new(),
             by_service: vec![Vec::new(); org.services.len()],
+            at_cluster: Vec::new(),
+            origin_names: Vec::new(),
+            period_names: org.forecast.periods.iter().map(|p| p.to_string()).collect(),
             origin_index: std::collections::HashMap::new(),
             demands_found: 0,
             vars: ProblemVariables::new(),
@@ -442,7 +452,7 @@ impl<'o> Model<'o> {
     }
 
     pub fn period_name(&self, t: usize) -> String {
-        self.org.forecast.periods[t].to_string()
+        self.period_names[t].clone()
     }
 
     pub fn lead(&self, c: ClusterId) -> usize {
@@ -461,6 +471,16 @@ impl<'o> Model<'o> {
         }
         // Done: the index only served to merge demands.
         self.origin_index = std::collections::HashMap::new();
+        self.origin_names = (0..self.origins.len()).map(|o| self.origin_name(o)).collect();
+        let mut at_cluster = vec![Vec::new(); self.org.clusters.len()];
+        for (o, def) in self.origins.iter().enumerate() {
+            for (i, c) in def.clusters.iter().enumerate() {
+                at_cluster[c.index()].push((def.service, o, i));
+            }
+        }
+        // Stable: each service's origins stay in the order they were made.
+        at_cluster.iter_mut().for_each(|origins| origins.sort_by_key(|&(s, _, _)| s));
+        self.at_cluster = at_cluster;
     }
 
     fn push_origin(&mut self, service: ServiceId, region: Option<RegionId>, kind: Kind, clusters: Vec<ClusterId>) {
@@ -508,7 +528,7 @@ impl<'o> Model<'o> {
                 let c = self.origins[o].clusters[i];
                 let mut per_period = Vec::with_capacity(self.window.len());
                 for t in self.window.clone() {
-                    let name = format!("z[{}|{}|{}]", self.origin_name(o), self.org.cluster(c).name, self.period_name(t));
+                    let name = format!("z[{}|{}|{}]", self.origin_names[o], self.org.cluster(c).name, self.period_names[t]);
                     per_period.push(self.var(variable().min(0).name(name)));
                 }
                 per_cluster.push(per_period);
@@ -519,7 +539,7 @@ impl<'o> Model<'o> {
                 .clone()
                 .map(|t| {
                     self.build.best_effort.then(|| {
-                        let name = format!("unmet[{}|{}]", self.origin_name(o), self.period_name(t));
+                        let name = format!("unmet[{}|{}]", self.origin_names[o], self.period_names[t]);
                         self.var(variable().min(0).name(name))
                     })
                 })
@@ -566,10 +586,10 @@ impl<'o> Model<'o> {
     /// in units of `unit[s]`.
     pub fn x(&self, s: ServiceId, c: ClusterId, t: usize) -> Expression {
         let mut x = Expression::default();
-        for &o in &self.by_service[s.index()] {
-            if let Ok(i) = self.origins[o].clusters.binary_search(&c) {
-                x += self.z(o, i, t);
-            }
+        let at = self.at_cluster.get(c.index()).map_or(&[][..], |at| &at[..]);
+        let first = at.partition_point(|&(of, _, _)| of < s);
+        for &(_, o, i) in at[first..].iter().take_while(|&&(of, _, _)| of == s) {
+            x += self.z(o, i, t);
         }
         x
     }
@@ -664,7 +684,7 @@ impl<'o> Model<'o> {
                     // that period's (`add_fleet`).
                     let by_then = self.build.by_then.is_some() && placed + lead == self.window.start;
                     let (what, when) = if by_then { ("ordered_by", placed + lead) } else { ("order", placed) };
-                    let name = format!("{what}[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_name(when));
+                    let name = format!("{what}[{}|{}|{}]", cluster.name, org.machine_type(m).name, self.period_names[when]);
                     let mut def = variable().min(0).name(name);
                     if let (Some(limit), false) = (per_period, by_then) {
                         def = def.max(limit as f64);
@@ -797,7 +817,7 @@ impl<'o> Model<'o> {
                 let group_sum = |g: &Vec<usize>| -> Expression { g.iter().map(|&i| Expression::from(self.z(o, i, t))).sum() };
                 let ys: Vec<Expression> = def.groups.iter().map(group_sum).collect();
                 let mut survivable: Expression = ys.iter().cloned().sum();
-                let tag = format!("{}|{}", self.origin_name(o), self.period_name(t));
+                let tag = format!("{}|{}", self.origin_names[o], self.period_names[t]);
                 if k == 1.0 {
                     // N+1, the common case, needs no top-k terms: losing the
                     // largest group leaves enough iff every group y_g ≤ w,
@@ -878,7 +898,7 @@ impl<'o> Model<'o> {
                 if let Some(share) = service.max_cluster_share {
                     for (&c, x) in clusters.iter().zip(&xs) {
                         let x = x.clone();
-                        let name = format!("cluster_share[{}|{}|{}]", service.name, org.cluster(c).name, self.period_name(t));
+                        let name = format!("cluster_share[{}|{}|{}]", service.name, org.cluster(c).name, self.period_names[t]);
                         self.add(constraint!(x <= share * total.clone()), || name);
                     }
                 }
@@ -886,7 +906,7 @@ impl<'o> Model<'o> {
                     for r in org.region_ids() {
                         let in_region: Expression =
                             clusters.iter().zip(&xs).filter(|(&c, _)| org.cluster(c).region == r).map(|(_, x)| x.clone()).sum();
-                        let name = format!("region_share[{}|{}|{}]", service.name, org.region(r).name, self.period_name(t));
+                        let name = format!("region_share[{}|{}|{}]", service.name, org.region(r).name, self.period_names[t]);
                         self.add(constraint!(in_region <= share * total.clone()), || name);
                     }
                 }
@@ -900,8 +920,8 @@ impl<'o> Model<'o> {
         let org = self.org;
         for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
-            let users: Vec<ServiceId> =
-                org.service_ids().filter(|&s| self.by_service[s.index()].iter().any(|&o| self.origins[o].clusters.contains(&c))).collect();
+            let mut users: Vec<ServiceId> = self.at_cluster[c.index()].iter().map(|&(s, _, _)| s).collect();
+            users.dedup();
             if users.is_empty() {
                 continue;
             }
@@ -929,7 +949,7 @@ impl<'o> Model<'o> {
                     for &m in &self.cluster_types[c.index()] {
                         have += (cluster.utilisation_target * org.machine_type(m).capacity[r] / reference) * self.machines(c, m, t);
                     }
-                    let name = format!("resource[{}|{}|{}]", cluster.name, org.resources[r].name, self.period_name(t));
+                    let name = format!("resource[{}|{}|{}]", cluster.name, org.resources[r].name, self.period_names[t]);
                     self.add(constraint!(need <= have), || name);
                 }
             }
