@@ -181,6 +181,9 @@ pub enum Failure {
     TimeLimit,
     /// Anything else the backend reports (unbounded, an internal error).
     Other(String),
+    /// Stopped by [`Settings::stop`]: its answer was no longer needed.
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    Stopped,
 }
 
 #[derive(Clone)]
@@ -204,12 +207,26 @@ pub struct Settings {
     /// A linear program: return the basis it ends on ([`Solved::basis`];
     /// HiGHS only).
     pub keep_basis: bool,
+    /// Stop the solve once this is set (HiGHS, a solve without `start`;
+    /// others ignore it): its answer is no longer needed. It then ends in
+    /// [`Failure::Stopped`].
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Settings {
     /// A linear program solved to optimality.
     pub fn lp(purpose: &'static str) -> Settings {
-        Settings { purpose, mip_gap: 0.0, time_limit_seconds: None, node_limit: None, duals: false, start: None, keep_basis: false }
+        Settings {
+            purpose,
+            mip_gap: 0.0,
+            time_limit_seconds: None,
+            node_limit: None,
+            duals: false,
+            start: None,
+            keep_basis: false,
+            stop: None,
+        }
     }
 }
 
@@ -1134,6 +1151,7 @@ mod with_highs {
             }
             _ => None,
         };
+        let stop = settings.stop.as_deref().map(|flag| stop_when(&mut model, flag));
         let solving = record.handoff(start);
         let mut solved = match from {
             Some(from) => {
@@ -1153,6 +1171,21 @@ mod with_highs {
         }
         let reading = record.solved(solving);
         let solved = solved?;
+        if let Some(set) = stop {
+            // SAFETY: `solved` owns the instance and nothing else uses it
+            // now; once stopped, HiGHS never reads the flag again.
+            unsafe {
+                for kind in STOPPING {
+                    highs_sys::Highs_stopCallback(solved.as_ptr().cast_mut(), kind);
+                }
+            }
+            let stopped = settings.stop.as_deref().is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed));
+            if set && stopped && solved.status() == HighsModelStatus::ReachedInterrupt {
+                record.method = format!("{}: stopped, no longer needed", record.method);
+                record.read(reading);
+                return Err(Failure::Stopped);
+            }
+        }
         let timed_out = match solved.status() {
             HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => false,
             HighsModelStatus::ReachedTimeLimit
@@ -1370,6 +1403,45 @@ mod with_highs {
         /// Whether it has rebuilt in a hurry [`TROUBLE_HURRIED`] times.
         fn in_trouble(&self) -> bool {
             self.hurried >= TROUBLE_HURRIED
+        }
+    }
+
+    /// The checks HiGHS makes as it solves that [`stop_when`] answers: of
+    /// the interior point method (IPX, with its crossover) and of simplex.
+    const STOPPING: [std::os::raw::c_int; 2] =
+        [highs_sys::kHighsCallbackIpmInterrupt as std::os::raw::c_int, highs_sys::kHighsCallbackSimplexInterrupt as std::os::raw::c_int];
+
+    /// Makes `model`'s next solve stop once `flag` is set
+    /// ([`Settings::stop`]); the caller keeps `flag` alive until the solve
+    /// has ended and stops the checks then. Whether HiGHS took it.
+    fn stop_when(model: &mut highs::Model, flag: &std::sync::atomic::AtomicBool) -> bool {
+        let user: *const std::sync::atomic::AtomicBool = flag;
+        // SAFETY: the pointer is the live HiGHS instance `model` owns; the
+        // flag outlives the solve (it is held by the settings the caller
+        // holds until after the checks are stopped), and is only read.
+        unsafe {
+            highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(on_stop_check), user.cast_mut().cast()) != highs_sys::STATUS_ERROR
+                && STOPPING.iter().all(|&kind| highs_sys::Highs_startCallback(model.as_mut_ptr(), kind) != highs_sys::STATUS_ERROR)
+        }
+    }
+
+    /// HiGHS's interrupt checks, on the flag `user` points to
+    /// ([`stop_when`]).
+    unsafe extern "C" fn on_stop_check(
+        kind: std::os::raw::c_int,
+        _message: *const std::os::raw::c_char,
+        _out: *const highs_sys::HighsCallbackDataOut,
+        input: *mut highs_sys::HighsCallbackDataIn,
+        user: *mut std::os::raw::c_void,
+    ) {
+        if !STOPPING.contains(&kind) || input.is_null() || user.is_null() {
+            return;
+        }
+        // SAFETY: HiGHS passes its own live input record, and `user` is
+        // the flag `stop_when` was given, alive while HiGHS solves.
+        let (input, flag) = unsafe { (&mut *input, &*user.cast_const().cast::<std::sync::atomic::AtomicBool>()) };
+        if flag.load(std::sync::atomic::Ordering::Relaxed) {
+            input.user_interrupt = 1;
         }
     }
 
@@ -1863,8 +1935,14 @@ mod with_highs {
         use good_lp::{constraint, variable, Expression, ProblemVariables};
 
         /// min Σ c·x over an n × n grid of columns: each row's sum at
-        /// least 1, each column's at most 1.5.
+        /// least 1, each column's at most 1.5, handed to HiGHS.
         fn grid(n: usize) -> Result<highs::Model, Failure> {
+            let (vars, objective, constraints, _) = grid_problem(n);
+            hand_off(vars.minimise(objective), constraints)
+        }
+
+        /// [`grid`]'s problem, with its variables in order.
+        fn grid_problem(n: usize) -> (ProblemVariables, Expression, Vec<good_lp::Constraint>, Vec<Variable>) {
             let mut vars = ProblemVariables::new();
             let x: Vec<Vec<Variable>> = (0..n).map(|_| (0..n).map(|_| vars.add(variable().min(0))).collect()).collect();
             let cost = |i: usize, j: usize| 1.0 + ((i * 7_919 + j * 104_729) % 1_000) as f64 / 1_000.0;
@@ -1876,7 +1954,45 @@ mod with_highs {
                 let column: Expression = x.iter().map(|r| r[i]).sum();
                 constraints.push(constraint!(column <= 1.5));
             }
-            hand_off(vars.minimise(objective), constraints)
+            let all = x.into_iter().flatten().collect();
+            (vars, objective, constraints, all)
+        }
+
+        /// A solve whose answer is no longer needed ([`Settings::stop`]
+        /// set) stops at HiGHS's first check, by interior point with
+        /// crossover and by simplex, and says so; one still needed solves.
+        #[test]
+        fn a_solve_no_longer_needed_stops() {
+            use std::sync::{atomic::AtomicBool, Arc};
+            for (set, lp) in [
+                (true, super::super::LpMethod::IpmCrossover),
+                (true, super::super::LpMethod::Simplex),
+                (false, super::super::LpMethod::IpmCrossover),
+            ] {
+                let (vars, objective, constraints, all) = grid_problem(200);
+                let settings = Settings { stop: Some(Arc::new(AtomicBool::new(set))), ..Settings::lp("test") };
+                let mut record = SolveRecord {
+                    purpose: "test",
+                    integer: false,
+                    variables: all.len(),
+                    constraints: constraints.len(),
+                    nonzeros: 2 * all.len(),
+                    build_seconds: 0.0,
+                    handoff_seconds: 0.0,
+                    solve_seconds: 0.0,
+                    read_seconds: 0.0,
+                    method: lp.name().to_owned(),
+                    ended_seconds: 0.0,
+                };
+                let solved =
+                    super::solve(vars.minimise(objective), constraints, None, &all, lp, &settings, None, None, Instant::now(), &mut record);
+                if set {
+                    assert_eq!(solved.err(), Some(Failure::Stopped), "{lp:?}");
+                    assert!(record.method.ends_with(": stopped, no longer needed"), "{}", record.method);
+                } else {
+                    assert!(solved.expect("solves").optimal, "{lp:?}");
+                }
+            }
         }
 
         /// The seconds HiGHS has counted on `model`'s clocks.

@@ -173,6 +173,8 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
         Err(backend::Failure::Infeasible) => return Err(Error::Solver("the best-effort model was infeasible".into())),
         Err(backend::Failure::TimeLimit) => return Err(Error::TimeLimit),
         Err(backend::Failure::Other(m)) => return Err(Error::Solver(m)),
+        // Only solves whose answer is no longer needed are stopped.
+        Err(backend::Failure::Stopped) => return Err(Error::Solver("internal: a solve was stopped that the plan needed".into())),
     };
     let info = SolverInfo {
         backend: options.backend.name().to_owned(),
