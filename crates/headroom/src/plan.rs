@@ -271,7 +271,16 @@ fn plan(args: &PlanArgs, rec: &Recorder, phases: &mut Phases) -> Exit {
             return Exit::TimeLimit;
         }
         Some(Err(headroom_solve::Error::Solver(message))) => {
-            eprintln!("error: the solver failed: {message}");
+            eprintln!("error: the solver failed: {message}; nothing was written");
+            if backend == Backend::Microlp {
+                // microlp's simplex can fail numerically on programs whose
+                // limits leave no slack (planted small at tightness 1),
+                // which HiGHS plans in seconds.
+                eprintln!(
+                    "The built-in solver (microlp) can fail numerically where power, space or delivery limits leave little slack. \
+                     Build headroom with HiGHS (`cargo build --release --features highs`, needs cmake) and plan with `--solver highs`."
+                );
+            }
             return Exit::Internal;
         }
     };
