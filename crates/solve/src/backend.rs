@@ -615,8 +615,7 @@ pub fn sweep(
             return Err(Failure::TimeLimit);
         }
         let index: HashMap<Variable, usize> = model.all.iter().enumerate().map(|(i, &v)| (v, i)).collect();
-        let of = |vars: &[Variable]| -> Vec<usize> { vars.iter().filter_map(|v| index.get(v).copied()).collect() };
-        let (columns, close) = (of(columns), of(close));
+        let (columns, close) = (columns_at(&index, columns), columns_at(&index, close));
         let prepared = prepare(model);
         let keys = basis_keys(model, &prepared);
         let record = record_of(&prepared, purpose, model.build_seconds);
@@ -630,6 +629,13 @@ pub fn sweep(
         return Ok((swept, kept));
     }
     Err(Failure::Other(format!("{} does not keep a model between solves", using.backend.name())))
+}
+
+/// The backend's columns of `vars`, by the model's `index` of its
+/// variables.
+#[cfg(feature = "highs")]
+fn columns_at(index: &HashMap<Variable, usize>, vars: &[Variable]) -> Vec<usize> {
+    vars.iter().filter_map(|v| index.get(v).copied()).collect()
 }
 
 /// A model the backend kept after a [`sweep`] (see there).
@@ -676,7 +682,7 @@ pub fn sweep_kept(
             return Err(Failure::TimeLimit);
         }
         let Kept { highs, keys, index, record, solved } = kept;
-        let columns: Vec<usize> = columns.iter().filter_map(|v| index.get(v).copied()).collect();
+        let columns = columns_at(&index, columns);
         with_highs::sweep(highs, &columns, upper, (&keys, from, starts), using, start, record, solved).map(|(swept, _, _)| swept)
     }
     #[cfg(not(feature = "highs"))]
@@ -1971,19 +1977,7 @@ mod with_highs {
             ] {
                 let (vars, objective, constraints, all) = grid_problem(200);
                 let settings = Settings { stop: Some(Arc::new(AtomicBool::new(set))), ..Settings::lp("test") };
-                let mut record = SolveRecord {
-                    purpose: "test",
-                    integer: false,
-                    variables: all.len(),
-                    constraints: constraints.len(),
-                    nonzeros: 2 * all.len(),
-                    build_seconds: 0.0,
-                    handoff_seconds: 0.0,
-                    solve_seconds: 0.0,
-                    read_seconds: 0.0,
-                    method: lp.name().to_owned(),
-                    ended_seconds: 0.0,
-                };
+                let mut record = SolveRecord { method: lp.name().to_owned(), ..crate::backend::tests::record() };
                 let solved =
                     super::solve(vars.minimise(objective), constraints, None, &all, lp, &settings, None, None, Instant::now(), &mut record);
                 if set {
@@ -2112,7 +2106,7 @@ mod tests {
     }
 
     /// A record for a solve of [`by_hand`].
-    fn record() -> SolveRecord {
+    pub(super) fn record() -> SolveRecord {
         SolveRecord {
             purpose: "test",
             integer: false,
