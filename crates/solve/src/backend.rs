@@ -708,8 +708,7 @@ fn solve_prepared(
         #[cfg(feature = "highs")]
         Backend::Highs => {
             let Prepared { vars, objective, constraints } = prepared;
-            let bounds = matches!(using.lp, LpMethod::Pdlp | LpMethod::Ipm).then(|| with_highs::Bounds::of(&vars, &constraints));
-            with_highs::solve(vars.minimise(objective), constraints, bounds, all, using.lp, settings, warm, keys, start, record)
+            with_highs::solve(vars.minimise(objective), constraints, all, using.lp, settings, warm, keys, start, record)
         }
     }
 }
@@ -1057,68 +1056,64 @@ mod with_highs {
     use super::{Failure, Settings, Solved};
     use crate::stats::SolveRecord;
 
-    /// Row and column bounds of a problem as HiGHS gets it, to compute the
-    /// dual objective of a solution that is not a vertex.
-    pub struct Bounds {
-        /// Each row is `linear part ≤ upper` (or `=` when `equality`).
-        rows: Vec<(f64, bool)>,
-        columns: Vec<(f64, f64)>,
-    }
-
-    impl Bounds {
-        pub fn of(vars: &good_lp::ProblemVariables, constraints: &[good_lp::Constraint]) -> Bounds {
-            use good_lp::IntoAffineExpression;
-            let rows = constraints.iter().map(|c| (-c.expression().constant(), c.is_equality())).collect();
-            let columns = vars.iter_variables_with_def().map(|(_, d)| (d.get_min(), d.get_max())).collect();
-            Bounds { rows, columns }
+    /// The linear program HiGHS holds, as [`crate::lagrange`] reads it:
+    /// `None` where HiGHS does not give it back, or it is not a
+    /// minimisation.
+    pub(super) fn program(solved: &highs::SolvedModel) -> Option<crate::lagrange::Lp> {
+        let highs = solved.as_ptr();
+        // SAFETY: the pointer is the live HiGHS instance `solved` owns.
+        let (cols, rows, nonzeros) =
+            unsafe { (highs_sys::Highs_getNumCol(highs), highs_sys::Highs_getNumRow(highs), highs_sys::Highs_getNumNz(highs)) };
+        let (n, m, nz) = (usize::try_from(cols).ok()?, usize::try_from(rows).ok()?, usize::try_from(nonzeros).ok()?);
+        let (mut cost, mut col_lower, mut col_upper) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let (mut row_lower, mut row_upper) = (vec![0.0; m], vec![0.0; m]);
+        let mut start: Vec<highs_sys::HighsInt> = vec![0; n + 1];
+        let mut index: Vec<highs_sys::HighsInt> = vec![0; nz];
+        let mut value = vec![0.0; nz];
+        let (mut got_cols, mut got_rows, mut got_nz, mut sense, mut offset) = (0, 0, 0, 0, 0.0);
+        // SAFETY: every array has room for what HiGHS writes: a value per
+        // column, per row and per non-zero as counted above, and a start
+        // per column (one more, which HiGHS leaves alone); integrality is
+        // not asked for (null).
+        let status = unsafe {
+            highs_sys::Highs_getLp(
+                highs,
+                highs_sys::kHighsMatrixFormatColwise,
+                &mut got_cols,
+                &mut got_rows,
+                &mut got_nz,
+                &mut sense,
+                &mut offset,
+                cost.as_mut_ptr(),
+                col_lower.as_mut_ptr(),
+                col_upper.as_mut_ptr(),
+                row_lower.as_mut_ptr(),
+                row_upper.as_mut_ptr(),
+                start.as_mut_ptr(),
+                index.as_mut_ptr(),
+                value.as_mut_ptr(),
+                std::ptr::null_mut(),
+            )
+        };
+        if status == highs_sys::STATUS_ERROR
+            || (got_cols, got_rows, got_nz) != (cols, rows, nonzeros)
+            || sense != highs_sys::OBJECTIVE_SENSE_MINIMIZE
+        {
+            return None;
         }
-
-        /// The dual objective of row duals `y` and reduced costs `r` (HiGHS's
-        /// signs for a minimisation), at row activities `activity`: a lower
-        /// bound on the optimum when they are dual feasible. Terms that
-        /// would need an infinite bound (a dual of the wrong sign, within
-        /// the solver's dual feasibility tolerance) count 0, as PDLP itself
-        /// counts them. good_lp hands a `≥` row to HiGHS negated, with
-        /// lower bound `−upper`; which way a row went is read from its
-        /// activity, which sits at the bound its dual prices.
-        pub fn dual_objective(&self, y: &[f64], r: &[f64], activity: &[f64]) -> f64 {
-            let rows: f64 = self
-                .rows
-                .iter()
-                .zip(y)
-                .zip(activity)
-                .map(|((&(upper, equality), &y), &a)| {
-                    let negated = (a + upper).abs() < (a - upper).abs();
-                    match (equality, negated) {
-                        (true, _) => y * upper,
-                        (false, false) if y < 0.0 => y * upper,
-                        (false, true) if y > 0.0 => -y * upper,
-                        _ => 0.0,
-                    }
-                })
-                .sum();
-            let columns: f64 = self
-                .columns
-                .iter()
-                .zip(r)
-                .map(|(&(lower, upper), &r)| {
-                    let at = if r > 0.0 { lower } else { upper };
-                    if at.is_finite() {
-                        r * at
-                    } else {
-                        0.0
-                    }
-                })
-                .sum();
-            rows + columns
+        start[n] = nonzeros;
+        let start = start.into_iter().map(usize::try_from).collect::<Result<Vec<_>, _>>().ok()?;
+        let index = index.into_iter().map(usize::try_from).collect::<Result<Vec<_>, _>>().ok()?;
+        if start.windows(2).any(|w| w[0] > w[1]) || start[n] != nz || index.iter().any(|&i| i >= m) {
+            return None;
         }
+        Some(crate::lagrange::Lp { offset, cost, col_lower, col_upper, row_lower, row_upper, start, index, value })
     }
 
     #[allow(clippy::too_many_arguments)]
     pub fn solve(
         problem: good_lp::variable::UnsolvedProblem,
         constraints: Vec<good_lp::Constraint>,
-        bounds: Option<Bounds>,
         all: &[Variable],
         lp: super::LpMethod,
         settings: &Settings,
@@ -1217,20 +1212,30 @@ mod with_highs {
             _ => None,
         };
         // For a MIP, HiGHS's own gap and proven bound; an LP solved to
-        // optimality is its own bound, or, if not at a vertex, its dual
-        // objective.
+        // optimality at a vertex is its own bound; off a vertex (interior
+        // point without crossover, PDLP), the Lagrangian bound of its row
+        // duals, proven whatever their errors (`lagrange`).
+        let vertex = record.integer || !matches!(lp, super::LpMethod::Ipm | super::LpMethod::Pdlp);
         let (mip_gap, bound) = if record.integer {
             let gap = solved.mip_gap();
             let bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite());
             (if gap.is_finite() { gap.max(0.0) } else { f64::INFINITY }, bound)
         } else {
-            let dual =
-                bounds.filter(|_| !timed_out).map(|b| b.dual_objective(solution.dual_rows(), solution.dual_columns(), solution.rows()));
+            let dual = if timed_out || vertex {
+                None
+            } else {
+                // Where these duals leave a column priced at an infinite
+                // bound, no duals at all still bound costs that are all
+                // ≥ 0 (headroom's) by the objective's constant.
+                program(&solved).and_then(|lp| {
+                    crate::lagrange::lower_bound(&lp, solution.dual_rows())
+                        .or_else(|| crate::lagrange::lower_bound(&lp, &vec![0.0; lp.row_lower.len()]))
+                })
+            };
             (if timed_out { f64::INFINITY } else { 0.0 }, dual)
         };
         let optimal = !timed_out && mip_gap == 0.0;
         record.read(reading);
-        let vertex = record.integer || !matches!(lp, super::LpMethod::Ipm | super::LpMethod::Pdlp);
         Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex, basis })
     }
 
@@ -1979,7 +1984,7 @@ mod with_highs {
                 let settings = Settings { stop: Some(Arc::new(AtomicBool::new(set))), ..Settings::lp("test") };
                 let mut record = SolveRecord { method: lp.name().to_owned(), ..crate::backend::tests::record() };
                 let solved =
-                    super::solve(vars.minimise(objective), constraints, None, &all, lp, &settings, None, None, Instant::now(), &mut record);
+                    super::solve(vars.minimise(objective), constraints, &all, lp, &settings, None, None, Instant::now(), &mut record);
                 if set {
                     assert_eq!(solved.err(), Some(Failure::Stopped), "{lp:?}");
                     assert!(record.method.ends_with(": stopped, no longer needed"), "{}", record.method);
@@ -2084,25 +2089,14 @@ mod tests {
     use super::*;
     use good_lp::{constraint, variable, ProblemVariables};
 
-    /// min x + 2y s.t. x + y ≥ 2, x ≤ 1.5, x, y ≥ 0: optimum 2.5 at
-    /// (1.5, 0.5), with duals 2 (the `≥` row) and −1 (the `≤` row).
+    /// min x + 2y s.t. x + y ≥ 2, x ≤ 1.5, x ≥ 0, 0 ≤ y ≤ 10: optimum 2.5
+    /// at (1.5, 0.5), with duals 2 (the `≥` row) and −1 (the `≤` row).
     fn by_hand() -> (Prepared, Vec<Variable>) {
         let mut vars = ProblemVariables::new();
         let x = vars.add(variable().min(0));
-        let y = vars.add(variable().min(0));
+        let y = vars.add(variable().min(0).max(10));
         let constraints = vec![constraint!(x + y >= 2), constraint!(x <= 1.5)];
         (Prepared { vars, objective: x + 2 * y, constraints }, vec![x, y])
-    }
-
-    #[test]
-    fn the_dual_objective_of_the_optimal_duals_is_the_optimum() {
-        let (prepared, _) = by_hand();
-        let bounds = with_highs::Bounds::of(&prepared.vars, &prepared.constraints);
-        // good_lp hands the `≥` row to HiGHS as x + y ∈ [2, ∞).
-        let objective = bounds.dual_objective(&[2.0, -1.0], &[0.0, 0.0], &[2.0, 1.5]);
-        assert!((objective - 2.5).abs() < 1e-12, "{objective}");
-        // Duals of the wrong sign price nothing.
-        assert_eq!(bounds.dual_objective(&[-1.0, 1.0], &[0.0, 0.0], &[2.0, 1.5]), 0.0);
     }
 
     /// A record for a solve of [`by_hand`].
@@ -2123,7 +2117,22 @@ mod tests {
     }
 
     #[test]
-    fn off_a_vertex_the_bound_is_the_dual_objective() {
+    fn the_program_read_back_from_highs_gives_the_optimum_at_the_optimal_duals() {
+        let (prepared, all) = by_hand();
+        let Prepared { vars, objective, constraints } = prepared;
+        let model = with_highs::hand_off(vars.minimise(objective), constraints).expect("handed off");
+        let solved = model.try_solve().expect("solves");
+        let lp = with_highs::program(&solved).expect("the program");
+        assert_eq!((lp.cost.len(), lp.row_lower.len(), lp.index.len()), (all.len(), 2, 3));
+        // good_lp hands the `≥` row over as x + y ∈ [2, ∞) or negated;
+        // either way HiGHS's own duals give the optimum back.
+        let duals = solved.get_solution().dual_rows().to_vec();
+        let bound = crate::lagrange::lower_bound(&lp, &duals).expect("a bound");
+        assert!((bound - 2.5).abs() < 1e-9, "{bound} from {duals:?}");
+    }
+
+    #[test]
+    fn off_a_vertex_the_bound_is_proven() {
         for lp in [LpMethod::Pdlp, LpMethod::Ipm] {
             let (prepared, all) = by_hand();
             let rec = Recorder::new();
@@ -2131,8 +2140,8 @@ mod tests {
             let solved =
                 solve_prepared(prepared, &all, using, &Settings::lp("test"), None, None, Instant::now(), &mut record()).expect("solves");
             assert!(!solved.vertex);
-            let bound = solved.bound.expect("a dual objective");
-            assert!((bound - 2.5).abs() < 1e-4, "{lp:?}: {bound}");
+            let bound = solved.bound.expect("a Lagrangian bound");
+            assert!(bound <= 2.5 + 1e-9 && bound > 2.5 - 1e-4, "{lp:?}: {bound}");
             assert!((solved.values[&all[0]] - 1.5).abs() < 1e-4, "{lp:?}");
         }
     }

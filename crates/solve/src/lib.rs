@@ -15,6 +15,9 @@ pub mod emit;
 mod explain;
 mod extract;
 mod growth;
+// Used by the HiGHS backend only (microlp gives no duals off a vertex).
+#[cfg(any(feature = "highs", test))]
+mod lagrange;
 mod model;
 mod search;
 mod shadow;

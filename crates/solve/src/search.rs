@@ -502,11 +502,13 @@ fn lp_with<'o>(
     let solved = backend::solve(&mut model, using, &settings)?;
     let objective = model.objective().eval_with(&solved.values) / COST_SCALE;
     // Off a vertex (interior point, PDLP) the primal objective may sit
-    // above the optimum by the solver's tolerance: the bound is the lower
-    // of it and the dual objective.
-    let bound = match solved.bound.filter(|_| !solved.vertex) {
-        Some(dual) => objective.min(dual / COST_SCALE),
-        None => objective,
+    // above the optimum by the solver's tolerance, or below it where the
+    // point breaks rows by as much: the bound is the Lagrangian bound of
+    // its duals (`lagrange`), or none.
+    let bound = match (solved.vertex, solved.bound) {
+        (true, _) => objective,
+        (false, Some(proven)) => objective.min(proven / COST_SCALE),
+        (false, None) => f64::NEG_INFINITY,
     };
     Ok((model, solved, bound))
 }
