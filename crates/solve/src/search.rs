@@ -121,7 +121,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         large = size > MICROLP_PERIODS_VARIABLES || std::env::var_os("HEADROOM_TEST_PERIODS_FIRST").is_some();
     }
     let duals = using.backend.has_duals() && build.stability.is_none();
-    let relax = || lp_with(org, build, using, Settings { duals, mip_gap: options.mip_gap, ..Settings::lp("relaxation") });
+    let relax = || lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") });
     // Large models, first: whole machines period by period, each period
     // taking only what it needs (no floors from a relaxation), and beside
     // them a bound from one program per period and growth headroom
