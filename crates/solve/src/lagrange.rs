@@ -79,12 +79,13 @@ fn term(a: f64, l: f64, u: f64) -> (Option<f64>, Option<f64>) {
 /// off a feasible point.
 pub fn implied_bounds(lp: &Lp) -> (Vec<f64>, Vec<f64>) {
     let (mut lower, mut upper) = (lp.col_lower.clone(), lp.col_upper.clone());
-    let columns = lp.cost.len().min(lp.start.len().saturating_sub(1));
+    let columns = lp.col_lower.len().min(lp.col_upper.len()).min(lp.start.len().saturating_sub(1));
     for _ in 0..PASSES {
         let mut rows = vec![Activity::default(); lp.row_lower.len()];
         for j in 0..columns {
             for k in lp.start[j]..lp.start[j + 1] {
-                let (Some(row), Some(&a)) = (rows.get_mut(lp.index[k]), lp.value.get(k)) else { continue };
+                let Some((&i, &a)) = lp.index.get(k).zip(lp.value.get(k)) else { continue };
+                let Some(row) = rows.get_mut(i) else { continue };
                 let (low, high) = term(a, lower[j], upper[j]);
                 match low {
                     Some(v) => row.low += v,
@@ -100,8 +101,8 @@ pub fn implied_bounds(lp: &Lp) -> (Vec<f64>, Vec<f64>) {
         for j in 0..columns {
             let (mut l, mut u) = (lower[j], upper[j]);
             for k in lp.start[j]..lp.start[j + 1] {
-                let i = lp.index[k];
-                let (Some(row), Some(&a)) = (rows.get(i), lp.value.get(k)) else { continue };
+                let Some((&i, &a)) = lp.index.get(k).zip(lp.value.get(k)) else { continue };
+                let Some((row, (&row_lower, &row_upper))) = rows.get(i).zip(lp.row_lower.get(i).zip(lp.row_upper.get(i))) else { continue };
                 if a == 0.0 {
                     continue;
                 }
@@ -116,8 +117,8 @@ pub fn implied_bounds(lp: &Lp) -> (Vec<f64>, Vec<f64>) {
                     None => (row.high_infinite == 1).then_some(row.high),
                 };
                 // a·x_j ≤ U − rest_low and a·x_j ≥ L − rest_high.
-                let most = finite(lp.row_upper[i]).zip(rest_low).map(|(up, rest)| up - rest);
-                let least = finite(lp.row_lower[i]).zip(rest_high).map(|(lo, rest)| lo - rest);
+                let most = finite(row_upper).zip(rest_low).map(|(up, rest)| up - rest);
+                let least = finite(row_lower).zip(rest_high).map(|(lo, rest)| lo - rest);
                 for (side, cap) in [(true, most), (false, least)] {
                     let Some(cap) = cap else { continue };
                     let bound = cap / a;
@@ -149,7 +150,14 @@ pub fn implied_bounds(lp: &Lp) -> (Vec<f64>, Vec<f64>) {
 /// infinite bound, or the duals do not fit the program.
 pub fn lower_bound(lp: &Lp, row_dual: &[f64]) -> Option<f64> {
     let columns = lp.cost.len();
-    if row_dual.len() != lp.row_lower.len() || lp.start.len() != columns + 1 {
+    let fits = row_dual.len() == lp.row_lower.len()
+        && lp.row_upper.len() == lp.row_lower.len()
+        && lp.col_lower.len() == columns
+        && lp.col_upper.len() == columns
+        && lp.start.len() == columns + 1
+        && lp.start.windows(2).all(|w| w[0] <= w[1])
+        && lp.start.last().is_some_and(|&end| end <= lp.index.len() && end <= lp.value.len());
+    if !fits {
         return None;
     }
     // A dual that would price an infinite row bound prices nothing.
@@ -234,6 +242,15 @@ mod tests {
         // at the y = 0.5 the rows imply: 2·0.5.
         let bound = lower_bound(&by_hand(), &[-1.0, 1.0]).expect("a bound");
         assert!(bound <= 1.0 && bound > 1.0 - 1e-8, "{bound}");
+    }
+
+    #[test]
+    fn duals_or_a_matrix_that_do_not_fit_give_no_bound() {
+        assert_eq!(lower_bound(&by_hand(), &[2.0]), None);
+        let broken = Lp { start: vec![0, 2, 9], ..by_hand() };
+        assert_eq!(lower_bound(&broken, &[2.0, -1.0]), None);
+        let backwards = Lp { start: vec![0, 2, 1], ..by_hand() };
+        assert_eq!(lower_bound(&backwards, &[2.0, -1.0]), None);
     }
 
     /// min −x − y s.t. x + 2y ≤ 4, y − z ≤ 0 (z ≤ 1), all ≥ 0: x and y have
