@@ -1102,11 +1102,10 @@ mod with_highs {
             return None;
         }
         start[n] = nonzeros;
+        // Whether the starts and indices fit is checked where the program
+        // is read (`lagrange::lower_bound`).
         let start = start.into_iter().map(usize::try_from).collect::<Result<Vec<_>, _>>().ok()?;
         let index = index.into_iter().map(usize::try_from).collect::<Result<Vec<_>, _>>().ok()?;
-        if start.windows(2).any(|w| w[0] > w[1]) || start[n] != nz || index.iter().any(|&i| i >= m) {
-            return None;
-        }
         Some(crate::lagrange::Lp { offset, cost, col_lower, col_upper, row_lower, row_upper, start, index, value })
     }
 

@@ -156,7 +156,8 @@ pub fn lower_bound(lp: &Lp, row_dual: &[f64]) -> Option<f64> {
         && lp.col_upper.len() == columns
         && lp.start.len() == columns + 1
         && lp.start.windows(2).all(|w| w[0] <= w[1])
-        && lp.start.last().is_some_and(|&end| end <= lp.index.len() && end <= lp.value.len());
+        && lp.start.last().is_some_and(|&end| end == lp.index.len() && end == lp.value.len())
+        && lp.index.iter().all(|&i| i < lp.row_lower.len());
     if !fits {
         return None;
     }
@@ -251,6 +252,8 @@ mod tests {
         assert_eq!(lower_bound(&broken, &[2.0, -1.0]), None);
         let backwards = Lp { start: vec![0, 2, 1], ..by_hand() };
         assert_eq!(lower_bound(&backwards, &[2.0, -1.0]), None);
+        let elsewhere = Lp { index: vec![0, 1, 2], ..by_hand() };
+        assert_eq!(lower_bound(&elsewhere, &[2.0, -1.0]), None);
     }
 
     /// min −x − y s.t. x + 2y ≤ 4, y − z ≤ 0 (z ≤ 1), all ≥ 0: x and y have
