@@ -123,7 +123,7 @@ pub fn solve(
             def.clusters.iter().map(|&c| def.regions.iter().any(|g| g.is_none_or(|r| model.org.cluster(c).region == r))).collect();
         // An origin with no cluster in its region starts with all.
         let any_home = home.iter().any(|&h| h);
-        for (i, per_period) in model.z[o].iter().enumerate() {
+        for (i, per_period) in model.z_of(o).enumerate() {
             for var in per_period {
                 if let Some(&j) = column.get(var) {
                     candidate[j] = true;

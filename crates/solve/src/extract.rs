@@ -64,11 +64,8 @@ impl Decisions {
         }
         // Back from the model's scaled units to units of demand.
         let unit = |o: usize| model.unit[model.origins[o].service.index()];
-        let z = model
-            .z
-            .iter()
-            .enumerate()
-            .map(|(o, c)| c.iter().map(|t| t.iter().map(|var| round6(unit(o) * v(var)).max(0.0)).collect()).collect())
+        let z = (0..model.origins.len())
+            .map(|o| model.z_of(o).map(|t| t.iter().map(|var| round6(unit(o) * v(var)).max(0.0)).collect()).collect())
             .collect();
         let unmet = model
             .unmet

@@ -13,6 +13,7 @@
 //! are divided by that largest capacity, and costs are in thousands.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use good_lp::{constraint, variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, Variable};
 use headroom_model::*;
@@ -45,6 +46,112 @@ pub struct OriginDef {
     /// Indices into `clusters`, one list per failure group at the service's
     /// redundancy level, in group order.
     pub groups: Vec<Vec<usize>>,
+}
+
+/// An organisation's demand origins, as every model of it (or of one
+/// part of it) has them: made once per plan and shared by its models
+/// ([`Build::origins`]). Finding them walks the services' demands and
+/// dependencies and merges demands by eligible clusters: a quarter of
+/// building a period's model of easy medium, where every period's model
+/// and every growth model made them again.
+#[derive(Debug, Default)]
+pub struct Origins {
+    defs: Arc<Vec<OriginDef>>,
+    by_service: Arc<Vec<Vec<usize>>>,
+    at_cluster: Arc<Vec<Vec<(ServiceId, usize, usize)>>>,
+    names: Arc<Vec<String>>,
+}
+
+impl Origins {
+    /// The origins of the services `include` takes.
+    fn make(org: &Organisation, include: impl Fn(ServiceId) -> bool) -> Origins {
+        let mut defs: Vec<OriginDef> = Vec::new();
+        let mut by_service = vec![Vec::new(); org.services.len()];
+        // Origins by service and eligible clusters, while they are made.
+        let mut index: HashMap<(ServiceId, Vec<ClusterId>), usize> = HashMap::new();
+        for (found, origin) in org.demand_origins(include).into_iter().enumerate() {
+            let (service, region, kind) = (origin.service, origin.region, origin.kind);
+            let key = (service, origin.clusters);
+            if let Some(&o) = index.get(&key) {
+                defs[o].regions.push(region);
+                defs[o].kinds.push(kind);
+                defs[o].found.push(found);
+                continue;
+            }
+            let clusters = key.1.clone();
+            index.insert(key, defs.len());
+            let level = org.service(service).redundancy.level;
+            let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+            for (i, &c) in clusters.iter().enumerate() {
+                groups.entry(org.group_of(c, level)).or_default().push(i);
+            }
+            by_service[service.index()].push(defs.len());
+            defs.push(OriginDef {
+                service,
+                regions: vec![region],
+                kinds: vec![kind],
+                found: vec![found],
+                clusters,
+                groups: groups.into_values().collect(),
+            });
+        }
+        let names = defs.iter().map(|def| Origins::name(org, def)).collect();
+        let mut at_cluster = vec![Vec::new(); org.clusters.len()];
+        for (o, def) in defs.iter().enumerate() {
+            for (i, c) in def.clusters.iter().enumerate() {
+                at_cluster[c.index()].push((def.service, o, i));
+            }
+        }
+        // Stable: each service's origins stay in the order they were made.
+        at_cluster.iter_mut().for_each(|origins| origins.sort_by_key(|&(s, _, _)| s));
+        Origins { defs: Arc::new(defs), by_service: Arc::new(by_service), at_cluster: Arc::new(at_cluster), names: Arc::new(names) }
+    }
+
+    /// An origin's name: its first demand's service and region (and, for
+    /// induced demand, the service that induces it), which no other
+    /// origin has.
+    fn name(org: &Organisation, def: &OriginDef) -> String {
+        let region = def.regions[0].map_or("anywhere", |r| org.region(r).name.as_str());
+        match def.kinds[0] {
+            Kind::Direct { .. } => format!("{}@{region}", org.service(def.service).name),
+            Kind::Induced { from, .. } => format!("{}@{region}<-{}", org.service(def.service).name, org.service(from).name),
+        }
+    }
+}
+
+/// The [`Origins`] a plan's models share: made by the first model of each
+/// organisation and part that needs them, and found by both (the
+/// organisation by its address: a plan's models all borrow the same one).
+/// Clones share it.
+#[derive(Clone, Default)]
+pub struct SharedOrigins(Arc<std::sync::Mutex<Vec<Made>>>);
+
+/// Origins made, and whose.
+type Made = (OriginsOf, Arc<Origins>);
+
+/// Whose origins: an organisation's address, and the services of its part
+/// (`None`: every service).
+type OriginsOf = (usize, Option<Vec<bool>>);
+
+impl SharedOrigins {
+    /// The origins of `of`, made by `make` if no model made them yet.
+    fn get_or_make(&self, of: OriginsOf, make: impl FnOnce() -> Origins) -> Arc<Origins> {
+        // A poisoned lock only means another model's build panicked: what
+        // it holds is whole either way.
+        let mut made = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, origins)) = made.iter().find(|(made_of, _)| *made_of == of) {
+            return origins.clone();
+        }
+        let origins = Arc::new(make());
+        made.push((of, origins.clone()));
+        origins
+    }
+}
+
+impl std::fmt::Debug for SharedOrigins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedOrigins")
+    }
 }
 
 /// An order variable.
@@ -130,6 +237,9 @@ pub struct Build {
     /// `--time-limit`: building stops here and the model is marked
     /// [`Model::out_of_time`] (building grows with the horizon squared).
     pub deadline: Option<std::time::Instant>,
+    /// The demand origins every model of the plan shares (of this
+    /// organisation only).
+    pub origins: SharedOrigins,
 }
 
 /// Which services and clusters an independent part holds, by index.
@@ -231,30 +341,32 @@ pub struct Model<'o> {
     /// (`Build::period`). Per-period variables are indexed from its start.
     pub window: std::ops::Range<usize>,
     pub months_per_period: u32,
-    pub origins: Vec<OriginDef>,
+    pub origins: Arc<Vec<OriginDef>>,
     /// Units of demand that one unit of a service's capacity variables
     /// stands for (see the module's note on scaling).
     pub unit: Vec<f64>,
     /// The largest capacity of each resource among machine types.
     pub reference: Vec<f64>,
     /// Origins of each service.
-    pub by_service: Vec<Vec<usize>>,
+    pub by_service: Arc<Vec<Vec<usize>>>,
     /// Each cluster's eligible origins: (service, origin, the cluster's
     /// index among the origin's), by service, then origin.
-    at_cluster: Vec<Vec<(ServiceId, usize, usize)>>,
-    /// Each origin's name ([`Model::origin_name`]), and each period's:
-    /// made once, not for every variable and row that names them.
-    origin_names: Vec<String>,
+    at_cluster: Arc<Vec<Vec<(ServiceId, usize, usize)>>>,
+    /// Each origin's name ([`Origins::name`]), and each period's: made
+    /// once, not for every variable and row that names them.
+    origin_names: Arc<Vec<String>>,
     period_names: Vec<String>,
-    /// Origins by service and eligible clusters, while they are made.
-    origin_index: std::collections::HashMap<(ServiceId, Vec<ClusterId>), usize>,
-    /// Demands found so far.
-    demands_found: usize,
     pub vars: ProblemVariables,
     /// Every variable, in creation order.
     pub all: Vec<Variable>,
-    /// z[origin][cluster index][period − window start]; see [`Model::z`].
-    pub z: Vec<Vec<Vec<Variable>>>,
+    /// The capacity variables, origin by origin, each origin's cluster by
+    /// cluster, each cluster's period by period: one array, so that
+    /// building a model finds a variable with one look-up instead of three
+    /// (in easy medium's profile, building the resource rows went mostly to
+    /// those three dependent loads); see [`Model::z`] and [`Model::z_of`].
+    z: Vec<Variable>,
+    /// Where each origin's capacity variables start in `z`.
+    z_start: Vec<usize>,
     pub orders: Vec<OrderVar>,
     /// Where each cluster's orders lie in `orders` (they are made cluster
     /// by cluster).
@@ -352,16 +464,15 @@ impl<'o> Model<'o> {
             months_per_period: org.forecast.months_per_period(),
             unit,
             reference,
-            origins: Vec::new(),
-            by_service: vec![Vec::new(); org.services.len()],
-            at_cluster: Vec::new(),
-            origin_names: Vec::new(),
+            origins: Arc::default(),
+            by_service: Arc::default(),
+            at_cluster: Arc::default(),
+            origin_names: Arc::default(),
             period_names: org.forecast.periods.iter().map(|p| p.to_string()).collect(),
-            origin_index: std::collections::HashMap::new(),
-            demands_found: 0,
             vars: ProblemVariables::new(),
             all: Vec::new(),
             z: Vec::new(),
+            z_start: Vec::new(),
             orders: Vec::new(),
             order_ranges: Vec::new(),
             cluster_types: Vec::new(),
@@ -473,77 +584,30 @@ impl<'o> Model<'o> {
     }
 
     /// Demand origins: users' demand per region, then demand induced by each
-    /// dependent service per region its capacity may sit in.
+    /// dependent service per region its capacity may sit in. The same for
+    /// every model of an organisation's part, so made once and shared
+    /// ([`Build::origins`]).
     fn add_origins(&mut self) {
-        for origin in self.org.demand_origins(|s| self.has_service(s)) {
-            self.push_origin(origin.service, origin.region, origin.kind, origin.clusters);
-        }
-        // Done: the index only served to merge demands.
-        self.origin_index = std::collections::HashMap::new();
-        self.origin_names = (0..self.origins.len()).map(|o| self.origin_name(o)).collect();
-        let mut at_cluster = vec![Vec::new(); self.org.clusters.len()];
-        for (o, def) in self.origins.iter().enumerate() {
-            for (i, c) in def.clusters.iter().enumerate() {
-                at_cluster[c.index()].push((def.service, o, i));
-            }
-        }
-        // Stable: each service's origins stay in the order they were made.
-        at_cluster.iter_mut().for_each(|origins| origins.sort_by_key(|&(s, _, _)| s));
-        self.at_cluster = at_cluster;
-    }
-
-    fn push_origin(&mut self, service: ServiceId, region: Option<RegionId>, kind: Kind, clusters: Vec<ClusterId>) {
-        let found = self.demands_found;
-        self.demands_found += 1;
-        let key = (service, clusters);
-        if let Some(&o) = self.origin_index.get(&key) {
-            self.origins[o].regions.push(region);
-            self.origins[o].kinds.push(kind);
-            self.origins[o].found.push(found);
-            return;
-        }
-        let clusters = key.1.clone();
-        self.origin_index.insert(key, self.origins.len());
-        let level = self.org.service(service).redundancy.level;
-        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (i, &c) in clusters.iter().enumerate() {
-            groups.entry(self.org.group_of(c, level)).or_default().push(i);
-        }
-        self.by_service[service.index()].push(self.origins.len());
-        self.origins.push(OriginDef {
-            service,
-            regions: vec![region],
-            kinds: vec![kind],
-            found: vec![found],
-            clusters,
-            groups: groups.into_values().collect(),
-        });
-    }
-
-    fn origin_name(&self, o: usize) -> String {
-        let def = &self.origins[o];
-        let region = def.regions[0].map_or("anywhere", |r| self.org.region(r).name.as_str());
-        // The first demand names the origin: no other origin has it.
-        match def.kinds[0] {
-            Kind::Direct { .. } => format!("{}@{region}", self.org.service(def.service).name),
-            Kind::Induced { from, .. } => format!("{}@{region}<-{}", self.org.service(def.service).name, self.org.service(from).name),
-        }
+        let of = (std::ptr::from_ref(self.org) as usize, self.build.part.as_ref().map(|p| p.services.clone()));
+        let made = self.build.origins.get_or_make(of, || Origins::make(self.org, |s| self.has_service(s)));
+        self.origins = made.defs.clone();
+        self.by_service = made.by_service.clone();
+        self.at_cluster = made.at_cluster.clone();
+        self.origin_names = made.names.clone();
     }
 
     fn add_capacity_variables(&mut self) {
         for o in 0..self.origins.len() {
-            let mut per_cluster = Vec::new();
+            self.z_start.push(self.z.len());
             for i in 0..self.origins[o].clusters.len() {
                 let c = self.origins[o].clusters[i];
-                let mut per_period = Vec::with_capacity(self.window.len());
                 for t in self.window.clone() {
                     let name =
                         concat(&["z[", &self.origin_names[o], "|", self.org.cluster(c).name.as_str(), "|", &self.period_names[t], "]"]);
-                    per_period.push(self.var(variable().min(0).name(name)));
+                    let z = self.var(variable().min(0).name(name));
+                    self.z.push(z);
                 }
-                per_cluster.push(per_period);
             }
-            self.z.push(per_cluster);
             let unmet = self
                 .window
                 .clone()
@@ -568,13 +632,13 @@ impl<'o> Model<'o> {
     /// the cost.
     pub fn prefer_least_capacity(&mut self) {
         let mut tie = Expression::default();
-        for (o, clusters) in self.z.iter().enumerate() {
+        for o in 0..self.origins.len() {
             let s = self.origins[o].service;
             let weight = TIE_SHARE * COST_SCALE * self.unit_machine_cost(s);
             if weight <= 0.0 {
                 continue;
             }
-            for &z in clusters.iter().flatten() {
+            for &z in self.z_of(o).flatten() {
                 tie.add_mul(weight, z);
             }
         }
@@ -584,7 +648,14 @@ impl<'o> Model<'o> {
     /// The capacity variable of origin `o` in its `i`th cluster in period
     /// `t` (within the window).
     pub fn z(&self, o: usize, i: usize, t: usize) -> Variable {
-        self.z[o][i][t - self.window.start]
+        self.z[self.z_start[o] + i * self.window.len() + (t - self.window.start)]
+    }
+
+    /// The capacity variables of origin `o`: for each of its clusters in
+    /// order, the variables of the window's periods.
+    pub fn z_of(&self, o: usize) -> impl Iterator<Item = &[Variable]> + '_ {
+        let (start, w) = (self.z_start[o], self.window.len());
+        (0..self.origins[o].clusters.len()).map(move |i| &self.z[start + i * w..start + (i + 1) * w])
     }
 
     /// The unmet demand variable of origin `o` in period `t` (best effort).
@@ -595,13 +666,21 @@ impl<'o> Model<'o> {
     /// x[s,c,t]: all capacity of service `s` in cluster `c` in period `t`,
     /// in units of `unit[s]`.
     pub fn x(&self, s: ServiceId, c: ClusterId, t: usize) -> Expression {
-        let mut x = Expression::default();
-        let at = self.at_cluster.get(c.index()).map_or(&[][..], |at| &at[..]);
-        let first = at.partition_point(|&(of, _, _)| of < s);
-        for &(_, o, i) in at[first..].iter().take_while(|&&(of, _, _)| of == s) {
+        let at = self.at(s, c);
+        let mut x = Expression::with_capacity(at.len());
+        for &(_, o, i) in at {
             x += self.z(o, i, t);
         }
         x
+    }
+
+    /// The origins of service `s` with capacity in cluster `c`: each as
+    /// `(s, origin, index of c among the origin's clusters)`.
+    fn at(&self, s: ServiceId, c: ClusterId) -> &[(ServiceId, usize, usize)] {
+        let at = self.at_cluster.get(c.index()).map_or(&[][..], |at| &at[..]);
+        let first = at.partition_point(|&(of, _, _)| of < s);
+        let len = at[first..].partition_point(|&(of, _, _)| of == s);
+        &at[first..first + len]
     }
 
     /// The demand an origin must cover in period `t`, in units of its
@@ -626,9 +705,15 @@ impl<'o> Model<'o> {
             }
             Kind::Induced { from, ratio } => {
                 let scale = ratio * self.unit[from.index()] / unit;
+                // Term by term, not through `x`: building a model spends
+                // much of its time on expressions made only to be added.
                 let mut d = Expression::default();
-                for c in self.org.cluster_ids().filter(|&c| Some(self.org.cluster(c).region) == def.regions[j]) {
-                    d += scale * self.x(*from, c, t);
+                for &f in &self.by_service[from.index()] {
+                    for (i, &c) in self.origins[f].clusters.iter().enumerate() {
+                        if Some(self.org.cluster(c).region) == def.regions[j] {
+                            d.add_mul(scale, self.z(f, i, t));
+                        }
+                    }
                 }
                 d
             }
@@ -644,6 +729,15 @@ impl<'o> Model<'o> {
             e += o.var;
         }
         e
+    }
+
+    /// `coefficient` × [`Model::machines`], added to `into` term by term.
+    fn add_machines(&self, into: &mut Expression, coefficient: f64, c: ClusterId, m: MachineTypeId, t: usize) {
+        *into += coefficient * self.fleet_before_orders(c, m, t);
+        let lead = self.lead(c);
+        for o in self.cluster_orders(c).iter().filter(|o| o.machine_type == m && o.placed + lead <= t) {
+            into.add_mul(coefficient, o.var);
+        }
     }
 
     /// Machines of type `m` in cluster `c` at period `t` before any new
@@ -824,9 +918,13 @@ impl<'o> Model<'o> {
             let priority = self.org.service(def.service).priority;
             let penalty = COST_SCALE * self.unit_penalty(def.service, priority) * self.unit[def.service.index()];
             for t in self.window.clone() {
-                let group_sum = |g: &Vec<usize>| -> Expression { g.iter().map(|&i| Expression::from(self.z(o, i, t))).sum() };
-                let ys: Vec<Expression> = def.groups.iter().map(group_sum).collect();
-                let mut survivable: Expression = ys.iter().cloned().sum();
+                let sum = |clusters: &mut dyn Iterator<Item = &usize>, len: usize| {
+                    let mut e = Expression::with_capacity(len);
+                    clusters.for_each(|&i| e += self.z(o, i, t));
+                    e
+                };
+                let ys: Vec<Expression> = def.groups.iter().map(|g| sum(&mut g.iter(), g.len())).collect();
+                let mut survivable = sum(&mut def.groups.iter().flatten(), def.clusters.len());
                 let tag = concat(&[&self.origin_names[o], "|", &self.period_names[t]]);
                 if k == 1.0 {
                     // N+1, the common case, needs no top-k terms: losing the
@@ -842,7 +940,7 @@ impl<'o> Model<'o> {
                     let row = self.add(constraint!(w == survivable - demand), || concat(&["cover[", &tag, "]"]));
                     self.cover.push(row);
                     for (g, y) in ys.into_iter().enumerate() {
-                        self.add(constraint!(y <= w), || format!("n1[{tag}|{g}]"));
+                        self.add(constraint!(y <= w), || concat(&["n1[", &tag, "|", &g.to_string(), "]"]));
                     }
                     continue;
                 }
@@ -939,29 +1037,31 @@ impl<'o> Model<'o> {
                 if self.late() {
                     return;
                 }
-                // Each service's capacity here, once for every resource.
-                let placed: Vec<(ServiceId, Expression)> = users.iter().map(|&s| (s, self.x(s, c, t))).collect();
+                // Term by term, not through `x` and `machines`: building a
+                // model spends much of its time on expressions made only to
+                // be added.
+                let at = &self.at_cluster[c.index()];
+                let mut rows = Vec::with_capacity(org.resources.len());
                 for r in 0..org.resources.len() {
-                    let mut need = Expression::default();
-                    let mut any = false;
                     let reference = self.reference[r];
-                    for (s, x) in &placed {
-                        let per_unit = org.service(*s).per_unit[r];
-                        if per_unit > 0.0 {
-                            need.add_mul(per_unit * self.unit[s.index()] / reference, x);
-                            any = true;
-                        }
-                    }
-                    if !any {
+                    let per_unit = |s: ServiceId| org.service(s).per_unit[r];
+                    if !users.iter().any(|&s| per_unit(s) > 0.0) {
                         continue;
+                    }
+                    let mut need = Expression::with_capacity(at.len());
+                    for &(s, o, i) in at.iter().filter(|&&(s, _, _)| per_unit(s) > 0.0) {
+                        need.add_mul(per_unit(s) * self.unit[s.index()] / reference, self.z(o, i, t));
                     }
                     let mut have = Expression::default();
                     for &m in &self.cluster_types[c.index()] {
-                        have += (cluster.utilisation_target * org.machine_type(m).capacity[r] / reference) * self.machines(c, m, t);
+                        self.add_machines(&mut have, cluster.utilisation_target * org.machine_type(m).capacity[r] / reference, c, m, t);
                     }
                     let name =
                         concat(&["resource[", cluster.name.as_str(), "|", org.resources[r].name.as_str(), "|", &self.period_names[t], "]"]);
-                    self.add(constraint!(need <= have), || name);
+                    rows.push((constraint!(need <= have), name));
+                }
+                for (row, name) in rows {
+                    self.add(row, || name);
                 }
             }
         }
@@ -1054,7 +1154,7 @@ impl<'o> Model<'o> {
         let resources = org.resources.len();
         self.window.clone().find(|&t| {
             let mut need = vec![0.0; resources];
-            for def in &self.origins {
+            for def in self.origins.iter() {
                 let direct: f64 = def
                     .kinds
                     .iter()
