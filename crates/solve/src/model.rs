@@ -1048,8 +1048,9 @@ impl<'o> Model<'o> {
                     if !users.iter().any(|&s| per_unit(s) > 0.0) {
                         continue;
                     }
-                    let mut need = Expression::with_capacity(at.len());
-                    for &(s, o, i) in at.iter().filter(|&&(s, _, _)| per_unit(s) > 0.0) {
+                    let needs = || at.iter().filter(|&&(s, _, _)| per_unit(s) > 0.0);
+                    let mut need = Expression::with_capacity(needs().count());
+                    for &(s, o, i) in needs() {
                         need.add_mul(per_unit(s) * self.unit[s.index()] / reference, self.z(o, i, t));
                     }
                     let mut have = Expression::default();
