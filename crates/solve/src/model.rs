@@ -54,8 +54,8 @@ pub struct OriginDef {
 /// dependencies and merges demands by eligible clusters: a quarter of
 /// building a period's model of easy medium, where every period's model
 /// and every growth model made them again.
-#[derive(Debug, Default)]
-pub struct Origins {
+#[derive(Debug)]
+struct Origins {
     defs: Arc<Vec<OriginDef>>,
     by_service: Arc<Vec<Vec<usize>>>,
     at_cluster: Arc<Vec<Vec<(ServiceId, usize, usize)>>>,
@@ -119,10 +119,10 @@ impl Origins {
     }
 }
 
-/// The [`Origins`] a plan's models share: made by the first model of each
-/// organisation and part that needs them, and found by both (the
-/// organisation by its address: a plan's models all borrow the same one).
-/// Clones share it.
+/// The demand origins a plan's models share: for each organisation and
+/// part, made by the first model that needs them (an organisation is
+/// known by its address: every model of a plan borrows the same one).
+/// Clones share them.
 #[derive(Clone, Default)]
 pub struct SharedOrigins(Arc<std::sync::Mutex<Vec<Made>>>);
 
