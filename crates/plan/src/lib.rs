@@ -414,34 +414,126 @@ impl Plan {
             format!("cannot read {}: {reason}", file.display())
         })?;
         let plan = Plan::from_json(&text).map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
-            if let Some((key, name, why)) = foreign_name(&value) {
-                return Err(format!(
-                    "{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)",
-                    file.display(),
-                    name.chars().take(80).collect::<String>()
-                ));
-            }
+        if let Some((key, name, why)) = foreign_name(text.trim_start_matches('\u{FEFF}')) {
+            return Err(format!(
+                "{}: `{key}` {:?} {why}: not a name headroom writes (was the plan edited?)",
+                file.display(),
+                name.chars().take(80).collect::<String>()
+            ));
         }
         Ok(plan)
     }
 }
 
 /// The first value of a name field (service, cluster, region, ...) that
-/// is not a valid name, anywhere in a plan's JSON. `(idle)` is the cost
-/// of machines no team uses, in `cost.by_team`.
-fn foreign_name(value: &serde_json::Value) -> Option<(String, String, String)> {
-    const NAMES: [&str; 8] = ["service", "cluster", "region", "machine_type", "team", "via", "name", "scenario"];
-    match value {
-        serde_json::Value::Object(map) => map.iter().find_map(|(key, v)| match v {
-            serde_json::Value::String(text) if key == "team" && text == "(idle)" => None,
-            serde_json::Value::String(text) if NAMES.contains(&key.as_str()) => {
-                headroom_model::Name::problem(text).map(|(why, _)| (key.clone(), text.clone(), why))
+/// is not a valid name, anywhere in a plan's JSON, in the order written.
+/// `(idle)` is the cost of machines no team uses, in `cost.by_team`.
+///
+/// The text is walked, not built into a `serde_json::Value`: that took
+/// ten times the text in memory (easy large's 400 MB plan: `verify` 4.3 GB
+/// at its peak).
+fn foreign_name(text: &str) -> Option<(String, String, String)> {
+    let mut found = None;
+    let mut json = serde_json::Deserializer::from_str(text);
+    // An error is the walk stopping at the first foreign name, or JSON
+    // that `Plan::from_json` has already read: either way, what was found.
+    let _ = serde::de::DeserializeSeed::deserialize(Names { key: None, found: &mut found }, &mut json);
+    found
+}
+
+/// The fields whose values are names.
+const NAME_FIELDS: [&str; 8] = ["service", "cluster", "region", "machine_type", "team", "via", "name", "scenario"];
+
+/// A walk of one JSON value for [`foreign_name`]: `key` is the name field
+/// it is the value of, if any.
+struct Names<'a> {
+    key: Option<&'static str>,
+    found: &'a mut Option<(String, String, String)>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Names<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Names<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a plan's JSON")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        let Some(key) = self.key else { return Ok(()) };
+        if key == "team" && text == "(idle)" {
+            return Ok(());
+        }
+        match headroom_model::Name::problem(text) {
+            Some((why, _)) => {
+                *self.found = Some((key.to_owned(), text.to_owned(), why));
+                Err(E::custom("a foreign name"))
             }
-            other => foreign_name(other),
-        }),
-        serde_json::Value::Array(items) => items.iter().find_map(foreign_name),
-        _ => None,
+            None => Ok(()),
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(NameField)? {
+            map.next_value_seed(Names { key, found: &mut *self.found })?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        while items.next_element_seed(Names { key: None, found: &mut *self.found })?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A key of a JSON object, as the name field it is ([`NAME_FIELDS`]) or
+/// `None`, without keeping it.
+struct NameField;
+
+impl<'de> serde::de::DeserializeSeed<'de> for NameField {
+    type Value = Option<&'static str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NameField {
+    type Value = Option<&'static str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(NAME_FIELDS.iter().copied().find(|&field| field == key))
     }
 }
 
@@ -522,5 +614,24 @@ impl Rule {
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::foreign_name;
+
+    #[test]
+    fn a_foreign_name_is_found_wherever_it_is_and_the_first_one_written_wins() {
+        let fine = r#"{"cost": {"by_team": [{"team": "(idle)", "x": 1.5}]}, "fleet": [{"cluster": "c-1", "n": [1, 2, null, true]}]}"#;
+        assert_eq!(foreign_name(fine), None);
+        let nested = r#"{"a": [{"b": {"cluster": "ok"}}, {"b": {"service": "no way"}}], "z": {"region": ""}}"#;
+        let (key, name, why) = foreign_name(nested).expect("a foreign name");
+        assert_eq!((key.as_str(), name.as_str()), ("service", "no way"));
+        assert!(why.contains("characters"), "{why}");
+        // Only a name field's own value is a name: not strings in a list
+        // under it, nor other fields.
+        assert_eq!(foreign_name(r#"{"service": ["a b"], "note": "a b", "team": {"name": "t"}}"#), None);
+        assert_eq!(foreign_name(r#"{"team": {"name": ".t"}}"#).map(|(key, _, _)| key), Some("name".to_owned()));
     }
 }
