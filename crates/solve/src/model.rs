@@ -723,11 +723,8 @@ impl<'o> Model<'o> {
     /// Machines of type `m` in cluster `c` in period `t`: the existing fleet,
     /// less retirements, plus orders that have arrived.
     pub fn machines(&self, c: ClusterId, m: MachineTypeId, t: usize) -> Expression {
-        let mut e = Expression::from(self.fleet_before_orders(c, m, t));
-        let lead = self.lead(c);
-        for o in self.cluster_orders(c).iter().filter(|o| o.machine_type == m && o.placed + lead <= t) {
-            e += o.var;
-        }
+        let mut e = Expression::default();
+        self.add_machines(&mut e, 1.0, c, m, t);
         e
     }
 
@@ -1028,9 +1025,7 @@ impl<'o> Model<'o> {
         let org = self.org;
         for c in org.cluster_ids().filter(|&c| self.has_cluster(c)).collect::<Vec<_>>() {
             let cluster = org.cluster(c);
-            let mut users: Vec<ServiceId> = self.at_cluster[c.index()].iter().map(|&(s, _, _)| s).collect();
-            users.dedup();
-            if users.is_empty() {
+            if self.at_cluster[c.index()].is_empty() {
                 continue;
             }
             for t in self.window.clone() {
@@ -1045,11 +1040,12 @@ impl<'o> Model<'o> {
                 for r in 0..org.resources.len() {
                     let reference = self.reference[r];
                     let per_unit = |s: ServiceId| org.service(s).per_unit[r];
-                    if !users.iter().any(|&s| per_unit(s) > 0.0) {
+                    let needs = || at.iter().filter(|&&(s, _, _)| per_unit(s) > 0.0);
+                    let terms = needs().count();
+                    if terms == 0 {
                         continue;
                     }
-                    let needs = || at.iter().filter(|&&(s, _, _)| per_unit(s) > 0.0);
-                    let mut need = Expression::with_capacity(needs().count());
+                    let mut need = Expression::with_capacity(terms);
                     for &(s, o, i) in needs() {
                         need.add_mul(per_unit(s) * self.unit[s.index()] / reference, self.z(o, i, t));
                     }
