@@ -128,8 +128,15 @@ pub fn files(base: Option<&Plan>, whatifs: &[WhatIf], digest: &str, with_scenari
 
 /// A plan's plan.json and CSV tables, under `dir` (empty, or ending in `/`).
 fn plan_files(plan: &Plan, dir: &str) -> Vec<(String, String)> {
-    let mut files = vec![(format!("{dir}plan.json"), plan.to_json())];
-    files.extend(headroom_plan::csv_tables(plan).into_iter().map(|(name, text)| (format!("{dir}{name}"), text)));
+    // The JSON and the tables side by side: easy large's are 400 MB and
+    // 80 MB of text.
+    let (json, tables) = std::thread::scope(|scope| {
+        let tables = scope.spawn(|| headroom_plan::csv_tables(plan));
+        let json = plan.to_json();
+        (json, tables.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut files = vec![(format!("{dir}plan.json"), json)];
+    files.extend(tables.into_iter().map(|(name, text)| (format!("{dir}{name}"), text)));
     files
 }
 
