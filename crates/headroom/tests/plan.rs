@@ -334,12 +334,18 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
             let solver = &plan["solver"];
             assert!(solver["mip_gap"].as_f64().unwrap() <= 0.005, "{solver}");
             if solver["backend"] == "highs" {
-                let method = solver["method"].as_str().unwrap();
+                // PDLP runs again at HiGHS's tolerance where its first
+                // bound is loose (on the example it is).
+                let method = solver["method"].as_str().unwrap().replace(" (again at 1e-7)", "");
                 let again = format!("{name}; rounded up, placements solved again");
                 let ok = match way {
                     // PDLP's placements rarely hold exactly: they may be
                     // solved again even when not asked to.
-                    "" => method == format!("{name}; rounded up") || (name == "PDLP" && method == again),
+                    "" => {
+                        method == format!("{name}; rounded up")
+                            || (name == "PDLP" && method == again)
+                            || method.starts_with(&format!("{name}; rounded up, placements repaired ("))
+                    }
                     "HEADROOM_TEST_SOLVE_PLACEMENTS" => method == again,
                     // Period by period is kept when it is cheaper, and else
                     // rounding up.
@@ -349,14 +355,77 @@ fn an_interior_point_plan_is_rounded_up_and_verifies() {
             }
             let (code, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
             assert_eq!(code, 0, "{way}: {vout}{verr}");
-            costs.push(plan["cost"]["total"].as_f64().unwrap());
+            let method = plan["solver"]["method"].as_str().unwrap();
+            let ordered_more = method.contains("placements repaired") && !method.contains(", 0 machines more)");
+            costs.push((plan["cost"]["total"].as_f64().unwrap(), ordered_more));
         }
         // Rounded up from the same relaxation's orders: the same plan cost
-        // whichever way the placements were found; period by period is
-        // never dearer.
-        assert_eq!(costs[0], costs[1]);
-        assert!(costs[2] <= costs[1], "{costs:?}");
+        // whichever way the placements were found, but for machines a
+        // repair ordered; period by period is never dearer.
+        let ((first, repaired), (again, _), (by_period, _)) = (costs[0], costs[1], costs[2]);
+        assert!(if repaired { first >= again } else { first == again }, "{costs:?}");
+        assert!(by_period <= again, "{costs:?}");
     }
+}
+
+/// A first-order method's placements may fall short of rows by about its
+/// tolerance. With every placement of the relaxation cut short by a share
+/// (the test hook `HEADROOM_TEST_SHORT_PLACEMENTS`), the example and small
+/// planted organisations are planned by repairing the placements (scaled
+/// up to cover demand, machines ordered where a cluster no longer fits),
+/// or else by solving them again, and every plan verifies. The gap is
+/// loose (5 %) so that the repaired plan is the one kept: within the
+/// default gap, period by period does better on organisations this small.
+/// HiGHS only: the interior point method is how the relaxation comes off
+/// a vertex.
+#[test]
+fn placements_short_of_their_rows_are_repaired_and_verify() {
+    let out = tempfile::tempdir().unwrap();
+    let mut roots = vec![workspace()];
+    for seed in ["1", "2", "3", "4"] {
+        let root = out.path().join(format!("planted-{seed}"));
+        let args = ["--services", "20", "--clusters", "6", "--regions", "2", "--periods", "4", "--family", "planted"];
+        let (code, _, err) = headroom(&[&["synth"], &args[..], &["--seed", seed, "-o", root.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        roots.push(root);
+    }
+    let (mut failures, mut repaired, mut ordered) = (String::new(), 0, 0);
+    for root in &roots {
+        for share in ["0.001", "0.05"] {
+            let dir = out.path().join(format!("plan-{}-{share}", root.file_name().unwrap().to_string_lossy()));
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+                .args(["plan", "--root", root.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--lp", "ipm", "--no-growth"])
+                .args(["--mip-gap", "0.05"])
+                .env("HEADROOM_TEST_SHORT_PLACEMENTS", share)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            let name = format!("{} ({share})", root.display());
+            if output.status.code() != Some(0) {
+                let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+                failures.push_str(&format!("--- {name}: exit {:?}\n{stdout}{stderr}", output.status.code()));
+                continue;
+            }
+            let plan: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+            if plan["solver"]["backend"] != "highs" {
+                return;
+            }
+            let method = plan["solver"]["method"].as_str().unwrap().to_owned();
+            if method.contains("placements repaired") {
+                repaired += 1;
+                if !method.contains(", 0 machines more") {
+                    ordered += 1;
+                }
+            }
+            let (vcode, vout, verr) = headroom(&["verify", dir.to_str().unwrap(), "--root", root.to_str().unwrap()]);
+            if vcode != 0 {
+                failures.push_str(&format!("--- {name}, {method}: verify failed:\n{vout}{verr}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+    // The repair, not only solving again, and its orders too.
+    assert!(repaired >= 6 && ordered >= 2, "{repaired} plans repaired, {ordered} of them with machines ordered");
 }
 
 /// Plans the example with whole machines and a bound found period by

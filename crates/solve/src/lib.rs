@@ -19,6 +19,7 @@ mod growth;
 #[cfg(any(feature = "highs", test))]
 mod lagrange;
 mod model;
+mod repair;
 mod search;
 mod shadow;
 pub mod stats;

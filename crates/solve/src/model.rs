@@ -154,6 +154,20 @@ impl std::fmt::Debug for SharedOrigins {
     }
 }
 
+/// The columns a cover row (rule 3) counts besides capacity: how much of
+/// an origin's capacity survives the loss of its k largest failure groups
+/// ([`Model::add_redundancy`]).
+#[derive(Clone, Debug)]
+pub enum Survive {
+    /// k = 0: all of it.
+    All,
+    /// k = 1: `Σ y − demand`, which every group `y_g` is at most.
+    Spare(Variable),
+    /// k > 1: `Σ y − k·u − Σ e_g` with `e_g ≥ y_g − u`, one `e_g` per
+    /// group: at its least, `u` is the k-th largest group.
+    TopK { u: Variable, excess: Vec<Variable> },
+}
+
 /// An order variable.
 #[derive(Clone, Copy, Debug)]
 pub struct OrderVar {
@@ -383,6 +397,9 @@ pub struct Model<'o> {
     /// Each origin's and period's cover row (rule 3: demand is covered
     /// after losing k groups), by index into `constraints`.
     pub cover: Vec<usize>,
+    /// The columns each cover row counts besides capacity, in the order of
+    /// [`Model::cover`].
+    pub survive: Vec<Survive>,
     pub capital: Expression,
     pub running: Expression,
     pub penalty: Expression,
@@ -481,6 +498,7 @@ impl<'o> Model<'o> {
             constraint_count: 0,
             limits: Vec::new(),
             cover: Vec::new(),
+            survive: Vec::new(),
             capital: Expression::default(),
             running: Expression::default(),
             penalty: Expression::default(),
@@ -672,6 +690,13 @@ impl<'o> Model<'o> {
             x += self.z(o, i, t);
         }
         x
+    }
+
+    /// The origins that may place capacity in cluster `c`: each as
+    /// `(service, origin, index of c among the origin's clusters)`, by
+    /// service, then origin.
+    pub fn users_of(&self, c: ClusterId) -> &[(ServiceId, usize, usize)] {
+        self.at_cluster.get(c.index()).map_or(&[][..], |at| &at[..])
     }
 
     /// The origins of service `s` with capacity in cluster `c`: each as
@@ -936,19 +961,24 @@ impl<'o> Model<'o> {
                     let demand = self.demand(o, t);
                     let row = self.add(constraint!(w == survivable - demand), || concat(&["cover[", &tag, "]"]));
                     self.cover.push(row);
+                    self.survive.push(Survive::Spare(w));
                     for (g, y) in ys.into_iter().enumerate() {
                         self.add(constraint!(y <= w), || concat(&["n1[", &tag, "|", &g.to_string(), "]"]));
                     }
                     continue;
                 }
+                let mut survive = Survive::All;
                 if k > 0.0 {
                     let u = self.var(variable().min(0).name(format!("u[{tag}]")));
                     survivable -= k * u;
+                    let mut excess = Vec::with_capacity(ys.len());
                     for (g, y) in ys.into_iter().enumerate() {
                         let e = self.var(variable().min(0).name(format!("e[{tag}|{g}]")));
                         survivable -= e;
+                        excess.push(e);
                         self.add(constraint!(e >= y - u), || format!("topk[{tag}|{g}]"));
                     }
+                    survive = Survive::TopK { u, excess };
                 }
                 if let Some(unmet) = self.unmet(o, t) {
                     survivable += unmet;
@@ -957,6 +987,7 @@ impl<'o> Model<'o> {
                 let demand = self.demand(o, t);
                 let row = self.add(constraint!(survivable >= demand), || concat(&["cover[", &tag, "]"]));
                 self.cover.push(row);
+                self.survive.push(survive);
             }
         }
     }

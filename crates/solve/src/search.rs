@@ -121,7 +121,7 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
         large = size > MICROLP_PERIODS_VARIABLES || std::env::var_os("HEADROOM_TEST_PERIODS_FIRST").is_some();
     }
     let duals = using.backend.has_duals() && build.stability.is_none();
-    let relax = || lp_with(org, build, using, Settings { duals, ..Settings::lp("relaxation") });
+    let relax = || lp_with(org, build, using, Settings { duals, mip_gap: options.mip_gap, ..Settings::lp("relaxation") });
     // Large models, first: whole machines period by period, each period
     // taking only what it needs (no floors from a relaxation), and beside
     // them a bound from one program per period and growth headroom
@@ -662,7 +662,9 @@ fn search<'o>(
 /// placements are solved again with the orders fixed: periods then share
 /// nothing, so one small linear program per period, in parallel (strict
 /// mode without a baseline, where the cost is that of the orders alone).
-/// Where rounding up passes the gap, whole machines are first found
+/// Before that, placements that break rows by about a first-order
+/// method's tolerance are repaired in one pass (`repair`), where they can
+/// be. Where rounding up passes the gap, whole machines are first found
 /// period by period ([`period_by_period`]); the cheaper plan is kept.
 fn rounded_up<'o>(
     org: &'o Organisation,
@@ -683,28 +685,68 @@ fn rounded_up<'o>(
         fixed.insert(o.key(), whole - *before);
         *before = whole;
     }
+    // Tests set HEADROOM_TEST_SHORT_PLACEMENTS to a share by which every
+    // placement falls short, as a first-order method's may.
+    if let Some(share) = std::env::var("HEADROOM_TEST_SHORT_PLACEMENTS").ok().and_then(|s| s.parse::<f64>().ok()) {
+        for o in 0..model.origins.len() {
+            for &z in model.z_of(o).flatten() {
+                values.entry(z).and_modify(|v| *v *= 1.0 - share);
+            }
+        }
+    }
     let mut check = Model::new(org, Build { integer: false, ..build.clone() });
     if check.out_of_time {
         return None;
     }
     let cut = fit_limits(&check, &solved.values, &mut values, &mut fixed);
-    let objective = check.objective().eval_with(&values) / COST_SCALE;
     let prepared = backend::prepare(&mut check);
-    let holds = prepared.constraints.iter().all(|c| {
-        let e = c.expression().eval_with(&values);
-        if c.is_equality() {
-            e.abs() <= 1e-6
-        } else {
-            e <= 1e-6
-        }
-    });
-    // Tests set HEADROOM_TEST_SOLVE_PLACEMENTS to take the second way.
-    if holds && std::env::var_os("HEADROOM_TEST_SOLVE_PLACEMENTS").is_none() {
+    let holds = |values: &HashMap<good_lp::Variable, f64>| {
+        prepared.constraints.iter().all(|c| {
+            let e = c.expression().eval_with(values);
+            if c.is_equality() {
+                e.abs() <= 1e-6
+            } else {
+                e <= 1e-6
+            }
+        })
+    };
+    // Tests set HEADROOM_TEST_SOLVE_PLACEMENTS to take the third way.
+    let solve_again = std::env::var_os("HEADROOM_TEST_SOLVE_PLACEMENTS").is_some();
+    if holds(&values) && !solve_again {
+        let objective = check.objective().eval_with(&values) / COST_SCALE;
         let decisions = Decisions::read(&check, &values);
         return Some(Found::new(check, decisions, objective, bound).by("rounded up"));
     }
     if build.best_effort || build.stability.is_some() {
         return None;
+    }
+    // What the rounded orders cost, whoever places them (below).
+    let rounded_cost = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
+    let mut objective = check.objective().eval_with(&values) / COST_SCALE;
+    // Off a vertex (PDLP) the placements may break rows by about the
+    // solver's tolerance: repaired in one pass where they can be
+    // (`repair`), which on a large model saves solving every period's
+    // placements again. Within the gap that plan stands; otherwise whole
+    // machines period by period may do better, and it is kept where they
+    // do not.
+    let mut repaired = None;
+    if !solve_again {
+        let (mut point, mut more) = (values.clone(), fixed.clone());
+        if let Some(done) = crate::repair::repair(&check, &prepared.constraints, &mut point, &mut more).filter(|_| holds(&point)) {
+            objective = check.objective().eval_with(&point) / COST_SCALE;
+            let decisions = Decisions::read(&check, &point);
+            let method = format!(
+                "rounded up, placements repaired ({} of {} origins' periods scaled up, {} machines more)",
+                done.scaled,
+                check.cover.len(),
+                done.machines
+            );
+            let found = Found::new(check, decisions, objective, bound).by(method);
+            if found.gap <= mip_gap {
+                return Some(found);
+            }
+            repaired = Some(found);
+        }
     }
     // Rounding every cluster's orders up costs at most a machine per
     // cluster and type, which on a fleet of many clusters can pass the
@@ -732,12 +774,13 @@ fn rounded_up<'o>(
     if by_period.as_ref().is_some_and(|f| f.gap <= mip_gap) {
         return by_period;
     }
-    let rounded = placements(org, build, &fixed, None, using, crate::backend::LpMethod::Vertex).map(|placed| {
-        let objective = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
-        let mut found = Found::new(placed.skeleton, placed.decisions, objective, bound).by("rounded up, placements solved again");
-        (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
-        found.bases = placed.bases;
-        found
+    let rounded = repaired.or_else(|| {
+        placements(org, build, &fixed, None, using, crate::backend::LpMethod::Vertex).map(|placed| {
+            let mut found = Found::new(placed.skeleton, placed.decisions, rounded_cost, bound).by("rounded up, placements solved again");
+            (found.variables, found.constraints) = (model.all.len(), model.constraint_count);
+            found.bases = placed.bases;
+            found
+        })
     });
     match (rounded, by_period) {
         (Some(r), Some(p)) => Some(if p.objective < r.objective - 1e-6 { p } else { r }),
