@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use good_lp::{Constraint, Variable};
 use headroom_model::*;
 
-use crate::model::{Model, OrderCounts, Survive};
+use crate::model::{Model, Survive};
 
 /// Repaired rows hold by this relative margin, far inside the checks'
 /// tolerances and far below any cost that matters.
@@ -55,13 +55,13 @@ pub struct Repaired {
 }
 
 /// Repairs `values` (a point of `model`'s columns, its orders whole) as
-/// the module describes; `fixed` gets every order changed. `constraints`
+/// the module describes, machines ordered as changed orders in it. `constraints`
 /// are the model's rows (it may have handed them on, `backend::prepare`),
 /// for its power, space and delivery limits. `None` where a shortfall
 /// cannot be repaired this way: an origin with no more than k failure
 /// groups, a cluster where no order can arrive in time or none keeps its
 /// limits, or dependencies in a cycle (which `check` rejects first).
-pub fn repair(model: &Model, constraints: &[Constraint], values: &mut HashMap<Variable, f64>, fixed: &mut OrderCounts) -> Option<Repaired> {
+pub fn repair(model: &Model, constraints: &[Constraint], values: &mut HashMap<Variable, f64>) -> Option<Repaired> {
     let org = model.org;
     let order = org.dependency_order().ok()?;
     let mut repaired = Repaired::default();
@@ -74,7 +74,7 @@ pub fn repair(model: &Model, constraints: &[Constraint], values: &mut HashMap<Va
             }
         }
         for c in org.cluster_ids() {
-            repaired.machines += resources(model, constraints, c, t, values, fixed)?;
+            repaired.machines += resources(model, constraints, c, t, values)?;
         }
     }
     Some(repaired)
@@ -151,14 +151,7 @@ fn cover(model: &Model, o: usize, t: usize, values: &mut HashMap<Variable, f64>)
 
 /// Step 2 for cluster `c` in period `t`: how many machines were ordered;
 /// `None` where a resource stays short.
-fn resources(
-    model: &Model,
-    constraints: &[Constraint],
-    c: ClusterId,
-    t: usize,
-    values: &mut HashMap<Variable, f64>,
-    fixed: &mut OrderCounts,
-) -> Option<f64> {
+fn resources(model: &Model, constraints: &[Constraint], c: ClusterId, t: usize, values: &mut HashMap<Variable, f64>) -> Option<f64> {
     let org = model.org;
     let users = model.users_of(c);
     if users.is_empty() {
@@ -205,8 +198,7 @@ fn resources(
             }
             keeps
         });
-        let (_, n, v) = kept?;
-        fixed.insert(v.key(), value(values, v.var));
+        let (_, n, _) = kept?;
         ordered += n;
     }
     Some(ordered)

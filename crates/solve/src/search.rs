@@ -722,7 +722,7 @@ fn rounded_up<'o>(
     }
     // What the rounded orders cost, whoever places them (below).
     let rounded_cost = (check.capital.eval_with(&values) + check.running.eval_with(&values)) / COST_SCALE;
-    let mut objective = check.objective().eval_with(&values) / COST_SCALE;
+    let unrepaired = check.objective().eval_with(&values) / COST_SCALE;
     // Off a vertex (PDLP) the placements may break rows by about the
     // solver's tolerance: repaired in one pass where they can be
     // (`repair`), which on a large model saves solving every period's
@@ -731,9 +731,9 @@ fn rounded_up<'o>(
     // do not.
     let mut repaired = None;
     if !solve_again {
-        let (mut point, mut more) = (values.clone(), fixed.clone());
-        if let Some(done) = crate::repair::repair(&check, &prepared.constraints, &mut point, &mut more).filter(|_| holds(&point)) {
-            objective = check.objective().eval_with(&point) / COST_SCALE;
+        let mut point = values.clone();
+        if let Some(done) = crate::repair::repair(&check, &prepared.constraints, &mut point).filter(|_| holds(&point)) {
+            let objective = check.objective().eval_with(&point) / COST_SCALE;
             let decisions = Decisions::read(&check, &point);
             let method = format!(
                 "rounded up, placements repaired ({} of {} origins' periods scaled up, {} machines more)",
@@ -758,6 +758,9 @@ fn rounded_up<'o>(
     // and bound stopped at 0.21 %), which on a large model takes the
     // interior point method minutes to find (planted medium at
     // tightness 1: 210 s without an answer).
+    // The plan to beat: repaired where it could be, else the rounded
+    // orders as they are.
+    let objective = repaired.as_ref().map_or(unrepaired, |r: &Found| r.objective);
     let by_period = (relative_gap(objective, bound) > mip_gap || cut || std::env::var_os("HEADROOM_TEST_PERIOD_BY_PERIOD").is_some())
         .then(|| {
             period_by_period(
