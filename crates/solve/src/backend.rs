@@ -169,6 +169,8 @@ pub struct Solved {
     pub vertex: bool,
     /// The basis it ends on, where [`Settings::keep_basis`] asked.
     pub basis: Option<Basis>,
+    /// A relaxation solved by PDLP: the tolerance of its answer.
+    pub pdlp_tolerance: Option<f64>,
 }
 
 /// Why a solve gave no solution.
@@ -214,6 +216,10 @@ pub struct Settings {
     /// [`Failure::Stopped`].
     #[cfg_attr(not(feature = "highs"), allow(dead_code))]
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// A relaxation solved by PDLP where the plan may have a gap: the
+    /// tolerance to start at, one of [`PDLP_LOOSE`] (none: the loosest).
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    pub pdlp_tolerance: Option<f64>,
 }
 
 impl Settings {
@@ -228,8 +234,31 @@ impl Settings {
             start: None,
             keep_basis: false,
             stop: None,
+            pdlp_tolerance: None,
         }
     }
+}
+
+/// PDLP's relative tolerances where the plan may have a gap, loosest
+/// first: a relaxation is solved at the first, and again at the next
+/// where its bound is too far from its objective, or where the plan
+/// rounded from it is outside the gap (`search`). Its bound does not
+/// depend on the tolerance (it is the Lagrangian bound of its duals,
+/// raised by a coordinate ascent: `lagrange`), only how close that bound
+/// comes to the optimum, against how long PDLP runs. On the planted
+/// relaxations (one thread), medium (optimum 229,556.58) and large:
+///
+/// | tolerance | medium: iterations, bound as given → raised | large |
+/// |---|---|---|
+/// | 1e-3 | 2,040; 1.15 % → 0.12 % below | |
+/// | 1e-4 | 12,160; 0.053 % → 0.0058 % below | 5,920 iterations, 657–893 s; 0.12 % below PDLP's objective as given |
+/// | 1e-5 | 21,240; 0.0017 % below | |
+/// | 1e-7 (HiGHS's default) | 23,640; 0.000002 % below | 1,554 s |
+pub const PDLP_LOOSE: [f64; 2] = [1e-3, 1e-4];
+
+/// The tolerance after `tolerance` in [`PDLP_LOOSE`], if any.
+pub fn tighter_pdlp(tolerance: f64) -> Option<f64> {
+    PDLP_LOOSE.iter().copied().find(|&t| t < tolerance)
 }
 
 /// A simplex basis, kept by the names of the columns and rows it was found
@@ -452,7 +481,12 @@ pub fn solve_from(model: &mut Model, using: Using, settings: &Settings, warm: Op
         match using.lp {
             LpMethod::Ipm => record.method = "interior point".to_owned(),
             LpMethod::IpmCrossover => record.method = "interior point with crossover".to_owned(),
-            LpMethod::Pdlp => record.method = "PDLP".to_owned(),
+            LpMethod::Pdlp => {
+                record.method = match settings.pdlp_tolerance {
+                    Some(tolerance) => format!("PDLP at {tolerance:e}"),
+                    None => "PDLP".to_owned(),
+                }
+            }
             _ => {}
         }
     }
@@ -871,6 +905,7 @@ mod with_microlp {
             method: String::new(),
             vertex: true,
             basis: None,
+            pdlp_tolerance: None,
         })
     }
 
@@ -1131,7 +1166,8 @@ mod with_highs {
             // loose first where the plan may have a gap
             // (`pdlp_tight_enough`).
             if lp == super::LpMethod::Pdlp {
-                option(&mut model, "kkt_tolerance", if settings.mip_gap > 0.0 { PDLP_TOLERANCE } else { PDLP_TIGHT })?;
+                let tolerance = if settings.mip_gap > 0.0 { settings.pdlp_tolerance.unwrap_or(super::PDLP_LOOSE[0]) } else { PDLP_TIGHT };
+                option(&mut model, "kkt_tolerance", tolerance)?;
             }
         }
         if let Some(limit) = settings.time_limit_seconds {
@@ -1171,12 +1207,15 @@ mod with_highs {
             }
             None => try_solve(model),
         };
-        // PDLP's bound where it checked it already.
+        // PDLP's bound where it checked it already, and its tolerance.
         let mut proven = None;
+        let mut pdlp_tolerance = None;
         if lp == super::LpMethod::Pdlp && !record.integer {
             let left = || settings.time_limit_seconds.map(|limit| limit - solving.elapsed().as_secs_f64());
-            solved = solved.and_then(|s| pdlp_tight_enough(s, settings.mip_gap, left, record)).map(|(s, bound)| {
+            let from = settings.pdlp_tolerance.unwrap_or(super::PDLP_LOOSE[0]);
+            solved = solved.and_then(|s| pdlp_tight_enough(s, settings.mip_gap, from, left, record)).map(|(s, bound, tolerance)| {
                 proven = bound;
+                pdlp_tolerance = tolerance;
                 s
             });
         }
@@ -1248,7 +1287,7 @@ mod with_highs {
         };
         let optimal = !timed_out && mip_gap == 0.0;
         record.read(reading);
-        Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex, basis })
+        Ok(Solved { values, optimal, mip_gap, bound, duals, method: String::new(), vertex, basis, pdlp_tolerance })
     }
 
     /// The options for solving a linear program by `lp`. For linear
@@ -1599,61 +1638,55 @@ mod with_highs {
     /// planted medium relaxation takes 12,000–24,000 (below).
     const HIPDLP_ITERATIONS: i32 = 100_000;
 
-    /// PDLP's relative tolerance. Its bound does not depend on it (it is
-    /// the Lagrangian bound of its duals, `lagrange`), only how close
-    /// that bound comes to the optimum, against how long PDLP runs. On
-    /// the planted relaxations (highspy 1.16, one thread), medium
-    /// (optimum 229,556.58) and large:
-    ///
-    /// | tolerance | medium: iterations, bound | large: iterations, bound |
-    /// |---|---|---|
-    /// | 1e-3 | 2,040; 1.2 % below | |
-    /// | 1e-4 | 12,160; 0.053 % below | 5,920 (893 s); 0.12 % below PDLP's objective |
-    /// | 1e-5 | 21,240; 0.0017 % below | |
-    /// | 1e-7 (HiGHS's default) | 23,640; 0.000002 % below | (1,554 s) |
-    ///
-    /// Rounding orders up costs more than 0.12 % (0.27 % on planted
-    /// large), so 1e-4 keeps plans within the default gap at about half
-    /// the iterations.
-    const PDLP_TOLERANCE: f64 = 1e-4;
-
     /// PDLP's answer (hipdlp stopped at its iteration limit is followed by
-    /// cuPDLP-C, [`cupdlp`]), with its bound where it was computed here.
-    /// Where the plan may have a gap (`mip_gap` > 0), PDLP ran at
-    /// [`PDLP_TOLERANCE`], and its bound must be within a third of that
-    /// gap of its objective, so that most of the gap is left to whole
-    /// machines; else PDLP runs again at HiGHS's own tolerance (relative
-    /// 1e-7), in the time left. At 1e-4 the bound was 0.053 % below the
-    /// optimum on planted medium's relaxation but 0.93 % on the example
-    /// organisation's (0.006 % at 1e-5).
+    /// cuPDLP-C, [`cupdlp`]), with its bound where it was computed here and
+    /// the tolerance it was found at. Where the plan may have a gap
+    /// (`mip_gap` > 0), PDLP ran at `from`, one of [`super::PDLP_LOOSE`],
+    /// and its bound must be within a third of that gap of its objective,
+    /// so that most of the gap is left to whole machines; else PDLP runs
+    /// again at the next tolerance, and after the last at HiGHS's own
+    /// (relative 1e-7), in the time left. hipdlp takes no starting point,
+    /// so each run starts from scratch; the looser ones cost a fraction of
+    /// the next (planted medium: 2,040 iterations at 1e-3, 12,160 at
+    /// 1e-4).
     fn pdlp_tight_enough(
         solved: highs::SolvedModel,
         mip_gap: f64,
+        from: f64,
         left: impl Fn() -> Option<f64>,
         record: &mut SolveRecord,
-    ) -> Result<(highs::SolvedModel, Option<f64>), Failure> {
-        let solved = if solved.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(solved.into(), left())? } else { solved };
-        if solved.status() != HighsModelStatus::Optimal || mip_gap <= 0.0 {
-            return Ok((solved, None));
+    ) -> Result<(highs::SolvedModel, Option<f64>, Option<f64>), Failure> {
+        let mut solved = if solved.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(solved.into(), left())? } else { solved };
+        if mip_gap <= 0.0 {
+            return Ok((solved, None, Some(PDLP_TIGHT)));
         }
-        let objective = solved.objective_value();
-        let bound = program(&solved).and_then(|lp| crate::lagrange::lower_bound(&lp, solved.get_solution().dual_rows()));
-        let slack = bound.map_or(f64::INFINITY, |b| (objective - b) / objective.abs().max(1.0));
-        if slack <= mip_gap / 3.0 {
-            return Ok((solved, bound));
-        }
-        record.method = "PDLP (again at 1e-7)".to_owned();
-        let mut model: highs::Model = solved.into();
-        option(&mut model, "kkt_tolerance", PDLP_TIGHT)?;
-        if let Some(limit) = left() {
-            if limit <= 0.0 {
-                return Err(Failure::TimeLimit);
+        let mut tolerance = from;
+        loop {
+            if solved.status() != HighsModelStatus::Optimal {
+                return Ok((solved, None, Some(tolerance)));
             }
-            time_limit(&mut model, limit)?;
+            if tolerance <= PDLP_TIGHT {
+                return Ok((solved, None, Some(tolerance)));
+            }
+            let objective = solved.objective_value();
+            let bound = program(&solved).and_then(|lp| crate::lagrange::lower_bound(&lp, solved.get_solution().dual_rows()));
+            let slack = bound.map_or(f64::INFINITY, |b| (objective - b) / objective.abs().max(1.0));
+            if slack <= mip_gap / 3.0 {
+                return Ok((solved, bound, Some(tolerance)));
+            }
+            tolerance = super::tighter_pdlp(tolerance).unwrap_or(PDLP_TIGHT);
+            record.method = format!("PDLP (again at {tolerance:e})");
+            let mut model: highs::Model = solved.into();
+            option(&mut model, "kkt_tolerance", tolerance)?;
+            if let Some(limit) = left() {
+                if limit <= 0.0 {
+                    return Err(Failure::TimeLimit);
+                }
+                time_limit(&mut model, limit)?;
+            }
+            let again = try_solve(model)?;
+            solved = if again.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(again.into(), left())? } else { again };
         }
-        let solved = try_solve(model)?;
-        let solved = if solved.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(solved.into(), left())? } else { solved };
-        Ok((solved, None))
     }
 
     /// HiGHS's default tolerance, for PDLP run again

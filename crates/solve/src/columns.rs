@@ -207,7 +207,17 @@ pub fn solve(
                 candidates: candidate.iter().filter(|&&c| c).count(),
             };
             return Ok(Some((
-                Solved { values: out, optimal: true, mip_gap: 0.0, bound: None, duals, method: String::new(), vertex: true, basis: None },
+                Solved {
+                    values: out,
+                    optimal: true,
+                    mip_gap: 0.0,
+                    bound: None,
+                    duals,
+                    method: String::new(),
+                    vertex: true,
+                    basis: None,
+                    pdlp_tolerance: None,
+                },
                 generated,
             )));
         }
