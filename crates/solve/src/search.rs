@@ -265,7 +265,11 @@ fn tighter_again<'o>(
             Searched { found: before.found.proven(bound), relaxation: before.relaxation }
         }
         (Ok(now), _) => now,
-        (Err(_), Some(before)) => Searched { found: before.found.proven(bound), relaxation: before.relaxation },
+        (Err(e), Some(before)) => {
+            let why = if e == Failure::TimeLimit { "the time limit passed" } else { "none was found" };
+            let method = format!("{}; whole machines again from PDLP at {tolerance:e}, where {why}", before.found.method);
+            Searched { found: before.found.proven(bound).by(method), relaxation: before.relaxation }
+        }
         (Err(e), None) => {
             return match next {
                 Some(tolerance) if e != Failure::TimeLimit => tighter_again(org, build, options, using, None, tolerance),
