@@ -1160,14 +1160,13 @@ mod with_highs {
     ) -> Result<Solved, Failure> {
         let mut model = hand_off(problem, constraints)?;
         option(&mut model, "mip_rel_gap", settings.mip_gap)?;
+        // PDLP's tolerance, and the one HiGHS checks its answer at: loose
+        // first where the plan may have a gap (`pdlp_tight_enough`).
+        let pdlp_from = if settings.mip_gap > 0.0 { settings.pdlp_tolerance.unwrap_or(super::PDLP_LOOSE[0]) } else { PDLP_TIGHT };
         if !record.integer {
             lp_options(&mut model, lp)?;
-            // PDLP's tolerance, and the one HiGHS checks its answer at:
-            // loose first where the plan may have a gap
-            // (`pdlp_tight_enough`).
             if lp == super::LpMethod::Pdlp {
-                let tolerance = if settings.mip_gap > 0.0 { settings.pdlp_tolerance.unwrap_or(super::PDLP_LOOSE[0]) } else { PDLP_TIGHT };
-                option(&mut model, "kkt_tolerance", tolerance)?;
+                option(&mut model, "kkt_tolerance", pdlp_from)?;
             }
         }
         if let Some(limit) = settings.time_limit_seconds {
@@ -1212,8 +1211,7 @@ mod with_highs {
         let mut pdlp_tolerance = None;
         if lp == super::LpMethod::Pdlp && !record.integer {
             let left = || settings.time_limit_seconds.map(|limit| limit - solving.elapsed().as_secs_f64());
-            let from = settings.pdlp_tolerance.unwrap_or(super::PDLP_LOOSE[0]);
-            solved = solved.and_then(|s| pdlp_tight_enough(s, settings.mip_gap, from, left, record)).map(|(s, bound, tolerance)| {
+            solved = solved.and_then(|s| pdlp_tight_enough(s, settings.mip_gap, pdlp_from, left, record)).map(|(s, bound, tolerance)| {
                 proven = bound;
                 pdlp_tolerance = tolerance;
                 s
@@ -1645,7 +1643,8 @@ mod with_highs {
     /// and its bound must be within a third of that gap of its objective,
     /// so that most of the gap is left to whole machines; else PDLP runs
     /// again at the next tolerance, and after the last at HiGHS's own
-    /// (relative 1e-7), in the time left. hipdlp takes no starting point,
+    /// (relative 1e-7, `from` where there is no gap), in the time left.
+    /// hipdlp takes no starting point,
     /// so each run starts from scratch; the looser ones cost a fraction of
     /// the next (planted medium: 2,040 iterations at 1e-3, 12,160 at
     /// 1e-4).
@@ -1656,16 +1655,18 @@ mod with_highs {
         left: impl Fn() -> Option<f64>,
         record: &mut SolveRecord,
     ) -> Result<(highs::SolvedModel, Option<f64>, Option<f64>), Failure> {
-        let mut solved = if solved.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(solved.into(), left())? } else { solved };
-        if mip_gap <= 0.0 {
-            return Ok((solved, None, Some(PDLP_TIGHT)));
-        }
+        // hipdlp stopped at its iteration limit: cuPDLP-C, in the time left.
+        let finished = |s: highs::SolvedModel| {
+            if s.status() == HighsModelStatus::ReachedIterationLimit {
+                cupdlp(s.into(), left())
+            } else {
+                Ok(s)
+            }
+        };
+        let mut solved = finished(solved)?;
         let mut tolerance = from;
         loop {
-            if solved.status() != HighsModelStatus::Optimal {
-                return Ok((solved, None, Some(tolerance)));
-            }
-            if tolerance <= PDLP_TIGHT {
+            if solved.status() != HighsModelStatus::Optimal || tolerance <= PDLP_TIGHT || mip_gap <= 0.0 {
                 return Ok((solved, None, Some(tolerance)));
             }
             let objective = solved.objective_value();
@@ -1684,8 +1685,7 @@ mod with_highs {
                 }
                 time_limit(&mut model, limit)?;
             }
-            let again = try_solve(model)?;
-            solved = if again.status() == HighsModelStatus::ReachedIterationLimit { cupdlp(again.into(), left())? } else { again };
+            solved = finished(try_solve(model)?)?;
         }
     }
 

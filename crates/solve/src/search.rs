@@ -206,17 +206,26 @@ pub fn whole_machines<'o>(org: &'o Organisation, build: &Build, options: &Option
             let method = format!("{}; the search after the relaxation did not finish by the time limit", other.method);
             other.by(method)
         }
-        (Err(e), _) => {
-            return match tighter {
-                Some(tolerance) if e != Failure::TimeLimit => tighter_again(org, build, options, using, None, tolerance),
-                _ => Err(e),
-            };
-        }
+        (Err(e), _) => return or_tighter(org, build, options, using, Err(e), tighter),
     };
-    let searched = Searched { found, relaxation };
-    match tighter {
-        Some(tolerance) if searched.found.gap > options.mip_gap => tighter_again(org, build, options, using, Some(searched), tolerance),
-        _ => Ok(searched),
+    or_tighter(org, build, options, using, Ok(Searched { found, relaxation }), tighter)
+}
+
+/// `searched` from PDLP's relaxation at a loose tolerance, where
+/// `tighter` is the next: PDLP again at it ([`tighter_again`]) where the
+/// plan is outside the gap, or none was found but for the time limit.
+fn or_tighter<'o>(
+    org: &'o Organisation,
+    build: &Build,
+    options: &Options,
+    using: Using,
+    searched: Result<Searched<'o>, Failure>,
+    tighter: Option<f64>,
+) -> Result<Searched<'o>, Failure> {
+    match (searched, tighter) {
+        (Ok(s), Some(tolerance)) if s.found.gap > options.mip_gap => tighter_again(org, build, options, using, Some(s), tolerance),
+        (Err(e), Some(tolerance)) if e != Failure::TimeLimit => tighter_again(org, build, options, using, None, tolerance),
+        (searched, _) => searched,
     }
 }
 
@@ -270,17 +279,9 @@ fn tighter_again<'o>(
             let method = format!("{}; whole machines again from PDLP at {tolerance:e}, where {why}", before.found.method);
             Searched { found: before.found.proven(bound).by(method), relaxation: before.relaxation }
         }
-        (Err(e), None) => {
-            return match next {
-                Some(tolerance) if e != Failure::TimeLimit => tighter_again(org, build, options, using, None, tolerance),
-                _ => Err(e),
-            };
-        }
+        (Err(e), None) => return or_tighter(org, build, options, using, Err(e), next),
     };
-    match next {
-        Some(tolerance) if best.found.gap > options.mip_gap => tighter_again(org, build, options, using, Some(best), tolerance),
-        _ => Ok(best),
-    }
+    or_tighter(org, build, options, using, Ok(best), next)
 }
 
 /// Whole machines period by period (without floors), and beside them a
