@@ -406,16 +406,9 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stats).unwrap()).unwrap();
     // Each period's first solve (not those after holding orders down).
-    let firsts: Vec<&str> = stats["solves"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["purpose"] == "whole machines by period")
-        .map(|s| s["method"].as_str().unwrap())
-        .filter(|m| !m.contains("after holding"))
-        .collect();
+    let mut firsts = methods_of(&stats, "whole machines by period");
+    firsts.retain(|m| !m.contains("after holding"));
     // The example's lead times are two quarters: the first two periods
     // have only the existing fleet and are solved side by side, from
     // scratch, and so is the third (the first two programs have no costs,
@@ -425,8 +418,8 @@ fn growth_headroom_from_the_last_basis_equals_each_program_solved_apart() {
     assert!(firsts[3..].iter().all(|m| m.contains("from a basis")), "{firsts:?}");
     // The bound's programs of those two periods cost what the existing
     // fleet runs at, whatever is placed: they are not solved.
-    let bound = stats["solves"].as_array().unwrap().iter().filter(|s| s["purpose"] == "bound by period").count();
-    assert_eq!(bound, firsts.len() - 2, "{stats}");
+    let bound = methods_of(&stats, "bound by period");
+    assert_eq!(bound.len(), firsts.len() - 2, "{bound:?}");
     assert_eq!(read_plan(&out)["orders"], read_plan(&tmp.path().join("periods"))["orders"]);
     let (scratch, methods) = read("periods-scratch", &[periods, ("HEADROOM_TEST_WARM_ITERATIONS", "1")]);
     assert!(methods.contains("from a basis, stopped after 1 iterations; then interior point"), "{methods}");

@@ -222,10 +222,7 @@ fn a_highs_error_in_a_period_solves_that_period_again_from_scratch() {
         verify_ok(&plan, root);
         let found = read_plan(&plan);
         assert!(found["solver"]["mip_gap"].as_f64().unwrap() <= 0.005, "{}", found["solver"]);
-        let stats: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
-        let solves = stats["solves"].as_array().unwrap();
-        let by_period = solves.iter().filter(|s| s["purpose"] == "whole machines by period");
-        (found, by_period.map(|s| s["method"].as_str().unwrap_or("").to_owned()).collect())
+        (found, methods_of(&stats, "whole machines by period"))
     };
     let retried = |methods: &[String]| {
         assert!(methods.iter().any(|m| m.starts_with("failed: ")), "{methods:?}");
@@ -443,15 +440,7 @@ fn pdlp_runs_again_tighter_where_the_plan_from_its_loose_answer_is_outside_the_g
         let solver = &found["solver"];
         assert!(solver["mip_gap"].as_f64().unwrap() <= gap.parse::<f64>().unwrap(), "{solver}");
         if solver["backend"] == "highs" {
-            let stats: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
-            let ran: Vec<&str> = stats["solves"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|s| s["purpose"] == "relaxation")
-                .map(|s| s["method"].as_str().unwrap())
-                .collect();
-            assert_eq!(ran, relaxations, "--mip-gap {gap}");
+            assert_eq!(methods_of(&stats, "relaxation"), relaxations, "--mip-gap {gap}");
             assert!(solver["method"].as_str().unwrap().starts_with(method), "--mip-gap {gap}: {solver}");
         }
     }

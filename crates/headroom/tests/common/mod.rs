@@ -85,3 +85,10 @@ pub fn without_pdlp_again(method: &str) -> String {
         _ => method.to_owned(),
     }
 }
+
+/// The methods of the solves for `purpose` in a `--stats` file, in order.
+pub fn methods_of(stats: &Path, purpose: &str) -> Vec<String> {
+    let stats: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+    let solves = stats["solves"].as_array().unwrap().iter().filter(|s| s["purpose"] == purpose);
+    solves.map(|s| s["method"].as_str().unwrap().to_owned()).collect()
+}
