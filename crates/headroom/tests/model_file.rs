@@ -61,9 +61,9 @@ fn the_model_file_is_the_model_the_solver_got() {
     let (code, stdout, stderr) = run(args(&mps));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let s = stats(&json);
-    assert_eq!(s["format_version"], "1.1");
+    assert_eq!(s["format_version"], "1.2");
     assert_eq!(s["exit_code"], 0);
-    for phase in ["total", "load", "build", "solve", "extract", "verify", "own"] {
+    for phase in ["total", "load", "build", "solve", "extract", "growth_bounds", "verify", "own"] {
         assert!(s["seconds"][phase].as_f64().is_some_and(|x| x >= 0.0), "{phase}: {s}");
     }
     let solves = s["solves"].as_array().unwrap();

@@ -121,7 +121,21 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                 }
             }
         }
-        let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status "].iter().any(|p| l.starts_with(p));
+        // Growth headroom bounded from below (as on organisations too
+        // large to measure it): the same plan, every value marked "at
+        // least" and at most the value measured exactly.
+        let bounded = out.path().join("bounded");
+        let mut args = vec!["plan", "--root", case.to_str().unwrap(), "-o", bounded.to_str().unwrap()];
+        args.extend(extra.lines().filter(|l| !l.is_empty()));
+        let (bounded_code, bounded_out, bounded_err) = headroom_with(&args, &[("HEADROOM_TEST_GROWTH_BOUNDED", "1")]);
+        let bounds = plan_of(&bounded);
+        if bounded_code != code {
+            failures.push_str(&format!("--- {name}: with growth bounded, exit {bounded_code}:\n{bounded_out}{bounded_err}\n"));
+        }
+        if let (Some(plan), Some(bounds)) = (&plan, &bounds) {
+            failures.push_str(&growth_within(&name, plan, bounds));
+        }
+        let assertion = |l: &&str| ["uses ", "explains ", "shadow ", "status ", "growth "].iter().any(|p| l.starts_with(p));
         let exact: Vec<&str> = expected.lines().filter(|l| !assertion(l)).collect();
         let mut want: Vec<String> = exact.iter().map(|s| s.to_string()).collect();
         want.sort();
@@ -176,6 +190,35 @@ fn plans_match_their_hand_worked_optimum_and_verify() {
                         "--- {name}: the plan says `{}` (gap {}), not `{status}`\n",
                         plan["solver"]["status"], plan["solver"]["mip_gap"]
                     ));
+                }
+            }
+            // `growth REGION PERIOD KIND SHARE at least LOW at most HIGH`:
+            // measured exactly, and bounded from below and above.
+            if let Some(rest) = line.strip_prefix("growth ") {
+                let words: Vec<&str> = rest.split(' ').collect();
+                let [region, period, kind, share, "at", "least", low, "at", "most", high] = words[..] else {
+                    panic!("{name}: `growth {rest}`")
+                };
+                let of = |plan: &Option<serde_json::Value>, field: &str| {
+                    plan.as_ref().and_then(|p| {
+                        p["growth"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|g| g["region"] == region && g["period"] == period)
+                            .map(|g| num(&g[field]))
+                    })
+                };
+                let at_most = format!("{kind}_at_most");
+                for (which, plan, field, want) in
+                    [("measured", &plan, kind, share), ("bounded", &bounds, kind, low), ("bounded above", &bounds, &at_most, high)]
+                {
+                    if of(plan, field).as_deref() != Some(want) {
+                        failures.push_str(&format!(
+                            "--- {name}: {kind} growth of {region} in {period} {which} {:?}, not {want}\n",
+                            of(plan, field)
+                        ));
+                    }
                 }
             }
             if let Some(text) = line.strip_prefix("explains ") {

@@ -15,7 +15,7 @@ pub mod text;
 pub use tables::csv_tables;
 
 /// Version of the plan file format.
-pub const FORMAT_VERSION: &str = "1.3";
+pub const FORMAT_VERSION: &str = "1.4";
 
 /// A plan: what to order and when, where each demand's capacity goes in each period, and every table that follows from them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,6 +85,19 @@ pub struct Growth {
     pub inorganic: Option<f64>,
     /// Shares are measured up to this; a share equal to it means "at least".
     pub cap: f64,
+    /// The shares are lower bounds, not the largest: the plan's fleet
+    /// absorbs at least this much growth (on organisations too large to
+    /// measure it exactly, see `docs/plan-semantics.md`). Since 1.4.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
+    /// Where the shares are lower bounds: an upper bound on the largest
+    /// organic growth, from capacity alone (`None` where there is none).
+    /// Since 1.4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organic_at_most: Option<f64>,
+    /// The same for inorganic growth. Since 1.4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inorganic_at_most: Option<f64>,
 }
 
 /// Whether a plan must meet every intent.

@@ -272,16 +272,29 @@ fn service<DB: DrawingBackend>(data: &Data, s: &ServiceSeries, area: &DrawingAre
 
 /// Organic and inorganic growth headroom of a region, as a share.
 fn region<DB: DrawingBackend>(data: &Data, r: &RegionSeries, area: &DrawingArea<DB, Shift>) -> Result<DB> {
-    let values = r.organic.iter().chain(&r.inorganic).flatten().map(|v| v * 100.0);
+    let all = || r.organic.iter().chain(&r.inorganic).chain(&r.organic_at_most).chain(&r.inorganic_at_most).flatten();
+    let values = all().map(|v| v * 100.0);
     // Shares at the cap mean "at least": show up to twice the largest
     // below it, so the rest stays readable.
-    let below_cap = r.organic.iter().chain(&r.inorganic).flatten().filter(|&&v| v < r.cap - 1e-9).map(|v| v * 100.0).fold(0.0, f64::max);
+    let below_cap = all().filter(|&&v| v < r.cap - 1e-9).map(|v| v * 100.0).fold(0.0, f64::max);
     let y_max = if below_cap > 0.0 { (below_cap * 2.0).min(top(values, 2)) } else { top(values, 2) };
     let format = |y: &f64| format!("{y:.0} %");
-    let mut chart = frame(area, data, y_max, "growth it can absorb (% of that demand)", &format)?;
+    let label = if r.at_least {
+        "growth it can absorb, at least and at most (% of that demand)"
+    } else {
+        "growth it can absorb (% of that demand)"
+    };
+    let mut chart = frame(area, data, y_max, label, &format)?;
     let pct = |v: &[Option<f64>]| -> Vec<Option<f64>> { v.iter().map(|x| x.map(|x| (x * 100.0).min(y_max))).collect() };
     line(&mut chart, &pct(&r.organic), BLUE.stroke_width(3), "organic growth (forecast trend)", false)?;
     line(&mut chart, &pct(&r.inorganic), ORANGE.stroke_width(3), "inorganic growth (launch events)", false)?;
+    // Where the values are lower bounds, their upper bounds, dashed.
+    if r.organic_at_most.iter().any(Option::is_some) {
+        line(&mut chart, &pct(&r.organic_at_most), BLUE.stroke_width(2), "organic growth, at most", true)?;
+    }
+    if r.inorganic_at_most.iter().any(Option::is_some) {
+        line(&mut chart, &pct(&r.inorganic_at_most), ORANGE.stroke_width(2), "inorganic growth, at most", true)?;
+    }
     // Growth is measured up to the cap, and the chart may clip it lower:
     // such points are "at least" that much.
     let n = data.periods.len().max(1);

@@ -33,6 +33,11 @@ pub struct RegionSeries {
     pub organic: Vec<Option<f64>>,
     pub inorganic: Vec<Option<f64>>,
     pub cap: f64,
+    /// The values are lower bounds (`Growth::at_least`).
+    pub at_least: bool,
+    /// Upper bounds where the values are lower bounds.
+    pub organic_at_most: Vec<Option<f64>>,
+    pub inorganic_at_most: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -80,7 +85,9 @@ impl Data {
             }
         }
         for r in &mut data.regions {
-            for v in r.organic.iter_mut().chain(r.inorganic.iter_mut()) {
+            for v in
+                r.organic.iter_mut().chain(r.inorganic.iter_mut()).chain(r.organic_at_most.iter_mut()).chain(r.inorganic_at_most.iter_mut())
+            {
                 *v = v.map(clean);
             }
             r.cap = clean(r.cap);
@@ -139,12 +146,22 @@ impl Data {
             let i = match regions.iter().position(|r| r.name == g.region) {
                 Some(i) => i,
                 None => {
-                    regions.push(RegionSeries { name: g.region.clone(), organic: vec![None; n], inorganic: vec![None; n], cap: g.cap });
+                    regions.push(RegionSeries {
+                        name: g.region.clone(),
+                        organic: vec![None; n],
+                        inorganic: vec![None; n],
+                        cap: g.cap,
+                        at_least: g.at_least,
+                        organic_at_most: vec![None; n],
+                        inorganic_at_most: vec![None; n],
+                    });
                     regions.len() - 1
                 }
             };
             regions[i].organic[t] = g.organic;
             regions[i].inorganic[t] = g.inorganic;
+            regions[i].organic_at_most[t] = g.organic_at_most;
+            regions[i].inorganic_at_most[t] = g.inorganic_at_most;
         }
 
         let mut clusters: BTreeMap<&str, ClusterSeries> = BTreeMap::new();

@@ -18,7 +18,7 @@ use crate::plan::{machines, WhatIf};
 /// Version of `scenarios.json`.
 pub const SCENARIOS_VERSION: &str = "1.0";
 /// Version of the `plan --stats` document.
-pub const STATS_VERSION: &str = "1.1";
+pub const STATS_VERSION: &str = "1.2";
 /// Version of `forecast --format json`'s document.
 pub const FORECAST_VERSION: &str = "1.0";
 
@@ -225,6 +225,9 @@ pub struct Seconds {
     pub read: f64,
     /// Turning solutions into plans.
     pub extract: f64,
+    /// Bounding growth headroom without solving (on models too large to
+    /// measure it). Since 1.2.
+    pub growth_bounds: f64,
     /// The independent check of every plan.
     pub verify: f64,
     /// Writing the output directory.
@@ -242,6 +245,7 @@ impl Stats {
         let sum = |f: fn(&SolveRecord) -> f64| solves.iter().map(f).sum::<f64>();
         let phase = |name: &str| -> f64 { rec.phases().iter().filter(|(n, _)| *n == name).map(|(_, s)| s).sum() };
         let extract = phase("extract");
+        let growth_bounds = phase("growth bounds");
         // Building covers every model and finding the independent parts.
         let build = sum(|r| r.build_seconds) + phase("parts");
         let read = sum(|r| r.read_seconds);
@@ -257,9 +261,10 @@ impl Stats {
                 solve: sum(|r| r.solve_seconds),
                 read,
                 extract,
+                growth_bounds,
                 verify: phases.verify,
                 write: phases.write,
-                own: phases.load + build + read + extract + phases.verify + phases.write,
+                own: phases.load + build + read + extract + growth_bounds + phases.verify + phases.write,
             },
             peak_memory_bytes: peak_memory_bytes(),
             solves,

@@ -79,7 +79,7 @@ use crate::model::{Build, GrowthOf, Kind, Model, OrderCounts, OrderKey, GROWTH_C
 /// that has demand of that kind at all, with the periods in which it has;
 /// and every order's key with the period it arrives in.
 pub struct Jobs {
-    jobs: Vec<(GrowthOf, Vec<bool>)>,
+    pub(crate) jobs: Vec<(GrowthOf, Vec<bool>)>,
     orders: Vec<(OrderKey, usize)>,
 }
 
@@ -442,6 +442,9 @@ pub fn table(org: &Organisation, measured: Measured) -> Option<Vec<Growth>> {
                 organic: None,
                 inorganic: None,
                 cap: GROWTH_CAP,
+                at_least: false,
+                organic_at_most: None,
+                inorganic_at_most: None,
             });
             if let Some(g) = value {
                 let g = round6(g).clamp(0.0, GROWTH_CAP);

@@ -15,6 +15,7 @@ pub mod emit;
 mod explain;
 mod extract;
 mod growth;
+mod growth_bound;
 // Used by the HiGHS backend only (microlp gives no duals off a vertex).
 #[cfg(any(feature = "highs", test))]
 mod lagrange;
@@ -204,9 +205,19 @@ pub fn plan_recorded(org: &Organisation, inputs_digest: &str, options: &Options,
     };
     if options.growth {
         // Measured beside the search where it could be (`search.rs`).
-        let measured = match found.growth {
-            Some(measured) => growth::table(org, measured),
-            None => growth::growth(org, &physical, &found.model, &found.decisions, &found.bases, using),
+        let measured = if growth_bound::instead(&found.model, &found.bases) {
+            let start = std::time::Instant::now();
+            let bounded = growth_bound::bounded(org, &found.model, &found.decisions, best_effort);
+            rec.phase("growth bounds", start.elapsed().as_secs_f64());
+            if bounded.is_some() {
+                plan.solver.method.push_str(growth_bound::METHOD);
+            }
+            bounded
+        } else {
+            match found.growth {
+                Some(measured) => growth::table(org, measured),
+                None => growth::growth(org, &physical, &found.model, &found.decisions, &found.bases, using),
+            }
         };
         match measured {
             Some(growth) => plan.growth = growth,

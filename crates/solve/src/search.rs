@@ -459,7 +459,7 @@ fn bound_period(org: &Organisation, build: &Build, t: usize, start: Option<std::
 /// Whole machines and a bound are found period by period before the
 /// relaxation on models of at most this many capacity and order variables
 /// (planted medium: 289,050).
-const PERIODS_MAX_VARIABLES: usize = 1_000_000;
+pub(crate) const PERIODS_MAX_VARIABLES: usize = 1_000_000;
 
 /// Tests set HEADROOM_TEST_AS_LARGE to take a small model's relaxation
 /// the way of one too large for programs by period or branch and bound.

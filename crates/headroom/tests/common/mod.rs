@@ -92,3 +92,41 @@ pub fn methods_of(stats: &Path, purpose: &str) -> Vec<String> {
     let solves = stats["solves"].as_array().unwrap().iter().filter(|s| s["purpose"] == purpose);
     solves.map(|s| s["method"].as_str().unwrap().to_owned()).collect()
 }
+
+/// Where `bounded` is `plan`'s organisation planned with growth headroom
+/// bounded from below: the same plan, and each growth value marked "at
+/// least" and at most the one `plan` measured, which is at most the upper
+/// bound given with it. What is wrong, or nothing.
+pub fn growth_within(name: &str, plan: &serde_json::Value, bounded: &serde_json::Value) -> String {
+    let mut failures = String::new();
+    let without_growth = |p: &serde_json::Value| {
+        let mut p = p.clone();
+        p["growth"] = serde_json::Value::Null;
+        p["solver"]["method"] = serde_json::Value::Null;
+        p
+    };
+    if without_growth(plan) != without_growth(bounded) {
+        failures.push_str(&format!("--- {name}: with growth bounded, another plan\n"));
+    }
+    let (exact, bounds) = (plan["growth"].as_array().unwrap(), bounded["growth"].as_array().unwrap());
+    if exact.len() != bounds.len() {
+        failures.push_str(&format!("--- {name}: {} growth rows bounded, {} measured\n", bounds.len(), exact.len()));
+    }
+    for (e, b) in exact.iter().zip(bounds) {
+        if b["at_least"] != true || e.get("at_least").is_some() {
+            failures.push_str(&format!("--- {name}: `at_least` wrong: measured {e}, bounded {b}\n"));
+        }
+        // An upper bound wherever demand must be met.
+        let strict = plan["mode"] == "strict";
+        for kind in ["organic", "inorganic"] {
+            let at_most = b[format!("{kind}_at_most")].as_f64();
+            match (e[kind].as_f64(), b[kind].as_f64(), at_most) {
+                (Some(e), Some(b), Some(u)) if strict && (0.0..=e + 1e-6).contains(&b) && e <= u + 1e-6 => {}
+                (Some(e), Some(b), None) if !strict && (0.0..=e + 1e-6).contains(&b) => {}
+                (None, None, None) => {}
+                _ => failures.push_str(&format!("--- {name}: {kind} growth bounded {b}, measured {e}\n")),
+            }
+        }
+    }
+    failures
+}
