@@ -172,7 +172,7 @@ pub fn page(plan: &Plan, charts: &[Drawn]) -> String {
     ] {
         let _ = writeln!(out, "<h2 id=\"{section}\">{title}</h2>\n<p class=\"sub\">{}</p>", esc(note));
         if section == "regions" && plan.growth.iter().any(|g| g.at_least) {
-            let _ = writeln!(out, "<p>Growth headroom here is bounded, not measured: the organisation was too large to measure it exactly. Solid lines are lower bounds (each region's new demand placed in the room the plan leaves, the other placements held: the fleet absorbs at least this much), dashed lines upper bounds (from the whole fleet's capacity: it absorbs no more). The largest growth lies between them.</p>");
+            let _ = writeln!(out, "<p>Growth headroom here is bounded, not measured: the organisation was too large to measure it exactly. Solid lines are lower bounds (each region's new demand placed in the room the plan leaves, the other placements held: the fleet absorbs at least this much), dashed lines, where every intent must be met, upper bounds (from the whole fleet's capacity: it absorbs no more). The largest growth lies between them.</p>");
         }
         for d in charts.iter().filter(|d| d.section == section) {
             let data = base64::engine::general_purpose::STANDARD.encode(&d.png);
