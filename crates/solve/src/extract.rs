@@ -75,6 +75,19 @@ impl Decisions {
             .collect();
         Decisions { orders, z, unmet }
     }
+
+    /// Machines of type `m` in cluster `c` in period `t` on the fleet these
+    /// orders give: the existing fleet less retirements, the orders
+    /// arrived by then and what is in flight.
+    pub fn machines(&self, model: &Model, c: ClusterId, m: MachineTypeId, t: usize) -> u32 {
+        let org = model.org;
+        let cluster = org.cluster(c);
+        let base = cluster.existing(m) as i64 - cluster.retired_by(m, org.forecast.periods[t]) as i64;
+        let lead = model.lead(c);
+        let ordered: u32 =
+            self.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
+        (base.max(0) as u32) + ordered + model.in_flight_by(c, m, t)
+    }
 }
 
 /// The plan of `model`'s decisions `d`: orders, the fleet they give,
@@ -194,14 +207,7 @@ fn fleet_rows(model: &Model, d: &Decisions, capacity: &[Vec<Vec<f64>>], periods:
     let org = model.org;
     let months = model.months_per_period as f64;
     // Machines per cluster, type and period, from the rounded orders.
-    let machines = |c: ClusterId, m: MachineTypeId, t: usize| -> u32 {
-        let cluster = org.cluster(c);
-        let base = cluster.existing(m) as i64 - cluster.retired_by(m, org.forecast.periods[t]) as i64;
-        let lead = model.lead(c);
-        let ordered: u32 =
-            d.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, n)| n).sum();
-        (base.max(0) as u32) + ordered + model.in_flight_by(c, m, t)
-    };
+    let machines = |c: ClusterId, m: MachineTypeId, t: usize| d.machines(model, c, m, t);
     let mut out = FleetRows {
         fleet: Vec::new(),
         power_space: Vec::new(),

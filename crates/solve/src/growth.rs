@@ -424,7 +424,11 @@ fn period_model<'o>(org: &'o Organisation, build: &Build, jobs: &Jobs, orders: &
 /// The growth table of every period's values, or `None` if `--time-limit`
 /// passed in any.
 pub fn table(org: &Organisation, measured: Measured) -> Option<Vec<Growth>> {
-    let Measured { jobs, periods } = measured;
+    table_of(org, &measured.jobs, measured.periods)
+}
+
+/// The growth table of `jobs`' values in each of `periods` (see [`table`]).
+pub fn table_of(org: &Organisation, jobs: &Jobs, periods: Vec<PeriodValues>) -> Option<Vec<Growth>> {
     let horizon = org.forecast.periods.len();
     let periods: Vec<Vec<(usize, Option<f64>)>> = periods.into_iter().collect::<Result<_, ()>>().ok()?;
     let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; horizon]; jobs.jobs.len()];

@@ -39,12 +39,11 @@
 
 use rayon::prelude::*;
 
-use headroom_model::{ClusterId, MachineTypeId, Organisation, RegionId, ServiceId};
-
-use crate::extract::Decisions;
+use headroom_model::{Organisation, RegionId, ServiceId};
 use headroom_plan::Growth;
 
-use crate::growth::{Measured, PeriodValues};
+use crate::extract::Decisions;
+use crate::growth::PeriodValues;
 use crate::model::{Kind, Model, GROWTH_CAP};
 
 /// What the plan's method says where growth headroom is bounded.
@@ -86,8 +85,8 @@ pub fn bounded(org: &Organisation, model: &Model, decisions: &Decisions, best_ef
             (Ok(lower), Ok(upper))
         })
         .unzip();
-    let mut rows = crate::growth::table(org, Measured { jobs, periods: lower })?;
-    let upper = crate::growth::table(org, Measured { jobs: crate::growth::jobs(org, model), periods: upper })?;
+    let mut rows = crate::growth::table_of(org, &jobs, lower)?;
+    let upper = crate::growth::table_of(org, &jobs, upper)?;
     for (row, upper) in rows.iter_mut().zip(upper) {
         row.at_least = true;
         // Both bounds hold; rounding must not cross them.
@@ -120,7 +119,7 @@ impl Room {
         for c in org.cluster_ids() {
             let cluster = org.cluster(c);
             for &m in model.cluster_types.get(c.index()).map_or(&[][..], |types| &types[..]) {
-                let machines = machines(model, decisions, c, m, t);
+                let machines = decisions.machines(model, c, m, t) as f64;
                 let capacity = &org.machine_type(m).capacity;
                 slack[c.index()].iter_mut().zip(capacity).for_each(|(s, cap)| *s += cluster.utilisation_target * cap * machines);
             }
@@ -302,10 +301,15 @@ impl Room {
                 }
             }
             if let Some(share) = service.max_region_share {
-                for r in org.region_ids() {
-                    let in_region =
-                        |v: &[f64]| -> f64 { org.cluster_ids().filter(|&c| org.cluster(c).region == r).map(|c| v[c.index()]).sum() };
-                    within(share * total - in_region(&x[s]), in_region(&dx[s]) - share * more);
+                // The plan's and new capacity in each region, in one pass.
+                let mut in_region = vec![(0.0, 0.0); org.regions.len()];
+                for c in org.cluster_ids() {
+                    let sums = &mut in_region[org.cluster(c).region.index()];
+                    sums.0 += x[s][c.index()];
+                    sums.1 += dx[s][c.index()];
+                }
+                for (placed, new) in in_region {
+                    within(share * total - placed, new - share * more);
                 }
             }
         }
@@ -313,21 +317,11 @@ impl Room {
     }
 }
 
-/// Machines of type `m` in cluster `c` in period `t` on the plan's fleet:
-/// the fleet before orders and the plan's orders arrived by then.
-fn machines(model: &Model, decisions: &Decisions, c: ClusterId, m: MachineTypeId, t: usize) -> f64 {
-    let lead = model.lead(c);
-    let ordered: u32 =
-        decisions.orders.range((c, m, 0)..=(c, m, usize::MAX)).filter(|(&(_, _, placed), _)| placed + lead <= t).map(|(_, &n)| n).sum();
-    model.fleet_before_orders(c, m, t) + ordered as f64
-}
-
 /// What survives of capacity `y` over an origin's clusters after losing
 /// its `k` largest failure groups (`groups`: indices into `y`).
 fn survivable(y: &[f64], groups: &[Vec<usize>], k: usize) -> f64 {
-    let mut sums: Vec<f64> = groups.iter().map(|g| g.iter().map(|&i| y[i]).sum()).collect();
-    sums.sort_by(|a, b| b.total_cmp(a));
-    sums.iter().skip(k).sum()
+    let sums: Vec<f64> = groups.iter().map(|g| g.iter().map(|&i| y[i]).sum()).collect();
+    crate::extract::survivable(&sums, k)
 }
 
 #[cfg(test)]

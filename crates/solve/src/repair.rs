@@ -34,6 +34,7 @@ use std::collections::HashMap;
 use good_lp::{Constraint, Variable};
 use headroom_model::*;
 
+use crate::extract::survivable;
 use crate::model::{Model, Survive};
 
 /// Repaired rows hold by this relative margin, far inside the checks'
@@ -82,13 +83,6 @@ pub fn repair(model: &Model, constraints: &[Constraint], values: &mut HashMap<Va
 
 fn value(values: &HashMap<Variable, f64>, v: Variable) -> f64 {
     values.get(&v).copied().unwrap_or(0.0)
-}
-
-/// What survives the loss of the `k` largest of `groups`.
-fn survivable(groups: &[f64], k: usize) -> f64 {
-    let mut sorted = groups.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    sorted.iter().skip(k).sum()
 }
 
 /// Step 1 for origin `o` in period `t`: whether its placements were scaled
